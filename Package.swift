@@ -1,0 +1,76 @@
+// swift-tools-version: 6.1
+// Variational: variational inference and variational autoencoders in Swift.
+import PackageDescription
+
+/// Hot generic code is specialised across modules through `@inlinable`; these flags only
+/// tune the optimiser and are safe for packages that depend on this one.
+let optimisedSettings: [SwiftSetting] = []
+
+let blasLinking: [LinkerSetting] = [
+  .linkedLibrary("openblas", .when(platforms: [.linux, .android, .windows, .openbsd])),
+  .linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS, .tvOS, .watchOS, .visionOS])),
+]
+
+let package = Package(
+  name: "Variational",
+  platforms: [.macOS(.v14)],
+  products: [
+    .library(name: "Variational", targets: ["Variational"]),
+    .executable(name: "variational-demo", targets: ["variational-demo"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+  ],
+  targets: [
+    // System libraries.
+    .systemLibrary(
+      name: "CBLAS",
+      providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(
+      name: "CZlib",
+      providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+
+    // The library.
+    .target(
+      name: "TensorCore",
+      dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
+      swiftSettings: optimisedSettings,
+      linkerSettings: blasLinking),
+    .target(
+      name: "Datasets",
+      dependencies: ["CZlib"]),
+    .target(
+      name: "Visualization",
+      dependencies: ["CZlib"]),
+    .target(
+      name: "Variational",
+      dependencies: ["TensorCore", "Datasets", "Visualization"]),
+
+    // Command-line tools.
+    .executableTarget(
+      name: "variational-demo",
+      dependencies: ["Variational"]),
+
+    // Benchmarks.
+    .executableTarget(
+      name: "TensorBenchmarks",
+      dependencies: ["TensorCore", "CBLAS"],
+      path: "Benchmarks/TensorBenchmarks",
+      linkerSettings: blasLinking),
+
+    // Tests.
+    .target(
+      name: "TestSupport",
+      dependencies: ["TensorCore"],
+      path: "Tests/TestSupport"),
+    .testTarget(
+      name: "TensorCoreTests",
+      dependencies: ["TensorCore", "TestSupport"]),
+    .testTarget(
+      name: "DatasetsTests",
+      dependencies: ["Datasets"]),
+    .testTarget(
+      name: "VisualizationTests",
+      dependencies: ["Visualization"]),
+  ]
+)

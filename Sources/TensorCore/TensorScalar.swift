@@ -1,0 +1,100 @@
+import CBLAS
+import RealModule
+import _Differentiation
+
+/// A floating-point type a ``Tensor`` can hold: `Float` for neural networks, `Double` for
+/// variational inference, where accuracy matters.
+///
+/// The elementary functions come from swift-numerics' `Real`; the requirements here are the
+/// BLAS level-3 kernels, which call `?gemm`, `?trmm` and `?trsm` of OpenBLAS (Linux) or
+/// Accelerate (Apple platforms). All matrices are row-major.
+public protocol TensorScalar: Real, BinaryFloatingPoint, Differentiable, Sendable
+where TangentVector == Self {
+  /// `C ← α·op(A)·op(B) + β·C` (BLAS `?gemm`), with `op(X) = Xᵀ` when the matching flag is set.
+  ///
+  /// `op(A)` is `m × k`, `op(B)` is `k × n` and `C` is `m × n`; `lda`, `ldb`, `ldc` are the row
+  /// strides of the matrices as stored.
+  static func gemm(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+    alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+    beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
+  /// `B ← op(L)·B` for a lower-triangular `m × m` matrix `L` and an `m × n` matrix `B`
+  /// (BLAS `?trmm`, left side, non-unit diagonal). The strict upper triangle of `L` is not read.
+  static func lowerTriangularMultiply(
+    transposeL: Bool, m: Int, n: Int, l: UnsafePointer<Self>, b: UnsafeMutablePointer<Self>)
+
+  /// `B ← op(L)⁻¹·B` for a lower-triangular `m × m` matrix `L` and an `m × n` matrix `B`
+  /// (BLAS `?trsm`, left side, non-unit diagonal). The strict upper triangle of `L` is not read.
+  static func lowerTriangularSolve(
+    transposeL: Bool, m: Int, n: Int, l: UnsafePointer<Self>, b: UnsafeMutablePointer<Self>)
+}
+
+@inlinable
+func _cblasTranspose(_ flag: Bool) -> CBLAS_TRANSPOSE {
+  flag ? CblasTrans : CblasNoTrans
+}
+
+extension Float: TensorScalar {
+  @inlinable
+  public static func gemm(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+    alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    cblas_sgemm(
+      CblasRowMajor, _cblasTranspose(transposeA), _cblasTranspose(transposeB),
+      numericCast(m), numericCast(n), numericCast(k), alpha, a, numericCast(lda),
+      b, numericCast(ldb), beta, c, numericCast(ldc))
+  }
+
+  @inlinable
+  public static func lowerTriangularMultiply(
+    transposeL: Bool, m: Int, n: Int, l: UnsafePointer<Float>, b: UnsafeMutablePointer<Float>
+  ) {
+    cblas_strmm(
+      CblasRowMajor, CblasLeft, CblasLower, _cblasTranspose(transposeL), CblasNonUnit,
+      numericCast(m), numericCast(n), 1, l, numericCast(m), b, numericCast(n))
+  }
+
+  @inlinable
+  public static func lowerTriangularSolve(
+    transposeL: Bool, m: Int, n: Int, l: UnsafePointer<Float>, b: UnsafeMutablePointer<Float>
+  ) {
+    cblas_strsm(
+      CblasRowMajor, CblasLeft, CblasLower, _cblasTranspose(transposeL), CblasNonUnit,
+      numericCast(m), numericCast(n), 1, l, numericCast(m), b, numericCast(n))
+  }
+}
+
+extension Double: TensorScalar {
+  @inlinable
+  public static func gemm(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+    alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+    beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+  ) {
+    cblas_dgemm(
+      CblasRowMajor, _cblasTranspose(transposeA), _cblasTranspose(transposeB),
+      numericCast(m), numericCast(n), numericCast(k), alpha, a, numericCast(lda),
+      b, numericCast(ldb), beta, c, numericCast(ldc))
+  }
+
+  @inlinable
+  public static func lowerTriangularMultiply(
+    transposeL: Bool, m: Int, n: Int, l: UnsafePointer<Double>, b: UnsafeMutablePointer<Double>
+  ) {
+    cblas_dtrmm(
+      CblasRowMajor, CblasLeft, CblasLower, _cblasTranspose(transposeL), CblasNonUnit,
+      numericCast(m), numericCast(n), 1, l, numericCast(m), b, numericCast(n))
+  }
+
+  @inlinable
+  public static func lowerTriangularSolve(
+    transposeL: Bool, m: Int, n: Int, l: UnsafePointer<Double>, b: UnsafeMutablePointer<Double>
+  ) {
+    cblas_dtrsm(
+      CblasRowMajor, CblasLeft, CblasLower, _cblasTranspose(transposeL), CblasNonUnit,
+      numericCast(m), numericCast(n), 1, l, numericCast(m), b, numericCast(n))
+  }
+}

@@ -1,0 +1,156 @@
+import Datasets
+import Foundation
+import Testing
+
+/// A fresh directory under the system's temporary directory, removed when released. Each test
+/// makes its own, so tests can run in parallel.
+final class TemporaryDirectory {
+  let path: String
+
+  init() throws {
+    path = NSTemporaryDirectory() + "datasets-tests-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  }
+
+  deinit {
+    try? FileManager.default.removeItem(atPath: path)
+  }
+
+  /// The full path of `name` inside this directory.
+  func file(_ name: String) -> String {
+    path + "/" + name
+  }
+
+  /// Writes `bytes` to `name` and returns the file's full path.
+  @discardableResult
+  func write(_ bytes: [UInt8], to name: String) throws -> String {
+    let target = file(name)
+    try Data(bytes).write(to: URL(fileURLWithPath: target))
+    return target
+  }
+
+  /// Writes `text` (UTF-8) to `name` and returns the file's full path.
+  @discardableResult
+  func write(_ text: String, to name: String) throws -> String {
+    try write(Array(text.utf8), to: name)
+  }
+
+  /// Writes `bytes` compressed by the `gzip` tool to `name` (which should end in `.gz`) and
+  /// returns the file's full path.
+  @discardableResult
+  func writeGzip(_ bytes: [UInt8], to name: String) throws -> String {
+    try Data(gzipped(bytes)).write(to: URL(fileURLWithPath: file(name)))
+    return file(name)
+  }
+}
+
+/// The output of running an executable.
+struct ProcessResult {
+  var status: Int32
+  var output: Data
+  var errorOutput: String
+}
+
+/// Runs `executable` with `arguments`, feeding it `input` on standard input, and collects its
+/// output. Standard input is fed from a file so that large inputs cannot dead-lock the pipes.
+func run(_ executable: String, _ arguments: [String], input: [UInt8] = []) throws -> ProcessResult {
+  let scratch = try TemporaryDirectory()
+  let inputPath = try scratch.write(input, to: "stdin")
+  let outputPath = scratch.file("stdout")
+  let errorPath = scratch.file("stderr")
+  for path in [outputPath, errorPath] {
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
+  }
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: executable)
+  process.arguments = arguments
+  process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: inputPath))
+  process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+  process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+  try process.run()
+  process.waitUntilExit()
+  return ProcessResult(
+    status: process.terminationStatus,
+    output: try Data(contentsOf: URL(fileURLWithPath: outputPath)),
+    errorOutput: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
+}
+
+/// `bytes` compressed by the system's `gzip` tool (an independent gzip implementation).
+func gzipped(_ bytes: [UInt8]) throws -> [UInt8] {
+  let result = try run("/usr/bin/env", ["gzip", "-c", "-n"], input: bytes)
+  try #require(result.status == 0, "gzip failed: \(result.errorOutput)")
+  return Array(result.output)
+}
+
+/// Whether `python3` with NumPy can be run (tests that need it are skipped otherwise).
+let numpyIsAvailable: Bool = {
+  (try? run("/usr/bin/env", ["python3", "-c", "import numpy"]))?.status == 0
+}()
+
+/// The error `body` throws, or `nil` if it throws nothing (or something else).
+func datasetError(_ body: () throws -> Void) -> DatasetError? {
+  do {
+    try body()
+    return nil
+  } catch let error as DatasetError {
+    return error
+  } catch {
+    Issue.record("expected a DatasetError, got \(error)")
+    return nil
+  }
+}
+
+/// Expects that `error` is of `kind`, concerns `path` and mentions every fragment.
+func expect(
+  _ error: DatasetError?, kind: DatasetError.Kind, path: String, mentions fragments: [String],
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
+  guard let error else {
+    Issue.record(
+      "expected a DatasetError of kind \(kind), none was thrown", sourceLocation: sourceLocation)
+    return
+  }
+  #expect(error.kind == kind, "\(error)", sourceLocation: sourceLocation)
+  #expect(error.path == path, sourceLocation: sourceLocation)
+  #expect(error.description.hasPrefix(path + ": "), "\(error)", sourceLocation: sourceLocation)
+  for fragment in fragments {
+    #expect(
+      error.description.contains(fragment), "\(error) should mention \(fragment)",
+      sourceLocation: sourceLocation)
+  }
+}
+
+/// A small, fast, seedable generator (SplitMix64) so that random tests are reproducible.
+struct SplitMix64: RandomNumberGenerator {
+  var state: UInt64
+
+  init(seed: UInt64) {
+    state = seed
+  }
+
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var mixed = state
+    mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+    return mixed ^ (mixed >> 31)
+  }
+}
+
+/// `count` pseudo-random bytes from a fixed seed.
+func randomBytes(_ count: Int, seed: UInt64 = 1) -> [UInt8] {
+  var generator = SplitMix64(seed: seed)
+  return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+}
+
+/// An IDX header for unsigned bytes with the given dimension sizes, written out by hand
+/// (independently of `IDXFile.encode`).
+func idxHeader(_ dimensions: [UInt32]) -> [UInt8] {
+  var header: [UInt8] = [0, 0, 0x08, UInt8(dimensions.count)]
+  for size in dimensions {
+    header += [
+      UInt8(size >> 24), UInt8((size >> 16) & 0xFF), UInt8((size >> 8) & 0xFF), UInt8(size & 0xFF),
+    ]
+  }
+  return header
+}
