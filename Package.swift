@@ -16,10 +16,12 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .library(name: "Variational", targets: ["Variational"]),
+    .executable(name: "vae", targets: ["vae"]),
     .executable(name: "variational-demo", targets: ["variational-demo"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
   ],
   targets: [
     // System libraries.
@@ -40,13 +42,36 @@ let package = Package(
       name: "Datasets",
       dependencies: ["CZlib"]),
     .target(
+      name: "Serialization",
+      dependencies: ["TensorCore"]),
+    .target(
       name: "Visualization",
-      dependencies: ["CZlib"]),
+      dependencies: ["CZlib", "Serialization"]),
+    .target(
+      name: "Reporting"),
+    .target(
+      name: "Optimizers",
+      dependencies: ["TensorCore"]),
+    .target(
+      name: "NeuralNetworks",
+      dependencies: ["TensorCore", "Optimizers"]),
+    .target(
+      name: "VAE",
+      dependencies: [
+        "TensorCore", "NeuralNetworks", "Optimizers", "Datasets", "Serialization",
+        "Visualization", "Reporting",
+      ]),
     .target(
       name: "Variational",
-      dependencies: ["TensorCore", "Datasets", "Visualization"]),
+      dependencies: [
+        "TensorCore", "Datasets", "Serialization", "Visualization", "Reporting", "Optimizers",
+        "NeuralNetworks", "VAE",
+      ]),
 
     // Command-line tools.
+    .executableTarget(
+      name: "vae",
+      dependencies: ["VAE", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(
       name: "variational-demo",
       dependencies: ["Variational"]),
@@ -70,7 +95,13 @@ let package = Package(
       name: "DatasetsTests",
       dependencies: ["Datasets"]),
     .testTarget(
+      name: "SerializationTests",
+      dependencies: ["Serialization", "TestSupport"]),
+    .testTarget(
+      name: "VAETests",
+      dependencies: ["VAE", "TestSupport"]),
+    .testTarget(
       name: "VisualizationTests",
-      dependencies: ["Visualization"]),
+      dependencies: ["Visualization", "TestSupport"]),
   ]
 )

@@ -12,6 +12,9 @@ struct Machine {
   /// The 1-, 5- and 15-minute load averages from /proc/loadavg, or "unknown": a loaded
   /// machine (e.g. a parallel build running) slows everything, GEMMs most.
   var loadAverage: String
+  /// The fraction of all CPU time that other processes kept busy during a short pause before
+  /// the run, or nil where unknown: work that will compete with ours.
+  var busyFraction: Double?
   /// `openblas_get_config()`, `openblas_get_corename()` and `openblas_get_num_threads()`, or a
   /// note that the BLAS is not OpenBLAS.
   var blas: String
@@ -27,7 +30,9 @@ struct Machine {
     #endif
     return Machine(
       processorCount: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))),
-      cpuModel: cpuModel(), loadAverage: loadAverage(), blas: blasDescription(),
+      cpuModel: cpuModel(), loadAverage: loadAverage(),
+      busyFraction: CPUUsage.othersBusyFraction(during: .milliseconds(500)),
+      blas: blasDescription(),
       optimised: optimised)
   }
 
@@ -35,6 +40,7 @@ struct Machine {
   func printDescription() {
     print("machine: \(processorCount) logical CPUs (nproc), \(cpuModel)")
     print("load:    \(loadAverage) (1/5/15 min)")
+    print("         " + CPUUsage.report(busyFraction, when: "in the 0.5 s before start"))
     print("BLAS:    \(blas)")
     print("build:   \(optimised ? "release (optimised)" : "DEBUG: numbers are meaningless")")
   }

@@ -51,7 +51,7 @@ struct GEMMCase {
 
   /// A large square product, where BLAS reaches its peak and per-call overheads vanish.
   static func square(_ scalar: String) -> GEMMCase {
-    GEMMCase(name: "square \(scalar)", m: 1024, k: 1024, n: 1024)
+    GEMMCase(name: "1024² \(scalar)", m: 1024, k: 1024, n: 1024)
   }
 }
 
@@ -116,15 +116,17 @@ func runMatmulBenchmarks(budget: Budget, generator: inout Xoshiro256StarStar) {
   printSection("1. matmul vs direct cblas_?gemm (median of \(budget.samples) interleaved samples)")
   print("ours = matmul(a, transposed:, b, transposed:), allocating its result as users call it;")
   print("direct = cblas_?gemm into a preallocated buffer. op: BLAS flags of A and B")
-  print("(T = passed transposed, not materialised). ours/direct = direct time ÷ our time.")
+  print("(T = passed transposed, not materialised). Float unless noted. ours/dir = direct time ÷")
+  print("our time (median over sample pairs). faults = minor page faults per call of ours.")
   print("")
   let table = TextTable(columns: [
-    .init("GEMM (Float unless noted)", 25, .left), .init("op(A) · op(B)", 21, .left),
-    .init("op", 2, .left), .init("ours", 9), .init("direct", 9), .init("GF/s", 6),
-    .init("GF/s", 6), .init("ours/dir", 8),
+    .init("GEMM", 15, .left), .init("op(A) · op(B)", 21, .left), .init("op", 2, .left),
+    .init("ours", 9), .init("direct", 9), .init("GF/s", 6), .init("GF/s", 6),
+    .init("ours/dir", 8), .init("faults", 6),
   ])
   table.printHeader()
 
+  let usageAtStart = CPUUsage.now()
   var results: [GEMMResult] = []
   func report(_ result: GEMMResult) {
     results.append(result)
@@ -132,7 +134,7 @@ func runMatmulBenchmarks(budget: Budget, generator: inout Xoshiro256StarStar) {
       result.gemm.name, result.gemm.shapes, result.gemm.flags,
       formattedDuration(result.timing.ours), formattedDuration(result.timing.reference),
       formatted(result.oursGFLOPS), formatted(result.directGFLOPS),
-      formattedPercent(result.timing.speedRatio),
+      formattedPercent(result.timing.speedRatio), formatted(result.timing.oursFaults),
     ])
   }
   for gemm in GEMMCase.vae {
@@ -153,10 +155,25 @@ func runMatmulBenchmarks(budget: Budget, generator: inout Xoshiro256StarStar) {
   let worst = vaeResults.min { $0.timing.speedRatio < $1.timing.speedRatio }!
   print(
     "VAE products, one of each: ours \(formattedDuration(oursTotal)), direct "
-      + "\(formattedDuration(directTotal)) → \(formattedPercent(directTotal / oursTotal)); "
-      + "slowest: \(worst.gemm.name) at \(formattedPercent(worst.timing.speedRatio))")
+      + "\(formattedDuration(directTotal)) → \(formattedPercent(directTotal / oursTotal))")
+  print(
+    "slowest relative to direct: \(worst.gemm.name) at "
+      + formattedPercent(worst.timing.speedRatio))
+  let probe = benchmarkGEMM(
+    GEMMCase(name: "probe", m: 8, k: 8, n: 8), Float.self, budget: budget, generator: &generator)
+  print(
+    "fixed cost per call, 8×8 · 8×8: ours \(formattedDuration(probe.timing.ours)), direct "
+      + "\(formattedDuration(probe.timing.reference)) → matmul adds "
+      + "\(formattedDuration(probe.timing.ours - probe.timing.reference))")
+  print("  (allocating the result, building its shape, checking the operands)")
   let passed = vaeResults.allSatisfy { $0.timing.speedRatio >= matmulAcceptanceRatio }
+  let othersBusy = usageAtStart.flatMap { CPUUsage.now()?.othersBusyFraction(since: $0) } ?? 0
+  let caveat =
+    budget.samples < Budget.full.samples
+    ? " (quick run)"
+    : othersBusy > CPUUsage.noisyThreshold
+      ? " (machine \(formattedPercent(othersBusy)) busy with other work: re-run to confirm)" : ""
   print(
     "acceptance (every VAE product ≥ \(formattedPercent(matmulAcceptanceRatio)) of direct): "
-      + (passed ? "PASS" : "FAIL"))
+      + (passed ? "PASS" : "FAIL") + caveat)
 }

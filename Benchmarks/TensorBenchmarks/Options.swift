@@ -49,5 +49,5 @@ struct Options {
 
 /// Writes `message` and a newline to standard error.
 func printToStandardError(_ message: String) {
-  fputs(message + "\n", stderr)
+  FileHandle.standardError.write(Data((message + "\n").utf8))
 }

@@ -51,6 +51,19 @@ public struct Tensor<Scalar: TensorScalar> {
     }
   }
 
+  /// Creates a tensor of the given shape whose scalars `body` writes, in row-major order,
+  /// into uninitialised storage: the way to fill a tensor from another buffer without an
+  /// intermediate array. `body` must write every element.
+  @inlinable
+  public init(
+    shape: [Int], initializingWith body: (UnsafeMutableBufferPointer<Scalar>) throws -> Void
+  ) rethrows {
+    precondition(
+      shape.allSatisfy { $0 >= 0 }, "Tensor(shape:initializingWith:): negative axis in \(shape)")
+    self.init(uninitializedShape: shape)
+    try body(UnsafeMutableBufferPointer(start: buffer.base, count: buffer.count))
+  }
+
   /// Creates a vector (rank 1) from the given scalars.
   @inlinable
   public init(_ scalars: [Scalar]) {

@@ -1,3 +1,26 @@
+/// Keeps large tensor buffers on the heap instead of in fresh `mmap` regions.
+///
+/// glibc serves allocations above 128 KiB with `mmap` and returns them with `munmap`, so every
+/// large temporary (a `[128, 784]` activation is 392 KiB) costs system calls and page faults
+/// on first touch. Training allocates such temporaries at every step; raising the thresholds
+/// lets freed buffers be reused. Measured on the VAE training step: about 40% of the time was
+/// spent in the kernel before this.
+@usableFromInline
+let largeAllocationsStayOnTheHeap: Bool = {
+  #if os(Linux)
+    // <malloc.h>: M_TRIM_THRESHOLD = −1, M_MMAP_THRESHOLD = −3.
+    _ = _mallopt(-3, 1 << 30)
+    _ = _mallopt(-1, 1 << 30)
+  #endif
+  return true
+}()
+
+#if os(Linux)
+  /// glibc's `mallopt`, which the Glibc module does not import (it lives in `<malloc.h>`).
+  @_silgen_name("mallopt")
+  func _mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
+
 /// The heap storage behind a ``Tensor``: a 64-byte-aligned block of scalars.
 ///
 /// Tensors share a buffer until one of them is mutated (copy-on-write, see
@@ -10,6 +33,7 @@ final class TensorBuffer<Scalar: TensorScalar> {
   /// Allocates uninitialised storage for `count` scalars.
   @inlinable
   init(uninitializedCount count: Int) {
+    if count >= 1 << 14 { _ = largeAllocationsStayOnTheHeap }
     self.count = count
     let raw = UnsafeMutableRawPointer.allocate(
       byteCount: Swift.max(1, count) * MemoryLayout<Scalar>.stride, alignment: 64)

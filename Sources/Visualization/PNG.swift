@@ -1,4 +1,5 @@
 import Foundation
+import Serialization
 
 /// PNG encoding (this file) and decoding/validation (`PNGDecoder.swift`) of 8-bit greyscale
 /// and 8-bit RGB images, without interlacing.

@@ -99,6 +99,11 @@ func gradientCases<Scalar: TensorScalar>(_: Scalar.Type) -> [GradientCase<Scalar
     Case(name: "logSumExp along 1", shapes: [[3, 4]]) { $0[0].logSumExp(alongAxis: 1) },
     Case(name: "logSumExp along 0", shapes: [[3, 4]]) { $0[0].logSumExp(alongAxis: 0) },
 
+    Case(name: "sigmoidCrossEntropy", shapes: [[3, 4]]) {
+      let labels = Tensor<Scalar>(shape: [3, 4], scalars: (0..<12).map { Scalar($0) / 11 })
+      return sigmoidCrossEntropy(logits: 3 * $0[0], labels: labels)
+    },
+
     // Linear algebra.
     Case(name: "matmul", shapes: [[3, 4], [4, 2]]) { matmul($0[0], $0[1]) },
     Case(name: "matmul Aᵀ", shapes: [[4, 3], [4, 2]]) {

@@ -68,6 +68,20 @@ import _Differentiation
     assertClose(logSigmoid(float).scalars[0], -100, relativeTolerance: 1e-6)
   }
 
+  /// softplus(l) − x·l equals −[x log σ(l) + (1 − x) log(1 − σ(l))], and stays finite at ±100.
+  @Test func sigmoidCrossEntropyValues() {
+    let logits = Tensor<Double>([-100, -1, 0, 2, 100])
+    let labels = Tensor<Double>([0, 0.3, 1, 0.5, 1])
+    let value = sigmoidCrossEntropy(logits: logits, labels: labels).scalars
+    let p = sigmoid(logits).scalars
+    for i in 1..<4 {
+      let expected = -(labels.scalars[i] * Double.log(p[i]) + (1 - labels.scalars[i]) * Double.log(1 - p[i]))
+      assertClose(value[i], expected, relativeTolerance: 1e-14)
+    }
+    assertClose(value[0], 3.720075976020836e-44, relativeTolerance: 1e-12)
+    assertClose(value[4], 3.720075976020836e-44, relativeTolerance: 1e-12)
+  }
+
   @Test func elementwiseValues() {
     let x = Tensor<Double>([-2, -0.5, 0, 0.5, 2])
     assertClose(relu(x), Tensor([0, 0, 0, 0.5, 2]))

@@ -10,6 +10,12 @@ public struct GradientComparison<Scalar: TensorScalar>: CustomStringConvertible 
   /// The central-difference estimate.
   public var numerical: [Scalar]
 
+  public init(analytic: [Scalar], numerical: [Scalar]) {
+    precondition(analytic.count == numerical.count, "GradientComparison: counts differ")
+    self.analytic = analytic
+    self.numerical = numerical
+  }
+
   /// ‖analytic − numerical‖₂ / max(‖analytic‖₂, ‖numerical‖₂, 1e-3): relative where the
   /// gradient is large, absolute (scaled by 1e3) where it vanishes.
   public var relativeError: Scalar {

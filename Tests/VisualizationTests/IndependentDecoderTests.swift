@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Visualization
 
 /// Decodes PNG files with a small Python program (standard library only: `struct` and `zlib`),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Visualization
 
 @Suite("PNG validation rejects malformed files")

@@ -11,29 +11,6 @@ func firstDifference(_ actual: [UInt8], _ expected: [UInt8]) -> String? {
   return "byte \(index) is \(actual[index]), expected \(expected[index])"
 }
 
-/// A fresh directory under the system temporary directory, deleted when released.
-final class TemporaryDirectory {
-  let path: String
-
-  init() throws {
-    path = NSTemporaryDirectory() + "visualization-tests-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  }
-
-  deinit {
-    _ = chmod(path, 0o755)
-    try? FileManager.default.removeItem(atPath: path)
-  }
-
-  /// The path of `name` inside the directory.
-  func file(_ name: String) -> String { path + "/" + name }
-
-  /// The sorted names of the entries in the directory (including hidden ones).
-  func entries() throws -> [String] {
-    try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-  }
-}
-
 /// A deterministic pseudo-random generator (SplitMix64) for test data.
 struct TestRandom {
   var state: UInt64

@@ -1,0 +1,80 @@
+import Optimizers
+import TensorCore
+import _Differentiation
+
+/// A multilayer perceptron: a stack of ``Dense`` layers, every hidden layer activated and the
+/// last one linear (or with its own `outputActivation`).
+///
+/// `MLP(sizes: [784, 400, 20], activation: .relu, using: &generator)` is
+/// ```
+/// x ↦ W₂ᵀ·relu(W₁ᵀ·x + b₁) + b₂,   784 → 400 → 20.
+/// ```
+public struct MLP<Scalar: TensorScalar>: Layer {
+  /// The layers, input first.
+  public var layers: [Dense<Scalar>]
+
+  /// A perceptron from explicit layers, applied in order.
+  ///
+  /// - Precondition: at least one layer, and each layer's output size matches the next one's
+  ///   input size.
+  @inlinable
+  public init(layers: [Dense<Scalar>]) {
+    precondition(!layers.isEmpty, "MLP: needs at least one layer")
+    for index in layers.indices.dropFirst() {
+      precondition(
+        layers[index - 1].outputSize == layers[index].inputSize,
+        "MLP: layer \(index - 1) outputs \(layers[index - 1].outputSize) values, layer \(index) "
+          + "takes \(layers[index].inputSize)")
+    }
+    self.layers = layers
+  }
+
+  /// A perceptron through the given sizes, initialised as PyTorch's `nn.Linear` layers.
+  ///
+  /// - Parameters:
+  ///   - sizes: the input size, the hidden sizes, and the output size (at least two entries).
+  ///   - activation: applied after every layer but the last.
+  ///   - outputActivation: applied after the last layer, by default none.
+  ///   - generator: the source of randomness for the initial weights.
+  @inlinable
+  public init(
+    sizes: [Int], activation: Activation, outputActivation: Activation = .identity,
+    using generator: inout some RandomNumberGenerator
+  ) {
+    precondition(sizes.count >= 2, "MLP: sizes \(sizes) need an input and an output size")
+    var layers: [Dense<Scalar>] = []
+    for index in 0..<(sizes.count - 1) {
+      let last = index == sizes.count - 2
+      layers.append(
+        Dense(
+          inputSize: sizes[index], outputSize: sizes[index + 1],
+          activation: last ? outputActivation : activation, using: &generator))
+    }
+    self.init(layers: layers)
+  }
+
+  /// The layers applied in order, for `input` of shape `[batch, inputSize]`.
+  @inlinable
+  @differentiable(reverse)
+  public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
+    var output = input
+    for index in 0..<withoutDerivative(at: layers.count) {
+      output = layers[index](output)
+    }
+    return output
+  }
+}
+
+extension MLP: ParameterGroup {
+  /// Each layer's `weight` and `bias`, input layer first: `\MLP.layers[0].weight`, …
+  @inlinable
+  public var parameterKeyPaths: [WritableKeyPath<MLP, Tensor<Scalar>>] {
+    parameterKeyPaths(of: \.layers)
+  }
+
+  /// The matching gradients: `\MLP.TangentVector.layers.base[0].weight`, …
+  @inlinable
+  public var tangentKeyPaths: [WritableKeyPath<TangentVector, Tensor<Scalar>>] {
+    tangentKeyPaths(of: \.layers, \.layers)
+  }
+}

@@ -1,0 +1,135 @@
+import TensorCore
+import _Differentiation
+
+/// A differentiable model that lists the key paths to its parameter tensors, and to the
+/// matching tensors of its gradient: how an ``Optimizer`` reaches every parameter.
+///
+/// Swift has no key-path iteration, so each model lists its own tensors, once for the model
+/// and once for its `TangentVector`, **in the same order**: the optimiser pairs the *i*-th
+/// parameter with the *i*-th gradient tensor. For a struct with synthesised `Differentiable`
+/// conformance the tangent has the same stored property names, so the two lists read alike:
+/// ```swift
+/// struct Line: Differentiable {
+///   var slope: Tensor<Double>
+///   var intercept: Tensor<Double>
+/// }
+///
+/// extension Line: ParameterGroup {
+///   var parameterKeyPaths: [WritableKeyPath<Line, Tensor<Double>>] { [\.slope, \.intercept] }
+///   var tangentKeyPaths: [WritableKeyPath<TangentVector, Tensor<Double>>] {
+///     [\.slope, \.intercept]
+///   }
+/// }
+/// ```
+/// Members that are themselves parameter groups, and arrays of them, are listed through
+/// `parameterKeyPaths(of:)` and `tangentKeyPaths(of:_:)`, which prefix the member's own lists:
+/// ```swift
+/// var parameterKeyPaths: [WritableKeyPath<VAE, Tensor<Float>>] {
+///   parameterKeyPaths(of: \.encoder) + parameterKeyPaths(of: \.layers)
+/// }
+/// var tangentKeyPaths: [WritableKeyPath<TangentVector, Tensor<Float>>] {
+///   tangentKeyPaths(of: \.encoder, \.encoder) + tangentKeyPaths(of: \.layers, \.layers)
+/// }
+/// ```
+/// The lists are properties of the instance, so they can depend on how many layers an array
+/// holds. (The synthesised `TangentVector` cannot be extended in Swift 6.3 — "non-nominal type
+/// cannot be extended" — which is why the model lists its tangent's key paths itself.)
+public protocol ParameterGroup: Differentiable {
+  /// The scalar type of the parameter tensors: `Float` for networks, `Double` for variational
+  /// inference.
+  associatedtype Scalar: TensorScalar
+
+  /// The key paths to every parameter tensor, in a fixed order.
+  var parameterKeyPaths: [WritableKeyPath<Self, Tensor<Scalar>>] { get }
+
+  /// The key paths to the gradient of every parameter tensor, in the order of
+  /// ``parameterKeyPaths``.
+  var tangentKeyPaths: [WritableKeyPath<TangentVector, Tensor<Scalar>>] { get }
+}
+
+extension ParameterGroup {
+  /// The parameter key paths of the member at `member`, prefixed with `member`:
+  /// `\VAE.encoder` and `\Dense.weight` give `\VAE.encoder.weight`.
+  @inlinable
+  public func parameterKeyPaths<Member: ParameterGroup>(
+    of member: WritableKeyPath<Self, Member>
+  ) -> [WritableKeyPath<Self, Tensor<Scalar>>] where Member.Scalar == Scalar {
+    self[keyPath: member].parameterKeyPaths.map { member.appending(path: $0) }
+  }
+
+  /// The parameter key paths of every element of the array at `members`, element by element:
+  /// `\MLP.layers` gives `\MLP.layers[0].weight`, `\MLP.layers[0].bias`, `\MLP.layers[1].weight`…
+  @inlinable
+  public func parameterKeyPaths<Member: ParameterGroup>(
+    of members: WritableKeyPath<Self, [Member]>
+  ) -> [WritableKeyPath<Self, Tensor<Scalar>>] where Member.Scalar == Scalar {
+    var result: [WritableKeyPath<Self, Tensor<Scalar>>] = []
+    let elements = self[keyPath: members]
+    for index in elements.indices {
+      let element = members.appending(path: \[Member].[index])
+      for path in elements[index].parameterKeyPaths { result.append(element.appending(path: path)) }
+    }
+    return result
+  }
+
+  /// The tangent key paths of the member at `member`, whose gradient is at `tangent` in the
+  /// gradient: `tangentKeyPaths(of: \.encoder, \.encoder)`.
+  @inlinable
+  public func tangentKeyPaths<Member: ParameterGroup>(
+    of member: WritableKeyPath<Self, Member>,
+    _ tangent: WritableKeyPath<TangentVector, Member.TangentVector>
+  ) -> [WritableKeyPath<TangentVector, Tensor<Scalar>>] where Member.Scalar == Scalar {
+    self[keyPath: member].tangentKeyPaths.map { tangent.appending(path: $0) }
+  }
+
+  /// The tangent key paths of every element of the array at `members`, whose gradient is the
+  /// `Array.DifferentiableView` at `tangent`: `\TangentVector.layers.base[0].weight`, …
+  ///
+  /// An array that did not take part in the loss may get an empty gradient (the tangent's
+  /// `zero`); its key paths then point past the end.
+  @inlinable
+  public func tangentKeyPaths<Member: ParameterGroup>(
+    of members: WritableKeyPath<Self, [Member]>,
+    _ tangent: WritableKeyPath<TangentVector, [Member].TangentVector>
+  ) -> [WritableKeyPath<TangentVector, Tensor<Scalar>>] where Member.Scalar == Scalar {
+    var result: [WritableKeyPath<TangentVector, Tensor<Scalar>>] = []
+    let elements = self[keyPath: members]
+    let base = tangent.appending(path: \[Member].TangentVector.base)
+    for index in elements.indices {
+      let element = base.appending(path: \[Member.TangentVector].[index])
+      for path in elements[index].tangentKeyPaths { result.append(element.appending(path: path)) }
+    }
+    return result
+  }
+
+  /// The parameter tensors, in the order of ``parameterKeyPaths``.
+  @inlinable
+  public var parameters: [Tensor<Scalar>] {
+    parameterKeyPaths.map { self[keyPath: $0] }
+  }
+
+  /// The tensors of `gradient`, in the order of ``tangentKeyPaths``.
+  @inlinable
+  public func tensors(of gradient: TangentVector) -> [Tensor<Scalar>] {
+    tangentKeyPaths.map { gradient[keyPath: $0] }
+  }
+}
+
+/// Calls `body` with the tensor at `path` in `root` while `root` does not hold it, so that the
+/// tensor's storage is uniquely referenced and `withUnsafeMutableBufferPointer` updates it in
+/// place.
+///
+/// Writing through a key path with an array subscript (`\MLP.layers[0].weight`) copies the
+/// element out and back, so `root[keyPath: path].withUnsafeMutableBufferPointer` would find the
+/// storage shared and copy it. Here the tensor is moved out, `placeholder` (keep one around to
+/// avoid allocating) stands in for it, and the tensor is moved back after `body` returns.
+@inlinable
+public func modifyInPlace<Root, Scalar: TensorScalar, Result>(
+  _ root: inout Root, at path: WritableKeyPath<Root, Tensor<Scalar>>,
+  placeholder: Tensor<Scalar> = .zero, _ body: (inout Tensor<Scalar>) throws -> Result
+) rethrows -> Result {
+  var tensor = root[keyPath: path]
+  root[keyPath: path] = placeholder
+  defer { root[keyPath: path] = tensor }
+  return try body(&tensor)
+}

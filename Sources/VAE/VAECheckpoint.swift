@@ -1,0 +1,193 @@
+import Foundation
+import Optimizers
+import Serialization
+import TensorCore
+
+/// A training run on disk, in a directory:
+///
+/// | file | contents |
+/// |---|---|
+/// | `checkpoint.safetensors` | the weights, by name (`encoder.0.weight`, …), for numpy/PyTorch |
+/// | `training-state.safetensors` | Adam's moments, its step, the generator state |
+/// | `config.json` | the model and training configuration |
+/// | `metrics.jsonl` | one line of ``EpochMetrics`` per completed epoch |
+///
+/// Every file is written atomically (a temporary file, then a rename); both safetensors files
+/// record the epoch in their metadata, so a checkpoint interrupted between two files is
+/// detected on loading instead of silently mixing epochs.
+public enum VAECheckpoint {
+  public static let weightsFile = "checkpoint.safetensors"
+  public static let trainingStateFile = "training-state.safetensors"
+  public static let configurationFile = "config.json"
+  public static let metricsFile = "metrics.jsonl"
+
+  /// The contents of `config.json`.
+  public struct Configuration: Codable, Equatable, Sendable {
+    public var format = "variational-vae-1"
+    public var model: VAEConfiguration
+    public var training: TrainingConfiguration
+
+    public init(model: VAEConfiguration, training: TrainingConfiguration) {
+      self.model = model
+      self.training = training
+    }
+  }
+
+  /// Writes the trainer's model, optimiser, generator, configuration and metrics to
+  /// `directory` (created if needed).
+  public static func save<E, D>(_ trainer: VAETrainer<E, D>, to directory: String) throws {
+    try FileManager.default.createDirectory(
+      atPath: directory, withIntermediateDirectories: true)
+    let epoch = String(trainer.completedEpochs)
+    let configuration = Configuration(
+      model: trainer.model.configuration, training: trainer.training)
+    try AtomicFile.write(try encodeJSON(configuration), toPath: path(directory, configurationFile))
+
+    var state: [String: SafeTensors.Entry] = [:]
+    for (name, tensor) in trainer.optimizer.exportState() { state[name] = .float(tensor) }
+    let generator = trainer.generator.state
+    try SafeTensors.write(
+      state,
+      metadata: [
+        "epoch": epoch,
+        "generator": [generator.0, generator.1, generator.2, generator.3].map(String.init)
+          .joined(separator: " "),
+      ], toPath: path(directory, trainingStateFile))
+
+    try SafeTensors.write(
+      weights(of: trainer.model), metadata: ["epoch": epoch, "format": "pt"],
+      toPath: path(directory, weightsFile))
+
+    var lines = ""
+    for metrics in trainer.metrics { lines += String(decoding: try encodeJSON(metrics, pretty: false), as: UTF8.self) + "\n" }
+    try AtomicFile.write(Array(lines.utf8), toPath: path(directory, metricsFile))
+  }
+
+  /// The weights of `model` by name.
+  public static func weights<E, D>(of model: VariationalAutoencoder<E, D>) -> [String: SafeTensors.Entry] {
+    var result: [String: SafeTensors.Entry] = [:]
+    for (name, path) in zip(model.parameterNames, model.parameterKeyPaths) {
+      result[name] = .float(model[keyPath: path])
+    }
+    return result
+  }
+
+  /// Reads `config.json` of the checkpoint in `directory`.
+  public static func configuration(in directory: String) throws -> Configuration {
+    let file = path(directory, configurationFile)
+    guard let data = FileManager.default.contents(atPath: file) else {
+      throw VAEError.checkpoint(
+        path: file, message: "missing: is \(directory) a directory written by `vae train`?")
+    }
+    do {
+      let configuration = try JSONDecoder().decode(Configuration.self, from: data)
+      try configuration.model.validate()
+      return configuration
+    } catch let error as VAEError {
+      throw VAEError.checkpoint(path: file, message: error.description)
+    } catch {
+      throw VAEError.checkpoint(path: file, message: "not a valid configuration: \(error)")
+    }
+  }
+
+  /// The model saved in `directory`, whose configuration must match `E` and `D`'s
+  /// architecture and whose tensors must all have the expected shapes.
+  public static func loadModel<E, D>(
+    from directory: String, as type: VariationalAutoencoder<E, D>.Type = VariationalAutoencoder<E, D>.self
+  ) throws -> VariationalAutoencoder<E, D> {
+    let configuration = try configuration(in: directory).model
+    // The shapes come from a freshly initialised model of the same configuration.
+    var generator = Xoshiro256StarStar(seed: 0)
+    var model = VariationalAutoencoder<E, D>(configuration: configuration, using: &generator)
+    let file = path(directory, weightsFile)
+    let archive: SafeTensorsArchive
+    do { archive = try SafeTensors.read(contentsOfFile: file) } catch {
+      throw VAEError.checkpoint(path: file, message: error.message)
+    }
+    for (name, keyPath) in zip(model.parameterNames, model.parameterKeyPaths) {
+      do {
+        model[keyPath: keyPath] = try archive.float(name, shape: model[keyPath: keyPath].shape)
+      } catch {
+        throw VAEError.checkpoint(
+          path: file,
+          message: "\(error.message) (config.json describes a \(configuration.architecture.rawValue) "
+            + "model with hidden sizes \(configuration.hiddenSizes) and latent dimension "
+            + "\(configuration.latentDimension))")
+      }
+    }
+    return model
+  }
+
+  /// The whole training run saved in `directory`, ready to continue.
+  public static func loadTrainer<E, D>(from directory: String) throws -> VAETrainer<E, D> {
+    let configuration = try configuration(in: directory)
+    let model: VariationalAutoencoder<E, D> = try loadModel(from: directory)
+    let stateFile = path(directory, trainingStateFile)
+    let state: SafeTensorsArchive
+    do { state = try SafeTensors.read(contentsOfFile: stateFile) } catch {
+      throw VAEError.checkpoint(path: stateFile, message: error.message)
+    }
+    let weightsEpoch = try SafeTensors.read(contentsOfFile: path(directory, weightsFile))
+      .metadata["epoch"]
+    guard let epochText = state.metadata["epoch"], let epoch = Int(epochText),
+      epochText == weightsEpoch
+    else {
+      throw VAEError.checkpoint(
+        path: stateFile,
+        message: "its epoch (\(state.metadata["epoch"] ?? "none")) differs from "
+          + "\(weightsFile)'s (\(weightsEpoch ?? "none")): the checkpoint was interrupted; "
+          + "start a new run")
+    }
+    let words = (state.metadata["generator"] ?? "").split(separator: " ").compactMap { UInt64($0) }
+    guard words.count == 4, words != [0, 0, 0, 0] else {
+      throw VAEError.checkpoint(path: stateFile, message: "metadata 'generator' is not 4 words")
+    }
+    var generator = Xoshiro256StarStar(seed: 0)
+    generator.state = (words[0], words[1], words[2], words[3])
+    var optimizer = Adam(
+      for: model, learningRate: configuration.training.learningRate,
+      beta1: configuration.training.beta1, beta2: configuration.training.beta2)
+    var tensors: [String: Tensor<Float>] = [:]
+    for (name, entry) in state.entries {
+      guard case .float(let tensor) = entry else { continue }
+      tensors[name] = tensor
+    }
+    do { try optimizer.importState(tensors, matching: model) } catch {
+      throw VAEError.checkpoint(path: stateFile, message: "\(error)")
+    }
+    let metrics = try readMetrics(in: directory).prefix(epoch)
+    guard metrics.count == epoch else {
+      throw VAEError.checkpoint(
+        path: path(directory, metricsFile),
+        message: "has \(metrics.count) epochs of metrics, the checkpoint is at epoch \(epoch)")
+    }
+    return VAETrainer(
+      model: model, optimizer: optimizer, generator: generator,
+      training: configuration.training, metrics: Array(metrics))
+  }
+
+  /// The metrics recorded in `directory`'s `metrics.jsonl`.
+  public static func readMetrics(in directory: String) throws -> [EpochMetrics] {
+    let file = path(directory, metricsFile)
+    guard let data = FileManager.default.contents(atPath: file) else { return [] }
+    var result: [EpochMetrics] = []
+    for (number, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
+      do {
+        result.append(try JSONDecoder().decode(EpochMetrics.self, from: Data(line.utf8)))
+      } catch {
+        throw VAEError.checkpoint(path: file, message: "line \(number + 1) is not valid metrics")
+      }
+    }
+    return result
+  }
+
+  static func path(_ directory: String, _ file: String) -> String {
+    (directory as NSString).appendingPathComponent(file)
+  }
+
+  static func encodeJSON(_ value: some Encodable, pretty: Bool = true) throws -> [UInt8] {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
+    return Array(try encoder.encode(value)) + (pretty ? [UInt8(ascii: "\n")] : [])
+  }
+}

@@ -1,0 +1,87 @@
+/// What a variational autoencoder looks like: its data shape, networks, latent size and
+/// likelihood. Saved as `config.json` beside every checkpoint.
+///
+/// The defaults are the model of the PyTorch VAE example (Kingma & Welling 2014): a 784-400-20
+/// MLP with ReLU, a Bernoulli decoder on grey levels, prior N(0, I).
+public struct VAEConfiguration: Codable, Equatable, Sendable {
+  /// The network family of the encoder and decoder.
+  public enum Architecture: String, Codable, CaseIterable, Sendable {
+    /// Fully connected layers with ReLU: `input → hidden… → 2·latent` and back.
+    case mlp
+    /// Two stride-2 convolutions (32 and 64 channels, 3×3, ReLU) and a dense layer, mirrored by
+    /// transposed convolutions in the decoder, as in the Keras VAE example.
+    case conv
+  }
+
+  /// The decoder's distribution p_θ(x | z).
+  public enum Likelihood: String, Codable, CaseIterable, Sendable {
+    /// Bernoulli with logits; on grey levels x ∈ [0, 1] this is the binary cross-entropy the
+    /// PyTorch example uses.
+    case bernoulli
+    /// Gaussian N(x; μ_θ(z), σ²) with σ fixed at ``VAEConfiguration/fixedStandardDeviation``.
+    case gaussian
+    /// Gaussian with one learned σ shared by all pixels.
+    case gaussianLearnedScale = "gaussian-learned"
+    /// Gaussian with a learned σ per pixel.
+    case gaussianPerPixelScale = "gaussian-per-pixel"
+  }
+
+  /// Image channels, height and width (1 × 28 × 28 for Fashion-MNIST).
+  public var channels = 1
+  public var height = 28
+  public var width = 28
+  public var architecture = Architecture.mlp
+  /// Hidden layer sizes of the MLP encoder (the decoder mirrors them); for `conv`, the size
+  /// of the dense layer after the convolutions.
+  public var hiddenSizes = [400]
+  /// The dimension of z.
+  public var latentDimension = 20
+  public var likelihood = Likelihood.bernoulli
+  /// σ of the `gaussian` likelihood.
+  public var fixedStandardDeviation: Float = 0.1
+
+  public init() {}
+
+  /// Pixels per image.
+  public var inputSize: Int { channels * height * width }
+
+  /// Checks sizes before any network is built; the message names the field.
+  public func validate() throws(VAEError) {
+    if channels <= 0 || height <= 0 || width <= 0 {
+      throw VAEError.invalidConfiguration(
+        "image shape \(channels)×\(height)×\(width) must be positive")
+    }
+    if latentDimension <= 0 {
+      throw VAEError.invalidConfiguration("latentDimension must be positive, got \(latentDimension)")
+    }
+    if hiddenSizes.isEmpty || hiddenSizes.contains(where: { $0 <= 0 }) {
+      throw VAEError.invalidConfiguration("hiddenSizes must be positive, got \(hiddenSizes)")
+    }
+    if architecture == .conv && (height % 4 != 0 || width % 4 != 0) {
+      throw VAEError.invalidConfiguration(
+        "the conv architecture needs height and width divisible by 4, got \(height)×\(width)")
+    }
+    if !(fixedStandardDeviation > 0) {
+      throw VAEError.invalidConfiguration(
+        "fixedStandardDeviation must be positive, got \(fixedStandardDeviation)")
+    }
+  }
+}
+
+/// A problem with a VAE's configuration, checkpoint, data or training, with a message that
+/// names the file, field or flag and says what was expected or what to try.
+public enum VAEError: Error, CustomStringConvertible, Equatable {
+  case invalidConfiguration(String)
+  case checkpoint(path: String, message: String)
+  case data(String)
+  case diverged(String)
+
+  public var description: String {
+    switch self {
+    case .invalidConfiguration(let message): "invalid configuration: \(message)"
+    case .checkpoint(let path, let message): "\(path): \(message)"
+    case .data(let message): message
+    case .diverged(let message): message
+    }
+  }
+}

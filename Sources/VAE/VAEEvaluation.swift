@@ -1,0 +1,96 @@
+import Datasets
+import TensorCore
+
+/// Held-out measures of a trained VAE (all in nats, per image).
+public enum VAEEvaluation {
+  /// The images `indices` of `data` as a `[count, pixels]` tensor with values in [0, 1].
+  public static func batch(_ data: ImageDataset, _ indices: some Collection<Int>) -> Tensor<Float> {
+    Tensor<Float>(shape: [indices.count, data.pixelsPerImage]) { buffer in
+      data.writeBatch(indices: indices, into: buffer)
+    }
+  }
+
+  /// The negative ELBO averaged over the first `limit` images (all by default), with one
+  /// sample of z per image and β = 1: the reconstruction term summed over pixels plus the
+  /// analytic KL — the number the PyTorch VAE example reports as its test loss.
+  public static func negativeELBO<E, D>(
+    of model: VariationalAutoencoder<E, D>, on data: ImageDataset, limit: Int? = nil,
+    batchSize: Int = 500, seed: UInt64
+  ) -> Double {
+    var generator = Xoshiro256StarStar(seed: seed)
+    let count = Swift.min(limit ?? data.count, data.count)
+    var total = 0.0
+    for start in stride(from: 0, to: count, by: batchSize) {
+      let x = batch(data, start..<Swift.min(count, start + batchSize))
+      let noise = Tensor<Float>(
+        randomNormal: [x.shape[0], model.configuration.latentDimension], using: &generator)
+      let terms = model.negativeELBOTerms(x, noise: noise, klWeight: 1)
+      total += Double(terms.scalars[0])
+    }
+    return total / Double(count)
+  }
+
+  /// The importance-sampled estimate of log p(x) averaged over the first `limit` images
+  /// (Burda et al. 2016), with K samples from q_φ(z | x) per image:
+  /// ```
+  /// log p(x) ≈ log (1/K) Σ_k p_θ(x | z_k) p(z_k) / q_φ(z_k | x)
+  /// ```
+  /// computed in log space with log-sum-exp. It is a lower bound in expectation that tightens
+  /// as K grows, and it is never below the one-sample ELBO in expectation. The K samples of
+  /// several images are decoded together in one batch of at most `rowsPerBatch` rows, so the
+  /// work is large matrix products. `progress` receives the number of images done.
+  public static func logLikelihood<E, D>(
+    of model: VariationalAutoencoder<E, D>, on data: ImageDataset, importanceSamples: Int,
+    limit: Int? = nil, rowsPerBatch: Int = 20_000, seed: UInt64,
+    progress: (Int) -> Void = { _ in }
+  ) -> Double {
+    precondition(importanceSamples > 0, "logLikelihood: importanceSamples must be positive")
+    var generator = Xoshiro256StarStar(seed: seed)
+    let count = Swift.min(limit ?? data.count, data.count)
+    let imagesPerBatch = Swift.max(1, rowsPerBatch / importanceSamples)
+    var total = 0.0
+    for start in stride(from: 0, to: count, by: imagesPerBatch) {
+      let x = batch(data, start..<Swift.min(count, start + imagesPerBatch))
+      let noise = Tensor<Float>(
+        randomNormal: [importanceSamples * x.shape[0], model.configuration.latentDimension],
+        using: &generator)
+      let bound = model.importanceWeightedBound(x, noise: noise)
+      total += bound.scalars.reduce(0) { $0 + Double($1) }
+      progress(Swift.min(count, start + imagesPerBatch))
+    }
+    return total / Double(count)
+  }
+
+  /// The posterior means μ_φ(x) of the first `limit` images, `[count, latentDimension]`.
+  public static func latentMeans<E, D>(
+    of model: VariationalAutoencoder<E, D>, on data: ImageDataset, limit: Int? = nil,
+    batchSize: Int = 1000
+  ) -> (means: Tensor<Float>, logVariances: Tensor<Float>) {
+    let count = Swift.min(limit ?? data.count, data.count)
+    var means: [Tensor<Float>] = []
+    var logVariances: [Tensor<Float>] = []
+    for start in stride(from: 0, to: count, by: batchSize) {
+      let (mean, logVariance) = model.encode(batch(data, start..<Swift.min(count, start + batchSize)))
+      means.append(mean)
+      logVariances.append(logVariance)
+    }
+    return (Tensor(concatenating: means), Tensor(concatenating: logVariances))
+  }
+
+  /// KL(q_φ(z_j | x) ‖ N(0, 1)) for each latent dimension j, averaged over the images: which
+  /// dimensions carry information.
+  public static func klPerDimension(means: Tensor<Float>, logVariances: Tensor<Float>) -> [Double] {
+    let perDimension = 0.5 * (means.squared() + exp(logVariances) - logVariances - 1)
+    return perDimension.mean(alongAxes: [0]).scalars.map(Double.init)
+  }
+
+  /// The active units of Burda et al. (2016): latent dimensions j with
+  /// Cov_x(E_q[z_j]) > `threshold` (0.01), the variance over images of the posterior mean.
+  public static func activeUnits(
+    means: Tensor<Float>, threshold: Double = 0.01
+  ) -> (count: Int, variances: [Double]) {
+    let centered = means - means.mean(alongAxes: [0])
+    let variances = centered.squared().mean(alongAxes: [0]).scalars.map(Double.init)
+    return (variances.filter { $0 > threshold }.count, variances)
+  }
+}

@@ -1,0 +1,83 @@
+import NeuralNetworks
+import Optimizers
+import TensorCore
+import _Differentiation
+
+/// Which side of the autoencoder a network is.
+public enum VAENetworkRole: Sendable {
+  /// Image (flat) → features.
+  case encoder
+  /// Latent code → decoder output (flat), one value per pixel.
+  case decoder
+}
+
+/// An encoder or decoder network of a ``VariationalAutoencoder``: a layer on flat `Float`
+/// tensors, built from a ``VAEConfiguration``, whose parameters are listed for the optimiser
+/// and named for checkpoints.
+public protocol VAENetwork: Layer, ParameterGroup where Scalar == Float {
+  /// Builds the network for `role`, initialised as PyTorch initialises its layers.
+  init(
+    configuration: VAEConfiguration, role: VAENetworkRole,
+    using generator: inout some RandomNumberGenerator)
+
+  /// The size of the output's second axis.
+  var outputSize: Int { get }
+
+  /// A name for each parameter, in the order of `parameterKeyPaths` (e.g. `0.weight`).
+  var parameterNames: [String] { get }
+}
+
+/// Fully connected layers: `inputSize → hidden₁ → … → hiddenₙ` with ReLU for the encoder, and
+/// `latent → hiddenₙ → … → hidden₁ → inputSize` (ReLU between, none at the end) for the
+/// decoder. With `hiddenSizes = [400]` these are the PyTorch example's `fc1` and `fc3`/`fc4`.
+public struct MLPNetwork: VAENetwork {
+  public var layers: [Dense<Float>]
+  @noDerivative public let outputSize: Int
+
+  public init(
+    configuration: VAEConfiguration, role: VAENetworkRole,
+    using generator: inout some RandomNumberGenerator
+  ) {
+    let sizes: [Int]
+    let activations: [Activation]
+    switch role {
+    case .encoder:
+      sizes = [configuration.inputSize] + configuration.hiddenSizes
+      activations = Array(repeating: .relu, count: sizes.count - 1)
+    case .decoder:
+      sizes = [configuration.latentDimension] + configuration.hiddenSizes.reversed()
+        + [configuration.inputSize]
+      activations = Array(repeating: .relu, count: sizes.count - 2) + [.identity]
+    }
+    var layers: [Dense<Float>] = []
+    for index in 0..<(sizes.count - 1) {
+      layers.append(
+        Dense(
+          inputSize: sizes[index], outputSize: sizes[index + 1], activation: activations[index],
+          using: &generator))
+    }
+    self.layers = layers
+    outputSize = sizes.last!
+  }
+
+  @differentiable(reverse)
+  public func callAsFunction(_ input: Tensor<Float>) -> Tensor<Float> {
+    var x = input
+    for index in 0..<withoutDerivative(at: layers.count) {
+      x = layers[index](x)
+    }
+    return x
+  }
+
+  public var parameterKeyPaths: [WritableKeyPath<Self, Tensor<Float>>] {
+    parameterKeyPaths(of: \.layers)
+  }
+
+  public var tangentKeyPaths: [WritableKeyPath<TangentVector, Tensor<Float>>] {
+    tangentKeyPaths(of: \.layers, \.layers)
+  }
+
+  public var parameterNames: [String] {
+    layers.indices.flatMap { ["\($0).weight", "\($0).bias"] }
+  }
+}

@@ -1,0 +1,101 @@
+import Datasets
+import Foundation
+import Reporting
+import TensorCore
+
+/// A whole `vae train` run: build or resume the trainer, train epoch by epoch with a progress
+/// bar, and after every epoch write the checkpoint, `metrics.jsonl` and the pictures
+/// (`samples.png`, `reconstructions.png`, `curves.png`) to the output directory.
+public struct VAETrainingRun {
+  public var configuration: VAEConfiguration
+  public var training: TrainingConfiguration
+  /// Where the run's files go.
+  public var outputDirectory: String
+  /// Continue the checkpoint in ``outputDirectory`` instead of starting afresh; the run then
+  /// keeps the model and training configuration saved in its `config.json`.
+  public var resume: Bool
+  public var trainingData: ImageDataset
+  public var testData: ImageDataset?
+  /// Stop after this many epochs of this invocation (the run stays resumable); `nil` to run
+  /// to ``TrainingConfiguration/epochs``.
+  public var epochLimit: Int?
+
+  public init(
+    configuration: VAEConfiguration, training: TrainingConfiguration, outputDirectory: String,
+    resume: Bool = false, trainingData: ImageDataset, testData: ImageDataset?,
+    epochLimit: Int? = nil
+  ) {
+    self.configuration = configuration
+    self.training = training
+    self.outputDirectory = outputDirectory
+    self.resume = resume
+    self.trainingData = trainingData
+    self.testData = testData
+    self.epochLimit = epochLimit
+  }
+
+  /// Runs training and returns every epoch's metrics (earlier ones too, when resuming).
+  /// `log` receives one line per epoch and notes such as where files were written.
+  @discardableResult
+  public func run(log: (String) -> Void = { print($0) }) throws -> [EpochMetrics] {
+    switch configuration.architecture {
+    case .mlp: return try run(MLPNetwork.self, MLPNetwork.self, log: log)
+    case .conv: return try run(ConvEncoderNetwork.self, ConvDecoderNetwork.self, log: log)
+    }
+  }
+
+  func run<E: VAENetwork, D: VAENetwork>(
+    _: E.Type, _: D.Type, log: (String) -> Void
+  ) throws -> [EpochMetrics] {
+    let configurationFile = VAECheckpoint.path(outputDirectory, VAECheckpoint.configurationFile)
+    let exists = FileManager.default.fileExists(atPath: configurationFile)
+    var trainer: VAETrainer<E, D>
+    if resume {
+      guard exists else {
+        throw VAEError.checkpoint(
+          path: configurationFile, message: "missing: there is no run to --resume in \(outputDirectory)")
+      }
+      trainer = try VAECheckpoint.loadTrainer(from: outputDirectory)
+      log("resuming \(outputDirectory) after epoch \(trainer.completedEpochs) of \(trainer.training.epochs)")
+    } else {
+      guard !exists else {
+        throw VAEError.checkpoint(
+          path: outputDirectory,
+          message: "already holds a training run; pass --resume to continue it, or choose "
+            + "another --output")
+      }
+      trainer = try VAETrainer(configuration: configuration, training: training)
+    }
+    let total = trainer.training.epochs
+    var remaining = epochLimit ?? Int.max
+    while trainer.completedEpochs < total && remaining > 0 {
+      let epoch = trainer.completedEpochs + 1
+      let batches = (trainingData.count + trainer.training.batchSize - 1) / trainer.training.batchSize
+      var bar = ProgressBar(
+        title: "epoch \(epoch)/\(total)", total: batches, itemsPerUnit: trainer.training.batchSize)
+      let metrics = try trainer.trainEpoch(on: trainingData, test: testData) { _, _, means in
+        bar.advance(fields: ["loss": means.loss, "recon": means.reconstruction, "KL": means.kl])
+      }
+      var line = String(
+        format: "epoch %d/%d  train %.2f  (recon %.2f, KL %.2f)", epoch, total,
+        metrics.trainNegativeELBO, metrics.trainReconstruction, metrics.trainKL)
+      if let test = metrics.testNegativeELBO { line += String(format: "  test %.2f", test) }
+      line += String(format: "  %.1fs  %.0f images/s", metrics.seconds, metrics.samplesPerSecond)
+      log(line)
+      try VAECheckpoint.save(trainer, to: outputDirectory)
+      try writePictures(trainer)
+      remaining -= 1
+    }
+    log("wrote \(outputDirectory)/{checkpoint.safetensors, config.json, metrics.jsonl, samples.png, reconstructions.png, curves.png}")
+    return trainer.metrics
+  }
+
+  func writePictures<E, D>(_ trainer: VAETrainer<E, D>) throws {
+    func path(_ name: String) -> String { VAECheckpoint.path(outputDirectory, name) }
+    var generator = Xoshiro256StarStar(seed: trainer.training.seed)
+    try VAEPictures.samples(from: trainer.model, using: &generator).writePNG(toPath: path("samples.png"))
+    try VAEPictures.reconstructions(from: trainer.model, of: testData ?? trainingData)
+      .writePNG(toPath: path("reconstructions.png"))
+    try VAEPictures.curves(trainer.metrics).writePNG(toPath: path("curves.png"))
+  }
+}

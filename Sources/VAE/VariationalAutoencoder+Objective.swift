@@ -1,0 +1,98 @@
+import Foundation
+import TensorCore
+import _Differentiation
+
+extension VariationalAutoencoder {
+  /// −log p_θ(x | z) summed over pixels, one value per row of `x`, for decoder outputs `output`.
+  ///
+  /// Bernoulli: Σ softplus(l) − x·l (``sigmoidCrossEntropy(logits:labels:)``), the binary
+  /// cross-entropy of the PyTorch example on grey levels. Gaussian:
+  /// ```
+  /// Σ ½ ((x − μ)/σ)² + log σ + ½ log 2π
+  /// ```
+  @differentiable(reverse, wrt: (self, output))
+  public func negativeLogLikelihood(of x: Tensor<Float>, output: Tensor<Float>) -> Tensor<Float> {
+    if configuration.likelihood == .bernoulli {
+      return sigmoidCrossEntropy(logits: output, labels: x).sum(squeezingAxes: [1])
+    }
+    let logSigma = learnsScale ? logScale : withoutDerivative(at: logScale)
+    let standardized = (x - output) * exp(-logSigma)
+    let perPixel = 0.5 * standardized.squared() + logSigma + 0.5 * Float.log(2 * .pi)
+    return perPixel.sum(squeezingAxes: [1])
+  }
+
+  /// KL(q_φ(z | x) ‖ N(0, I)) per row, in closed form (Kingma & Welling 2014, appendix B):
+  /// ```
+  /// ½ Σⱼ (μⱼ² + σⱼ² − log σⱼ² − 1)
+  /// ```
+  @differentiable(reverse)
+  public static func klDivergenceFromPrior(
+    mean: Tensor<Float>, logVariance: Tensor<Float>
+  ) -> Tensor<Float> {
+    (0.5 * (mean.squared() + exp(logVariance) - logVariance - 1)).sum(squeezingAxes: [1])
+  }
+
+  /// The training objective's parts for a minibatch `x` (`[batch, inputSize]`), summed over
+  /// the batch, as the vector `[loss, reconstruction, kl]` with
+  /// `loss = reconstruction + klWeight · kl`:
+  /// ```
+  /// reconstruction = Σ_x (1/L) Σ_l −log p_θ(x | z_l),   z_l = μ + σ ⊙ ε_l
+  /// kl             = Σ_x KL(q_φ(z | x) ‖ N(0, I))      (analytic)
+  /// ```
+  /// `noise` holds the L·batch standard-normal draws ε, `[samples·batch, latentDimension]`,
+  /// sample-major. To differentiate only the loss, pull back `[1, 0, 0]`.
+  @differentiable(reverse, wrt: self)
+  public func negativeELBOTerms(
+    _ x: Tensor<Float>, noise: Tensor<Float>, klWeight: Float
+  ) -> Tensor<Float> {
+    let (mean, logVariance) = encode(x)
+    let samples = withoutDerivative(at: noise.shape[0] / x.shape[0])
+    let z = Self.reparameterize(
+      mean: Self.repeated(mean, samples), logVariance: Self.repeated(logVariance, samples),
+      noise: noise)
+    let targets = withoutDerivative(at: Self.repeated(x, samples))
+    let reconstruction =
+      negativeLogLikelihood(of: targets, output: decode(z)).sum() / Float(samples)
+    let kl = Self.klDivergenceFromPrior(mean: mean, logVariance: logVariance).sum()
+    let loss = reconstruction + klWeight * kl
+    return Tensor(concatenating: [
+      loss.reshaped(to: [1]), reconstruction.reshaped(to: [1]), kl.reshaped(to: [1]),
+    ])
+  }
+
+  /// The importance-weighted bound of Burda, Grosse & Salakhutdinov (2016), per row:
+  /// ```
+  /// log (1/K) Σ_k w_k,   w_k = p_θ(x | z_k) p(z_k) / q_φ(z_k | x),   z_k ~ q_φ(z | x)
+  /// ```
+  /// computed stably with log-sum-exp. With K = 1 it is the one-sample ELBO; it never
+  /// decreases with K and tends to log p(x). `noise` is `[K·batch, latentDimension]`,
+  /// sample-major.
+  @differentiable(reverse, wrt: self)
+  public func importanceWeightedBound(_ x: Tensor<Float>, noise: Tensor<Float>) -> Tensor<Float> {
+    let (mean, logVariance) = encode(x)
+    let batch = withoutDerivative(at: x.shape[0])
+    let samples = withoutDerivative(at: noise.shape[0] / batch)
+    let z = Self.reparameterize(
+      mean: Self.repeated(mean, samples), logVariance: Self.repeated(logVariance, samples),
+      noise: noise)
+    let targets = withoutDerivative(at: Self.repeated(x, samples))
+    let logLikelihood = -negativeLogLikelihood(of: targets, output: decode(z))
+    // log p(z) − log q(z | x); the −(d/2) log 2π terms cancel, and (z − μ)/σ = ε.
+    let logPrior = -0.5 * z.squared().sum(squeezingAxes: [1])
+    let logPosterior =
+      -0.5 * noise.squared().sum(squeezingAxes: [1])
+      - 0.5 * Self.repeated(logVariance, samples).sum(squeezingAxes: [1])
+    let logWeights = (logLikelihood + logPrior - logPosterior).reshaped(to: [samples, batch])
+    return logWeights.logSumExp(alongAxis: 0).reshaped(to: [batch]) - Float.log(Float(samples))
+  }
+
+  /// `x` stacked `count` times along the first axis (sample-major), for L or K samples per
+  /// row; `x` itself when `count` is 1.
+  @differentiable(reverse, wrt: x)
+  static func repeated(_ x: Tensor<Float>, _ count: Int) -> Tensor<Float> {
+    if count == 1 { return x }
+    let shape = withoutDerivative(at: x.shape)
+    return x.expandingShape(at: 0).broadcasted(to: [count] + shape)
+      .reshaped(to: [count * shape[0]] + Array(shape.dropFirst()))
+  }
+}

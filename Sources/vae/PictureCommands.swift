@@ -1,0 +1,153 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Serialization
+import TensorCore
+import VAE
+import Visualization
+
+/// The PNG file a picture command writes.
+struct PictureOutput: ParsableArguments {
+  @Option(help: ArgumentHelp("The PNG file to write.", valueName: "file.png"))
+  var output: String
+
+  func validate() throws {
+    if !output.lowercased().hasSuffix(".png") {
+      throw ValidationError("--output must name a .png file, got '\(output)'")
+    }
+  }
+}
+
+struct SampleCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sample", abstract: "Decode z ~ N(0, I) into new images.")
+
+  @OptionGroup var checkpoint: CheckpointOptions
+  @Option(help: "Number of images.") var count = 64
+  @Option(help: "Seed of z.") var seed: UInt64 = 1
+  @OptionGroup var picture: PictureOutput
+
+  func validate() throws {
+    if count <= 0 { throw ValidationError("--count must be positive, got \(count)") }
+  }
+
+  struct Action: VAEModelAction {
+    var count: Int
+    var seed: UInt64
+    func callAsFunction<E, D>(_ model: VariationalAutoencoder<E, D>) throws -> Image {
+      var generator = Xoshiro256StarStar(seed: seed)
+      return try VAEPictures.samples(from: model, count: count, using: &generator)
+    }
+  }
+
+  func run() throws {
+    try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: Action(count: count, seed: seed))
+      .writePNG(toPath: picture.output)
+  }
+}
+
+struct ReconstructCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "reconstruct", abstract: "Test images above their reconstructions.")
+
+  @OptionGroup var checkpoint: CheckpointOptions
+  @OptionGroup var data: DataOptions
+  @Option(help: "Number of test images.") var count = 8
+  @OptionGroup var picture: PictureOutput
+
+  func validate() throws {
+    if count <= 0 { throw ValidationError("--count must be positive, got \(count)") }
+  }
+
+  struct Action: VAEModelAction {
+    var test: ImageDataset
+    var count: Int
+    func callAsFunction<E, D>(_ model: VariationalAutoencoder<E, D>) throws -> Image {
+      try VAEPictures.reconstructions(from: model, of: test, count: count)
+    }
+  }
+
+  func run() throws {
+    let action = Action(test: try data.load(.test), count: count)
+    try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: action)
+      .writePNG(toPath: picture.output)
+  }
+}
+
+struct InterpolateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "interpolate",
+    abstract: "Decode straight lines in latent space between pairs of test images.")
+
+  @OptionGroup var checkpoint: CheckpointOptions
+  @OptionGroup var data: DataOptions
+  @Option(help: "Images per interpolation, endpoints included.") var steps = 10
+  @Option(help: "Number of pairs (rows).") var pairs = 6
+  @OptionGroup var picture: PictureOutput
+
+  func validate() throws {
+    if steps < 2 { throw ValidationError("--steps must be at least 2, got \(steps)") }
+    if pairs <= 0 { throw ValidationError("--pairs must be positive, got \(pairs)") }
+  }
+
+  struct Action: VAEModelAction {
+    var test: ImageDataset
+    var steps: Int
+    var pairs: Int
+    func callAsFunction<E, D>(_ model: VariationalAutoencoder<E, D>) throws -> Image {
+      try VAEPictures.interpolations(from: model, of: test, steps: steps, pairs: pairs)
+    }
+  }
+
+  func run() throws {
+    let action = Action(test: try data.load(.test), steps: steps, pairs: pairs)
+    try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: action)
+      .writePNG(toPath: picture.output)
+  }
+}
+
+struct EmbedCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "embed",
+    abstract: "Write the latent means of test images (and their labels) as CSV; plot a latent map.")
+
+  @OptionGroup var checkpoint: CheckpointOptions
+  @OptionGroup var data: DataOptions
+  @Option(help: ArgumentHelp("The CSV file to write.", valueName: "file.csv")) var output: String
+  @Option(help: ArgumentHelp("Also plot the latent map to this PNG file.", valueName: "file.png"))
+  var plot: String?
+  @Option(help: "Embed only the first N test images.") var limit: Int?
+
+  func validate() throws {
+    if let limit, limit <= 0 { throw ValidationError("--limit must be positive, got \(limit)") }
+    if let plot, !plot.lowercased().hasSuffix(".png") {
+      throw ValidationError("--plot must name a .png file, got '\(plot)'")
+    }
+  }
+
+  struct Action: VAEModelAction {
+    var test: ImageDataset
+    var limit: Int?
+    var plot: String?
+    func callAsFunction<E, D>(_ model: VariationalAutoencoder<E, D>) throws -> String {
+      let means = VAEEvaluation.latentMeans(of: model, on: test, limit: limit).means
+      let (count, dimension) = (means.shape[0], means.shape[1])
+      var csv = ((0..<dimension).map { "z\($0 + 1)" } + ["label"]).joined(separator: ",") + "\n"
+      let scalars = means.scalars
+      for row in 0..<count {
+        let values = scalars[(row * dimension)..<((row + 1) * dimension)].map { "\($0)" }
+        csv += (values + [test.label(at: row).map { "\($0)" } ?? ""]).joined(separator: ",") + "\n"
+      }
+      if let plot {
+        try VAEPictures.latentMap(from: model, of: test, limit: count).writePNG(toPath: plot)
+      }
+      return csv
+    }
+  }
+
+  func run() throws {
+    let action = Action(test: try data.load(.test), limit: limit, plot: plot)
+    let csv = try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: action)
+    try AtomicFile.write(Array(csv.utf8), toPath: output)
+  }
+}

@@ -1,0 +1,99 @@
+import Datasets
+import Foundation
+import TensorCore
+import TestSupport
+import Testing
+import VAE
+import _Differentiation
+
+typealias MLPVAE = VariationalAutoencoder<MLPNetwork, MLPNetwork>
+
+@Suite struct ObjectiveTests {
+  /// The gradient of the negative ELBO with respect to every parameter matches central finite
+  /// differences (Float, relative error < 1e-2), for both likelihoods.
+  @Test(arguments: [VAEConfiguration.Likelihood.bernoulli, .gaussianPerPixelScale])
+  func elboGradientMatchesFiniteDifferences(likelihood: VAEConfiguration.Likelihood) {
+    var configuration = VAETestData.tinyModel
+    configuration.likelihood = likelihood
+    var generator = Xoshiro256StarStar(seed: 5)
+    var model = MLPVAE(configuration: configuration, using: &generator)
+    if likelihood != .bernoulli {
+      model.logScale = Tensor(randomUniform: [6], in: -0.5..<0.5, using: &generator)
+    }
+    let x = VAEEvaluation.batch(VAETestData.tinyImages(count: 4, seed: 1), 0..<4)
+    let noise = Tensor<Float>(randomNormal: [8, 2], using: &generator)  // L = 2 samples
+    func loss(_ model: MLPVAE) -> Float {
+      model.negativeELBOTerms(x, noise: noise, klWeight: 0.7).scalars[0]
+    }
+    let gradient = model.tensors(of: _Differentiation.gradient(at: model) { model in
+      model.negativeELBOTerms(x, noise: noise, klWeight: 0.7)
+        .gathering(rows: [0]).sum().scalarized()
+    })
+    var analytic: [Float] = []
+    var numerical: [Float] = []
+    for (index, path) in model.parameterKeyPaths.enumerated() {
+      let g = gradient[index]
+      let count = model[keyPath: path].scalarCount
+      analytic += g.shape == model[keyPath: path].shape ? g.scalars : Array(repeating: g.scalars[0], count: count)
+      for i in 0..<count {
+        var plus = model
+        var minus = model
+        let value = model[keyPath: path].scalars[i]
+        let h: Float = 5e-3 * (1 + Swift.abs(value))
+        plus[keyPath: path].withUnsafeMutableBufferPointer { $0[i] = value + h }
+        minus[keyPath: path].withUnsafeMutableBufferPointer { $0[i] = value - h }
+        numerical.append((loss(plus) - loss(minus)) / (2 * h))
+      }
+    }
+    let comparison = GradientComparison(analytic: analytic, numerical: numerical)
+    #expect(comparison.relativeError < 1e-2, "\(comparison)")
+  }
+
+  /// With one sample the importance-weighted bound is the one-sample Monte-Carlo ELBO
+  /// log p(x | z) + log p(z) − log q(z | x) at the same z, computed here from the formulas.
+  @Test func importanceWeightedBoundWithOneSampleIsTheOneSampleELBO() {
+    var generator = Xoshiro256StarStar(seed: 8)
+    let model = MLPVAE(configuration: VAETestData.tinyModel, using: &generator)
+    let x = VAEEvaluation.batch(VAETestData.tinyImages(count: 3, seed: 2), 0..<3)
+    let noise = Tensor<Float>(randomNormal: [3, 2], using: &generator)
+    let bound = model.importanceWeightedBound(x, noise: noise).scalars
+    let (mean, logVariance) = model.encode(x)
+    let z = mean + exp(0.5 * logVariance) * noise
+    let logits = model.decode(z).scalars
+    for row in 0..<3 {
+      var logLikelihood: Float = 0
+      for pixel in 0..<6 {
+        let (l, target) = (logits[row * 6 + pixel], x.scalars[row * 6 + pixel])
+        let p = 1 / (1 + Float.exp(-l))
+        logLikelihood += target * Float.log(p) + (1 - target) * Float.log(1 - p)
+      }
+      var logPrior: Float = 0
+      var logPosterior: Float = 0
+      for j in 0..<2 {
+        let (zj, mu, logVar) = (z.scalars[row * 2 + j], mean.scalars[row * 2 + j], logVariance.scalars[row * 2 + j])
+        logPrior += -0.5 * zj * zj - 0.5 * Float.log(2 * .pi)
+        logPosterior += -0.5 * (zj - mu) * (zj - mu) / Float.exp(logVar) - 0.5 * logVar - 0.5 * Float.log(2 * .pi)
+      }
+      assertClose(bound[row], logLikelihood + logPrior - logPosterior, relativeTolerance: 1e-4, absoluteTolerance: 1e-4)
+    }
+  }
+
+  /// The analytic KL equals E_q[log q(z) − log p(z)], estimated here with 40,000 samples; the
+  /// tolerance is five standard errors of that estimate.
+  @Test func analyticKLMatchesMonteCarlo() {
+    let mean = Tensor<Float>(shape: [1, 3], scalars: [0.5, -1, 2])
+    let logVariance = Tensor<Float>(shape: [1, 3], scalars: [-1, 0.3, 0])
+    let analytic = MLPVAE.klDivergenceFromPrior(mean: mean, logVariance: logVariance).scalarized()
+    var generator = Xoshiro256StarStar(seed: 4)
+    let n = 40_000
+    let epsilon = Tensor<Float>(randomNormal: [n, 3], using: &generator)
+    let z = mean + exp(0.5 * logVariance) * epsilon
+    let logRatio = (-0.5 * epsilon.squared() - 0.5 * logVariance + 0.5 * z.squared())
+      .sum(squeezingAxes: [1]).scalars.map(Double.init)
+    let estimate = logRatio.reduce(0, +) / Double(n)
+    let variance = logRatio.map { ($0 - estimate) * ($0 - estimate) }.reduce(0, +) / Double(n - 1)
+    #expect(Swift.abs(estimate - Double(analytic)) < 5 * (variance / Double(n)).squareRoot())
+    #expect(analytic > 0)
+    #expect(MLPVAE.klDivergenceFromPrior(mean: Tensor(zeros: [1, 3]), logVariance: Tensor(zeros: [1, 3])).scalarized() == 0)
+  }
+}

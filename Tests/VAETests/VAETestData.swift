@@ -1,0 +1,46 @@
+import Datasets
+import Foundation
+import TensorCore
+import VAE
+
+/// Small real data for end-to-end tests: the first images of Debian's Fashion-MNIST (the test
+/// scripts install `dataset-fashion-mnist`).
+enum VAETestData {
+  static let available = FileManager.default.fileExists(
+    atPath: ImageDataset.fashionMNISTDirectory + "/t10k-images-idx3-ubyte.gz")
+
+  static let train: ImageDataset = try! ImageDataset.fashionMNIST(split: .train).prefix(2000)
+  static let test: ImageDataset = try! ImageDataset.fashionMNIST(split: .test).prefix(500)
+
+  /// A small MLP model for fast tests.
+  static var smallModel: VAEConfiguration {
+    var configuration = VAEConfiguration()
+    configuration.hiddenSizes = [64]
+    configuration.latentDimension = 8
+    return configuration
+  }
+
+  static func training(epochs: Int, seed: UInt64 = 3) -> TrainingConfiguration {
+    var training = TrainingConfiguration()
+    training.epochs = epochs
+    training.batchSize = 100
+    training.seed = seed
+    return training
+  }
+
+  /// Tiny synthetic images (1 × 2 × 3) with values in [0, 1], for gradient checks.
+  static func tinyImages(count: Int, seed: UInt64) -> ImageDataset {
+    var generator = Xoshiro256StarStar(seed: seed)
+    let pixels = (0..<(count * 6)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+    return ImageDataset(pixels: pixels, count: count, rows: 2, columns: 3)
+  }
+
+  static var tinyModel: VAEConfiguration {
+    var configuration = VAEConfiguration()
+    configuration.height = 2
+    configuration.width = 3
+    configuration.hiddenSizes = [5]
+    configuration.latentDimension = 2
+    return configuration
+  }
+}
