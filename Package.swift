@@ -39,6 +39,9 @@ let package = Package(
       swiftSettings: optimisedSettings,
       linkerSettings: blasLinking),
     .target(
+      name: "Distributions",
+      dependencies: ["TensorCore", .product(name: "RealModule", package: "swift-numerics")]),
+    .target(
       name: "Datasets",
       dependencies: ["CZlib"]),
     .target(
@@ -64,8 +67,8 @@ let package = Package(
     .target(
       name: "Variational",
       dependencies: [
-        "TensorCore", "Datasets", "Serialization", "Visualization", "Reporting", "Optimizers",
-        "NeuralNetworks", "VAE",
+        "TensorCore", "Distributions", "Datasets", "Serialization", "Visualization", "Reporting",
+        "Optimizers", "NeuralNetworks", "VAE",
       ]),
 
     // Command-line tools.
@@ -91,6 +94,11 @@ let package = Package(
     .testTarget(
       name: "TensorCoreTests",
       dependencies: ["TensorCore", "TestSupport"]),
+    .testTarget(
+      name: "DistributionsTests",
+      dependencies: [
+        "Distributions", "TestSupport", .product(name: "RealModule", package: "swift-numerics"),
+      ]),
     .testTarget(
       name: "DatasetsTests",
       dependencies: ["Datasets"]),
