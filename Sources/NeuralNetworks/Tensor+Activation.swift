@@ -46,9 +46,17 @@ extension Tensor {
   @inlinable
   @differentiable(reverse)
   public func addingBias(_ bias: Tensor, activation: Activation = .identity) -> Tensor {
-    _ = _checkBias(bias)
-    var result = Tensor(zeros: shape)
-    withUnsafeBufferPointer { x in
+    Tensor.biasActivation(self, bias, activation: activation)
+  }
+
+  /// The primitive behind ``addingBias(_:activation:)``, a static function so that its
+  /// pullback returns the two tensors' gradients in parameter order, `(x̄, b̄)`.
+  @inlinable
+  @differentiable(reverse)
+  static func biasActivation(_ input: Tensor, _ bias: Tensor, activation: Activation) -> Tensor {
+    _ = input._checkBias(bias)
+    var result = Tensor(zeros: input.shape)
+    input.withUnsafeBufferPointer { x in
       bias.withUnsafeBufferPointer { b in
         result.withUnsafeMutableBufferPointer { y in
           switch activation {
@@ -79,11 +87,11 @@ extension Tensor {
   }
 
   @inlinable
-  @derivative(of: addingBias)
-  func _vjpAddingBias(_ bias: Tensor, activation: Activation) -> (
+  @derivative(of: biasActivation)
+  static func _vjpBiasActivation(_ input: Tensor, _ bias: Tensor, activation: Activation) -> (
     value: Tensor, pullback: (Tensor) -> (Tensor, Tensor)
   ) {
-    let y = addingBias(bias, activation: activation)
+    let y = biasActivation(input, bias, activation: activation)
     let columns = bias.scalarCount
     return (
       y,
@@ -105,7 +113,6 @@ extension Tensor {
             }
           }
         }
-        // Automatic differentiation orders a method's tangents with `self` last.
         return (gradientX, gradientBias)
       }
     )
