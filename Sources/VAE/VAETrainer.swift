@@ -122,17 +122,19 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
         gradient = pullback(Tensor([1, 0, 0]))
       }
       let loss = terms.scalars[0]
+      // A non-finite gradient makes the next loss non-finite, so checking the loss suffices;
+      // the gradient's norm is only computed when clipping needs it.
+      var gradientIsFinite = true
       if let clip = training.gradientClipNorm {
-        _ = model.clipByGlobalNorm(&gradient, maximumNorm: clip)
+        gradientIsFinite = model.clipByGlobalNorm(&gradient, maximumNorm: clip).isFinite
       }
-      guard loss.isFinite, model.globalNorm(of: gradient).isFinite else {
+      guard loss.isFinite, gradientIsFinite else {
         throw VAEError.diverged(
           "epoch \(epoch), batch \(batch + 1): the loss became \(loss) (not finite). Try a "
             + "lower --learning-rate (now \(optimizer.learningRate)), --clip-norm 100, or "
             + "--kl-warmup 2.")
       }
       optimizer.update(&model, along: gradient)
-      let count = Double(indices.count)
       totals.loss += Double(loss)
       totals.reconstruction += Double(terms.scalars[1])
       totals.kl += Double(terms.scalars[2])
@@ -140,7 +142,6 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
       progress(
         batch + 1, batches,
         (totals.loss / seen, totals.reconstruction / seen, totals.kl / seen))
-      _ = count
     }
     let elapsed = clock.now - start
     let seconds =

@@ -104,6 +104,11 @@ func gradientCases<Scalar: TensorScalar>(_: Scalar.Type) -> [GradientCase<Scalar
       return sigmoidCrossEntropy(logits: 3 * $0[0], labels: labels)
     },
 
+    Case(name: "replacing(with:where:)", shapes: [[2, 3], [2, 3]]) {
+      let mask = TensorMask(shape: [2, 3], values: [true, false, false, true, true, false])
+      return $0[0].replacing(with: $0[1], where: mask)
+    },
+
     // Linear algebra.
     Case(name: "matmul", shapes: [[3, 4], [4, 2]]) { matmul($0[0], $0[1]) },
     Case(name: "matmul Aᵀ", shapes: [[4, 3], [4, 2]]) {

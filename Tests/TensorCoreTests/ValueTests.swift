@@ -107,6 +107,25 @@ import _Differentiation
     #expect(broadcastShape([5, 1, 4], [3, 1]) == [5, 3, 4])
   }
 
+  /// Comparisons give masks, which are not differentiable; `replacing(with:where:)` routes
+  /// each element's gradient to the tensor that supplied it.
+  @Test func masks() {
+    let x = Tensor<Double>([1, 5, 3])
+    let y = Tensor<Double>([2, 2, 3])
+    #expect((x .< y).values == [true, false, false])
+    #expect((x .>= y).values == [false, true, true])
+    #expect((x .== Tensor(3)).values == [false, false, true])
+    #expect((!(x .> y) && (x .!= y)).values == [true, false, false])
+    let chosen = x.replacing(with: y, where: x .> y)
+    #expect(chosen.scalars == [1, 2, 3])
+    let (gx, gy) = gradient(at: x, y) { x, y in
+      (x.replacing(with: y, where: withoutDerivative(at: x .> y)) * Tensor([1, 10, 100])).sum()
+        .scalarized()
+    }
+    #expect(gx.scalars == [1, 0, 100])
+    #expect(gy.scalars == [0, 10, 0])
+  }
+
   @Test func reductionValues() {
     let x = Tensor<Double>(shape: [2, 3], scalars: [1, 5, 3, 4, 2, 6])
     #expect(x.sum().scalarized() == 21)
