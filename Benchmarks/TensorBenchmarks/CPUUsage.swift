@@ -51,7 +51,7 @@ struct CPUUsage {
   static func report(_ fraction: Double?, when: String) -> String {
     guard let fraction else { return "other processes' CPU use \(when): unknown" }
     let warning =
-      fraction > noisyThreshold ? " — BUSY: times noisy, re-run when quiet" : ""
+      fraction > noisyThreshold ? " — BUSY: noisy, re-run" : ""
     return "other processes kept the CPUs \(formattedPercent(fraction)) busy \(when)\(warning)"
   }
 }

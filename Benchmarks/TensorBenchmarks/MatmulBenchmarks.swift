@@ -172,7 +172,7 @@ func runMatmulBenchmarks(budget: Budget, generator: inout Xoshiro256StarStar) {
     budget.samples < Budget.full.samples
     ? " (quick run)"
     : othersBusy > CPUUsage.noisyThreshold
-      ? " (machine \(formattedPercent(othersBusy)) busy with other work: re-run to confirm)" : ""
+      ? " (others kept the CPUs \(formattedPercent(othersBusy)) busy: re-run)" : ""
   print(
     "acceptance (every VAE product ≥ \(formattedPercent(matmulAcceptanceRatio)) of direct): "
       + (passed ? "PASS" : "FAIL") + caveat)
