@@ -54,10 +54,12 @@ let package = Package(
       name: "Reporting"),
     .target(
       name: "Optimizers",
-      dependencies: ["TensorCore"]),
+      dependencies: ["TensorCore", .product(name: "RealModule", package: "swift-numerics")]),
     .target(
       name: "NeuralNetworks",
-      dependencies: ["TensorCore", "Optimizers"]),
+      dependencies: [
+        "TensorCore", "Optimizers", .product(name: "RealModule", package: "swift-numerics"),
+      ]),
     .target(
       name: "VAE",
       dependencies: [
@@ -105,6 +107,12 @@ let package = Package(
     .testTarget(
       name: "SerializationTests",
       dependencies: ["Serialization", "TestSupport"]),
+    .testTarget(
+      name: "OptimizersTests",
+      dependencies: ["Optimizers", "TestSupport"]),
+    .testTarget(
+      name: "NeuralNetworksTests",
+      dependencies: ["NeuralNetworks", "Optimizers", "TestSupport"]),
     .testTarget(
       name: "VAETests",
       dependencies: ["VAE", "TestSupport"]),

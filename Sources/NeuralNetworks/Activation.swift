@@ -5,7 +5,8 @@ import _Differentiation
 /// An elementwise nonlinearity, chosen by name in configurations (`"relu"`, `"tanh"`, …).
 ///
 /// Layers such as ``Dense`` apply their activation in the same pass as the bias (see
-/// `Tensor.addingBias(_:activation:)`); on its own, an activation is a differentiable function:
+/// ``fusedBiasActivation(_:bias:activation:)``); on its own, an activation is a
+/// differentiable function:
 /// ```swift
 /// let hidden = Activation.softplus(matmul(x, w))
 /// ```

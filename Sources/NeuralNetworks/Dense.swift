@@ -6,7 +6,7 @@ import _Differentiation
 ///
 /// The weight is stored as `[inputSize, outputSize]`, so the forward pass is one matrix product
 /// with no transpose, followed by the bias and activation in one fused pass
-/// (`Tensor.addingBias(_:activation:)`):
+/// (``fusedBiasActivation(_:bias:activation:)``):
 /// ```
 /// x: [batch, inputSize],  W: [inputSize, outputSize],  b: [outputSize],
 /// y = f(x·W + b): [batch, outputSize]
@@ -60,7 +60,7 @@ public struct Dense<Scalar: TensorScalar>: Layer {
   @inlinable
   @differentiable(reverse)
   public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
-    matmul(input, weight).addingBias(bias, activation: activation)
+    fusedBiasActivation(matmul(input, weight), bias: bias, activation: activation)
   }
 }
 

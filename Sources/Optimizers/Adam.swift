@@ -20,8 +20,8 @@ import _Differentiation
 ///
 /// The state (``step`` and the moment estimates) can be exported and imported (see
 /// ``exportState()``), so that a run resumed from a checkpoint is bit-identical to an
-/// uninterrupted one. Parameters are updated in place, one pass over each tensor, with no
-/// allocation after the moment buffers are created on the first step.
+/// uninterrupted one. Parameters are updated in place, one pass over each tensor, with no tensor
+/// allocated after the moment buffers are created on the first step.
 public struct Adam<Model: ParameterGroup>: CheckpointableOptimizer {
   /// The step size η, by default 0.001.
   public var learningRate: Double
@@ -83,26 +83,20 @@ public struct Adam<Model: ParameterGroup>: CheckpointableOptimizer {
       "Adam: the state holds \(_firstMoments.count) parameters, the model \(modelPaths.count)")
     _step += 1
     let (correction1, correction2) = Self.biasCorrections(beta1, beta2, step: _step)
-    let stepSize = Scalar(learningRate / correction1)
-    let correction2Root = Scalar(correction2.squareRoot())
-    let oneMinusBeta1 = Scalar(1 - beta1)
-    let beta2 = Scalar(self.beta2)
-    let oneMinusBeta2 = Scalar(1 - self.beta2)
-    let epsilon = Scalar(self.epsilon)
-    let lambda = Scalar(weightDecay)
+    let kernel = AdamKernel<Scalar>(
+      stepSize: Scalar(learningRate / correction1),
+      correction2Root: Scalar(correction2.squareRoot()), oneMinusBeta1: Scalar(1 - beta1),
+      beta2: Scalar(beta2), oneMinusBeta2: Scalar(1 - beta2), epsilon: Scalar(epsilon),
+      weightDecay: Scalar(weightDecay))
     for k in modelPaths.indices {
       let g = gradient[keyPath: gradientPaths[k]]
       parameterUpdate(&model, at: modelPaths[k], index: k, gradient: g) { theta, g, stride in
         _firstMoments[k].withUnsafeMutableBufferPointer { m in
           _secondMoments[k].withUnsafeMutableBufferPointer { v in
             precondition(m.count == theta.count, "Adam: parameter \(k) changed shape")
-            for i in theta.indices {
-              let gi = g[i &* stride] + lambda * theta[i]
-              m[i] += oneMinusBeta1 * (gi - m[i])
-              v[i] = v[i] * beta2 + oneMinusBeta2 * gi * gi
-              let denominator = v[i].squareRoot() / correction2Root + epsilon
-              theta[i] -= stepSize * (m[i] / denominator)
-            }
+            kernel(
+              theta: theta.baseAddress!, m: m.baseAddress!, v: v.baseAddress!,
+              gradient: g.baseAddress!, count: m.count, dense: stride == 1)
           }
         }
       }
@@ -117,5 +111,44 @@ public struct Adam<Model: ParameterGroup>: CheckpointableOptimizer {
   ) -> (Double, Double) {
     let t = Double(step)
     return (1 - Double.pow(beta1, t), 1 - Double.pow(beta2, t))
+  }
+}
+
+extension Adam {
+  /// The state as named tensors: the step count t as the rank-0 `"step"`, and the moment
+  /// estimates as `"firstMoment.0"`, `"secondMoment.0"`, `"firstMoment.1"`, … in key-path
+  /// order. Tensors share storage with the optimiser (copy-on-write), so exporting is free.
+  ///
+  /// The step count is stored in the scalar type, exact up to 2²⁴ steps for `Float`.
+  public func exportState() -> [String: Tensor<Model.Scalar>] {
+    var state = ["step": Tensor<Model.Scalar>(Model.Scalar(step))]
+    for index in _firstMoments.indices {
+      state["firstMoment.\(index)"] = firstMoments[index]
+      state["secondMoment.\(index)"] = secondMoments[index]
+    }
+    return state
+  }
+
+  /// Restores a state saved by ``exportState()``; continuing then gives bit-identical
+  /// parameters to a run that was never interrupted. Hyperparameters are not part of the state.
+  ///
+  /// - Throws: ``OptimizerStateError`` when `"step"` is missing or not a non-negative integer,
+  ///   or when a moment estimate is missing or shaped unlike its parameter in `model`.
+  public mutating func importState(
+    _ state: [String: Tensor<Model.Scalar>], matching model: Model
+  ) throws {
+    let step = try OptimizerStateReader.step(in: state, optimizer: "Adam")
+    var first: [Tensor<Model.Scalar>] = []
+    var second: [Tensor<Model.Scalar>] = []
+    if step > 0 {
+      let shapes = model.parameters.map { $0.shape }
+      first = try OptimizerStateReader.buffers(
+        "firstMoment", in: state, shapes: shapes, optimizer: "Adam")
+      second = try OptimizerStateReader.buffers(
+        "secondMoment", in: state, shapes: shapes, optimizer: "Adam")
+    }
+    _step = step
+    _firstMoments = first
+    _secondMoments = second
   }
 }

@@ -7,7 +7,7 @@ import _Differentiation
 /// estimates, the step count); the model and the gradient are passed in at every step. A
 /// training step reads:
 /// ```swift
-/// let gradient = TensorCore.gradient(at: model) { model in loss(model(x), y) }
+/// let gradient = gradient(at: model) { model in loss(model(x), y) }
 /// optimizer.learningRate = schedule.learningRate(at: step)
 /// optimizer.update(&model, along: gradient)
 /// ```

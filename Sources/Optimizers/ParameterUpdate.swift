@@ -23,7 +23,9 @@ struct ParameterUpdate<Scalar: TensorScalar> {
   @inlinable
   func keyPaths<Model: ParameterGroup>(
     _ model: Model, _ gradient: Model.TangentVector
-  ) -> ([WritableKeyPath<Model, Tensor<Scalar>>], [WritableKeyPath<Model.TangentVector, Tensor<Scalar>>])
+  ) -> (
+    [WritableKeyPath<Model, Tensor<Scalar>>], [WritableKeyPath<Model.TangentVector, Tensor<Scalar>>]
+  )
   where Model.Scalar == Scalar {
     let modelPaths = model.parameterKeyPaths
     let gradientPaths = model.tangentKeyPaths

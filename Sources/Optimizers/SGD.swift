@@ -16,8 +16,8 @@ import _Differentiation
 /// formulation of Sutskever, Martens, Dahl and Hinton, "On the importance of initialization
 /// and momentum in deep learning", ICML 2013.
 ///
-/// Parameters are updated in place, one pass over each tensor, with no allocation after the
-/// momentum buffers are created on the first step.
+/// Parameters are updated in place, one pass over each tensor, with no tensor allocated after
+/// the momentum buffers are created on the first step.
 public struct SGD<Model: ParameterGroup>: CheckpointableOptimizer {
   /// The step size η.
   public var learningRate: Double
