@@ -12,10 +12,22 @@ struct DataOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "A directory of MNIST-format IDX files instead of --dataset.",
-      discussion: "train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-…",
-      valueName: "dir"))
+      "A directory of MNIST-format IDX files, or a .npy/.csv matrix, instead of --dataset.",
+      discussion: """
+        A directory holds train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz] and the \
+        t10k-… files. A .npy array is [images, rows, columns] or [images, pixels]; a .csv has \
+        a header and one image per row (a column `label` holds labels). Values are grey levels \
+        0…255 or intensities in [0, 1]. Without --test-data, the last 10% of a matrix is the \
+        test set.
+        """,
+      valueName: "path"))
   var data: String?
+
+  @Option(help: ArgumentHelp("A .npy/.csv matrix of test images, with --data FILE.", valueName: "file"))
+  var testData: String?
+
+  @Option(help: "Image height and width of flat matrix rows, e.g. 28x28 (default: one row).")
+  var imageShape: String?
 
   @Option(help: "Use only the first N training images (for quick runs).")
   var limitTrain: Int?
@@ -24,11 +36,38 @@ struct DataOptions: ParsableArguments {
     if let limitTrain, limitTrain <= 0 {
       throw ValidationError("--limit-train must be positive, got \(limitTrain)")
     }
+    if let imageShape, parsedImageShape == nil {
+      throw ValidationError("--image-shape must be ROWSxCOLUMNS, e.g. 28x28, got '\(imageShape)'")
+    }
+    if testData != nil && !isMatrixFile(data ?? "") {
+      throw ValidationError("--test-data goes with --data FILE (a .npy or .csv matrix)")
+    }
+  }
+
+  var parsedImageShape: (rows: Int, columns: Int)? {
+    guard let imageShape else { return nil }
+    let parts = imageShape.lowercased().split(separator: "x").compactMap { Int($0) }
+    guard parts.count == 2, parts.allSatisfy({ $0 > 0 }) else { return nil }
+    return (parts[0], parts[1])
+  }
+
+  func isMatrixFile(_ path: String) -> Bool {
+    [".npy", ".csv", ".csv.gz"].contains { path.lowercased().hasSuffix($0) }
   }
 
   func load(_ split: ImageDataset.Split) throws -> ImageDataset {
     let images: ImageDataset
-    if let data {
+    if let data, isMatrixFile(data) {
+      let matrix = try ImageDataset.matrix(contentsOf: data, shape: parsedImageShape)
+      if let testData {
+        images =
+          split == .train
+          ? matrix : try ImageDataset.matrix(contentsOf: testData, shape: parsedImageShape)
+      } else {
+        let parts = matrix.split(holdingOut: 0.1)
+        images = split == .train ? parts.training : parts.heldOut
+      }
+    } else if let data {
       images = try ImageDataset.mnistFormat(directory: data, split: split)
     } else {
       images = try ImageDataset.fashionMNIST(split: split)

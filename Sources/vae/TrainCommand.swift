@@ -20,6 +20,8 @@ struct TrainCommand: ParsableCommand {
   var likelihood: VAEConfiguration.Likelihood = .bernoulli
   @Option(help: "σ of the gaussian likelihood.") var sigma: Float = 0.1
   @Option(help: "Adam's learning rate.") var learningRate = 1e-3
+  @Option(help: "Adam's decay rate β₁ of the first-moment estimate.") var adamBeta1 = 0.9
+  @Option(help: "Adam's decay rate β₂ of the second-moment estimate.") var adamBeta2 = 0.999
   @Option(help: "Learning-rate schedule: constant or cosine.")
   var schedule: TrainingConfiguration.Schedule = .constant
   @Option(help: "Monte-Carlo samples of z per image (L).") var samples = 1
@@ -69,6 +71,8 @@ struct TrainCommand: ParsableCommand {
     training.epochs = epochs
     training.batchSize = batchSize
     training.learningRate = learningRate
+    training.beta1 = adamBeta1
+    training.beta2 = adamBeta2
     training.schedule = schedule
     training.samples = samples
     training.beta = beta
