@@ -74,7 +74,8 @@ extension ImageDataset {
   }
 
   /// The last `fraction` of the images as a held-out set, and the rest.
-  public func split(holdingOut fraction: Double) -> (training: ImageDataset, heldOut: ImageDataset) {
+  public func split(holdingOut fraction: Double) -> (training: ImageDataset, heldOut: ImageDataset)
+  {
     let heldOut = Swift.max(1, Int((Double(count) * fraction).rounded()))
     let first = Swift.max(0, count - heldOut)
     return (subset(0..<first), subset(first..<count))

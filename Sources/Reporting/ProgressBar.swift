@@ -83,7 +83,8 @@ public struct ProgressBar {
     for (name, value) in fields { line += "  \(name) \(Self.format(value))" }
     if elapsed > 0 {
       let rate = Double(items) / elapsed
-      line += rate >= 1000 ? String(format: "  %.1fk/s", rate / 1000) : String(format: "  %.0f/s", rate)
+      line +=
+        rate >= 1000 ? String(format: "  %.1fk/s", rate / 1000) : String(format: "  %.0f/s", rate)
     }
     if completed < total && completed > 0 {
       let remaining = elapsed / Double(completed) * Double(total - completed)
@@ -98,7 +99,9 @@ public struct ProgressBar {
   static func format(_ value: Double) -> String {
     let magnitude = Swift.abs(value)
     if value.isNaN || value.isInfinite { return "\(value)" }
-    if magnitude != 0 && (magnitude >= 1e6 || magnitude < 1e-3) { return String(format: "%.3e", value) }
+    if magnitude != 0 && (magnitude >= 1e6 || magnitude < 1e-3) {
+      return String(format: "%.3e", value)
+    }
     if magnitude >= 100 { return String(format: "%.1f", value) }
     return String(format: "%.4g", value)
   }

@@ -48,16 +48,18 @@ public enum SafeTensors {
   }
 
   /// The bytes of a safetensors file holding `tensors` and the string `metadata`.
-  public static func encode(_ tensors: [String: Entry], metadata: [String: String] = [:]) -> [UInt8] {
+  public static func encode(_ tensors: [String: Entry], metadata: [String: String] = [:]) -> [UInt8]
+  {
     var header: [String: Any] = [:]
     var body: [UInt8] = []
     for name in tensors.keys.sorted() {
       let entry = tensors[name]!
       let begin = body.count
       entry.appendBytes(to: &body)
-      header[name] = [
-        "dtype": entry.dtype, "shape": entry.shape, "data_offsets": [begin, body.count],
-      ] as [String: Any]
+      header[name] =
+        [
+          "dtype": entry.dtype, "shape": entry.shape, "data_offsets": [begin, body.count],
+        ] as [String: Any]
     }
     if !metadata.isEmpty { header["__metadata__"] = metadata }
     var json = [UInt8](
@@ -80,7 +82,9 @@ public enum SafeTensors {
 
   /// Reads a safetensors file, checking that the header is well formed and that every
   /// tensor's byte range matches its dtype and shape and lies inside the file.
-  public static func read(contentsOfFile path: String) throws(SafeTensorsError) -> SafeTensorsArchive {
+  public static func read(contentsOfFile path: String) throws(SafeTensorsError)
+    -> SafeTensorsArchive
+  {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw SafeTensorsError(path: path, message: "cannot read the file (missing or unreadable)")
     }
@@ -115,7 +119,9 @@ public struct SafeTensorsArchive: Sendable {
   /// Parses the bytes of a safetensors file.
   public init(bytes: [UInt8], path: String) throws(SafeTensorsError) {
     self.path = path
-    func fail(_ message: String) -> SafeTensorsError { SafeTensorsError(path: path, message: message) }
+    func fail(_ message: String) -> SafeTensorsError {
+      SafeTensorsError(path: path, message: message)
+    }
     guard bytes.count >= 8 else { throw fail("truncated: \(bytes.count) bytes, no header length") }
     var headerLength: UInt64 = 0
     for i in 0..<8 { headerLength |= UInt64(bytes[i]) << (8 * UInt64(i)) }
@@ -147,7 +153,9 @@ public struct SafeTensorsArchive: Sendable {
       case "F64": width = 8
       default: throw fail("tensor '\(name)': dtype \(dtype) is not supported (F32 or F64)")
       }
-      guard shape.allSatisfy({ $0 >= 0 }) else { throw fail("tensor '\(name)': negative shape \(shape)") }
+      guard shape.allSatisfy({ $0 >= 0 }) else {
+        throw fail("tensor '\(name)': negative shape \(shape)")
+      }
       let count = shape.reduce(1, *)
       let (begin, end) = (offsets[0], offsets[1])
       guard begin >= 0, end - begin == count * width, dataStart + end <= bytes.count else {
@@ -178,7 +186,9 @@ public struct SafeTensorsArchive: Sendable {
   }
 
   /// The `Float` tensor `name`, which must exist with the expected shape when one is given.
-  public func float(_ name: String, shape expected: [Int]? = nil) throws(SafeTensorsError) -> Tensor<Float> {
+  public func float(_ name: String, shape expected: [Int]? = nil) throws(SafeTensorsError)
+    -> Tensor<Float>
+  {
     guard let entry = entries[name] else {
       throw SafeTensorsError(path: path, message: "no tensor named '\(name)'")
     }
@@ -193,7 +203,9 @@ public struct SafeTensorsArchive: Sendable {
   }
 
   /// The `Double` tensor `name`, which must exist with the expected shape when one is given.
-  public func double(_ name: String, shape expected: [Int]? = nil) throws(SafeTensorsError) -> Tensor<Double> {
+  public func double(_ name: String, shape expected: [Int]? = nil) throws(SafeTensorsError)
+    -> Tensor<Double>
+  {
     guard let entry = entries[name] else {
       throw SafeTensorsError(path: path, message: "no tensor named '\(name)'")
     }

@@ -60,7 +60,8 @@ func _digamma(_ value: Double) -> Double {
   let inverse2 = inverse * inverse
   let series =
     inverse2
-    * (1.0 / 12 - inverse2 * (1.0 / 120 - inverse2 * (1.0 / 252 - inverse2 * (1.0 / 240 - inverse2 / 132))))
+    * (1.0 / 12 - inverse2
+      * (1.0 / 120 - inverse2 * (1.0 / 252 - inverse2 * (1.0 / 240 - inverse2 / 132))))
   return result + Double.log(x) - 0.5 * inverse - series
 }
 
@@ -85,6 +86,7 @@ func _trigamma(_ value: Double) -> Double {
     inverse
     + inverse2 / 2
     + inverse * inverse2
-    * (1.0 / 6 - inverse2 * (1.0 / 30 - inverse2 * (1.0 / 42 - inverse2 * (1.0 / 30 - inverse2 * 5 / 66))))
+    * (1.0 / 6 - inverse2
+      * (1.0 / 30 - inverse2 * (1.0 / 42 - inverse2 * (1.0 / 30 - inverse2 * 5 / 66))))
   return result + series
 }

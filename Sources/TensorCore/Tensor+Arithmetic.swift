@@ -73,7 +73,9 @@ extension Tensor {
       quotient,
       { g in
         let scaled = g / rhs
-        return (scaled._unbroadcast(to: lhs.shape), (-scaled * quotient)._unbroadcast(to: rhs.shape))
+        return (
+          scaled._unbroadcast(to: lhs.shape), (-scaled * quotient)._unbroadcast(to: rhs.shape)
+        )
       }
     )
   }

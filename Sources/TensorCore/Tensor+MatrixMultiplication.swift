@@ -120,7 +120,8 @@ public func batchedMatmul<Scalar>(
   _ a: Tensor<Scalar>, transposed transposeA: Bool = false,
   _ b: Tensor<Scalar>, transposed transposeB: Bool = false
 ) -> Tensor<Scalar> {
-  Tensor<Scalar>._gemm(a, transposed: transposeA, b, transposed: transposeB, operation: "batchedMatmul")
+  Tensor<Scalar>._gemm(
+    a, transposed: transposeA, b, transposed: transposeB, operation: "batchedMatmul")
 }
 
 @inlinable

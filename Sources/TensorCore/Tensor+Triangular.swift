@@ -157,7 +157,8 @@ func _vjpLowerTriangularMatmul<Scalar>(
       let x = x._asColumns("lowerTriangularMatmul", rows: n)
       let outer =
         transposed
-        ? matmul(x, transposed: false, g, transposed: true) : matmul(g, transposed: false, x, transposed: true)
+        ? matmul(x, transposed: false, g, transposed: true)
+        : matmul(g, transposed: false, x, transposed: true)
       let gx = Tensor._triangularMultiply(l, g, transposed: !transposed)
       return (outer._lowerTriangle(diagonalScale: 1), gx.reshaped(to: y.shape))
     }

@@ -126,7 +126,8 @@ public struct Tensor<Scalar: TensorScalar> {
   @differentiable(reverse)
   public func scalarized() -> Scalar {
     precondition(
-      scalarCount == 1, "scalarized(): tensor of shape \(shape) holds \(scalarCount) scalars, not 1")
+      scalarCount == 1, "scalarized(): tensor of shape \(shape) holds \(scalarCount) scalars, not 1"
+    )
     return buffer.base[0]
   }
 

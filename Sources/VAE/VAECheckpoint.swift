@@ -59,12 +59,16 @@ public enum VAECheckpoint {
       toPath: path(directory, weightsFile))
 
     var lines = ""
-    for metrics in trainer.metrics { lines += String(decoding: try encodeJSON(metrics, pretty: false), as: UTF8.self) + "\n" }
+    for metrics in trainer.metrics {
+      lines += String(decoding: try encodeJSON(metrics, pretty: false), as: UTF8.self) + "\n"
+    }
     try AtomicFile.write(Array(lines.utf8), toPath: path(directory, metricsFile))
   }
 
   /// The weights of `model` by name.
-  public static func weights<E, D>(of model: VariationalAutoencoder<E, D>) -> [String: SafeTensors.Entry] {
+  public static func weights<E, D>(of model: VariationalAutoencoder<E, D>) -> [String: SafeTensors
+    .Entry]
+  {
     var result: [String: SafeTensors.Entry] = [:]
     for (name, path) in zip(model.parameterNames, model.parameterKeyPaths) {
       result[name] = .float(model[keyPath: path])
@@ -93,7 +97,8 @@ public enum VAECheckpoint {
   /// The model saved in `directory`, whose configuration must match `E` and `D`'s
   /// architecture and whose tensors must all have the expected shapes.
   public static func loadModel<E, D>(
-    from directory: String, as type: VariationalAutoencoder<E, D>.Type = VariationalAutoencoder<E, D>.self
+    from directory: String,
+    as type: VariationalAutoencoder<E, D>.Type = VariationalAutoencoder<E, D>.self
   ) throws -> VariationalAutoencoder<E, D> {
     let configuration = try configuration(in: directory).model
     // The shapes come from a freshly initialised model of the same configuration.
@@ -110,7 +115,8 @@ public enum VAECheckpoint {
       } catch {
         throw VAEError.checkpoint(
           path: file,
-          message: "\(error.message) (config.json describes a \(configuration.architecture.rawValue) "
+          message:
+            "\(error.message) (config.json describes a \(configuration.architecture.rawValue) "
             + "model with hidden sizes \(configuration.hiddenSizes) and latent dimension "
             + "\(configuration.latentDimension))")
       }
@@ -171,7 +177,8 @@ public enum VAECheckpoint {
     let file = path(directory, metricsFile)
     guard let data = FileManager.default.contents(atPath: file) else { return [] }
     var result: [EpochMetrics] = []
-    for (number, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
+    for (number, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated()
+    {
       do {
         result.append(try JSONDecoder().decode(EpochMetrics.self, from: Data(line.utf8)))
       } catch {

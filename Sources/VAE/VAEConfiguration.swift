@@ -52,7 +52,8 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         "image shape \(channels)×\(height)×\(width) must be positive")
     }
     if latentDimension <= 0 {
-      throw VAEError.invalidConfiguration("latentDimension must be positive, got \(latentDimension)")
+      throw VAEError.invalidConfiguration(
+        "latentDimension must be positive, got \(latentDimension)")
     }
     if hiddenSizes.isEmpty || hiddenSizes.contains(where: { $0 <= 0 }) {
       throw VAEError.invalidConfiguration("hiddenSizes must be positive, got \(hiddenSizes)")

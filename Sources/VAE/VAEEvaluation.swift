@@ -70,7 +70,8 @@ public enum VAEEvaluation {
     var means: [Tensor<Float>] = []
     var logVariances: [Tensor<Float>] = []
     for start in stride(from: 0, to: count, by: batchSize) {
-      let (mean, logVariance) = model.encode(batch(data, start..<Swift.min(count, start + batchSize)))
+      let (mean, logVariance) = model.encode(
+        batch(data, start..<Swift.min(count, start + batchSize)))
       means.append(mean)
       logVariances.append(logVariance)
     }

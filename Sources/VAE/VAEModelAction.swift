@@ -3,7 +3,8 @@
 public protocol VAEModelAction {
   associatedtype Result
   func callAsFunction<E: VAENetwork, D: VAENetwork>(
-    _ model: VariationalAutoencoder<E, D>) throws -> Result
+    _ model: VariationalAutoencoder<E, D>
+  ) throws -> Result
 }
 
 extension VAECheckpoint {
@@ -14,7 +15,8 @@ extension VAECheckpoint {
   ) throws -> Action.Result {
     switch try configuration(in: directory).model.architecture {
     case .mlp:
-      return try action(loadModel(from: directory, as: VariationalAutoencoder<MLPNetwork, MLPNetwork>.self))
+      return try action(
+        loadModel(from: directory, as: VariationalAutoencoder<MLPNetwork, MLPNetwork>.self))
     case .conv:
       return try action(
         loadModel(

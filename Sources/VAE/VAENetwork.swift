@@ -45,7 +45,8 @@ public struct MLPNetwork: VAENetwork {
       sizes = [configuration.inputSize] + configuration.hiddenSizes
       activations = Array(repeating: .relu, count: sizes.count - 1)
     case .decoder:
-      sizes = [configuration.latentDimension] + configuration.hiddenSizes.reversed()
+      sizes =
+        [configuration.latentDimension] + configuration.hiddenSizes.reversed()
         + [configuration.inputSize]
       activations = Array(repeating: .relu, count: sizes.count - 2) + [.identity]
     }

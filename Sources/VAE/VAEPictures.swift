@@ -91,8 +91,11 @@ public enum VAEPictures {
   ) -> (coordinates: Tensor<Float>, axes: (String, String)) {
     let dimension = points.shape[1]
     if dimension <= 2 {
-      let padded = dimension == 2 ? points : Tensor(
-        concatenating: [points, Tensor(zeros: [points.shape[0], 2 - dimension])], alongAxis: 1)
+      let padded =
+        dimension == 2
+        ? points
+        : Tensor(
+          concatenating: [points, Tensor(zeros: [points.shape[0], 2 - dimension])], alongAxis: 1)
       return (padded, ("z₁", "z₂"))
     }
     let data = Tensor<Double>(points)
@@ -100,7 +103,8 @@ public enum VAEPictures {
     var covariance = matmul(centered, transposed: true, centered) / Double(points.shape[0])
     var components: [Tensor<Double>] = []
     for _ in 0..<2 {
-      var vector = Tensor<Double>(repeating: 1 / Double(dimension).squareRoot(), shape: [dimension, 1])
+      var vector = Tensor<Double>(
+        repeating: 1 / Double(dimension).squareRoot(), shape: [dimension, 1])
       for _ in 0..<500 {
         let next = matmul(covariance, vector)
         let norm = Double.sqrt(next.squared().sum().scalarized())
@@ -108,7 +112,8 @@ public enum VAEPictures {
         vector = next / norm
       }
       let eigenvalue = matmul(vector, transposed: true, matmul(covariance, vector)).scalarized()
-      covariance = covariance - eigenvalue * matmul(vector, transposed: false, vector, transposed: true)
+      covariance =
+        covariance - eigenvalue * matmul(vector, transposed: false, vector, transposed: true)
       components.append(vector)
     }
     let basis = Tensor(concatenating: components, alongAxis: 1)

@@ -76,7 +76,9 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
   ///   the epoch and batch and what to try.
   public mutating func trainEpoch(
     on data: ImageDataset, test: ImageDataset? = nil,
-    progress: (_ batch: Int, _ batches: Int, _ means: (loss: Double, reconstruction: Double, kl: Double)) -> Void = { _, _, _ in }
+    progress: (
+      _ batch: Int, _ batches: Int, _ means: (loss: Double, reconstruction: Double, kl: Double)
+    ) -> Void = { _, _, _ in }
   ) throws(VAEError) -> EpochMetrics {
     let configuration = model.configuration
     guard data.pixelsPerImage == configuration.inputSize else {

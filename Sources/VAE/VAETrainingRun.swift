@@ -53,10 +53,13 @@ public struct VAETrainingRun {
     if resume {
       guard exists else {
         throw VAEError.checkpoint(
-          path: configurationFile, message: "missing: there is no run to --resume in \(outputDirectory)")
+          path: configurationFile,
+          message: "missing: there is no run to --resume in \(outputDirectory)")
       }
       trainer = try VAECheckpoint.loadTrainer(from: outputDirectory)
-      log("resuming \(outputDirectory) after epoch \(trainer.completedEpochs) of \(trainer.training.epochs)")
+      log(
+        "resuming \(outputDirectory) after epoch \(trainer.completedEpochs) of \(trainer.training.epochs)"
+      )
     } else {
       guard !exists else {
         throw VAEError.checkpoint(
@@ -70,7 +73,8 @@ public struct VAETrainingRun {
     var remaining = epochLimit ?? Int.max
     while trainer.completedEpochs < total && remaining > 0 {
       let epoch = trainer.completedEpochs + 1
-      let batches = (trainingData.count + trainer.training.batchSize - 1) / trainer.training.batchSize
+      let batches =
+        (trainingData.count + trainer.training.batchSize - 1) / trainer.training.batchSize
       var bar = ProgressBar(
         title: "epoch \(epoch)/\(total)", total: batches, itemsPerUnit: trainer.training.batchSize)
       let metrics = try trainer.trainEpoch(on: trainingData, test: testData) { _, _, means in
@@ -86,14 +90,17 @@ public struct VAETrainingRun {
       try writePictures(trainer)
       remaining -= 1
     }
-    log("wrote \(outputDirectory)/{checkpoint.safetensors, config.json, metrics.jsonl, samples.png, reconstructions.png, curves.png}")
+    log(
+      "wrote \(outputDirectory)/{checkpoint.safetensors, config.json, metrics.jsonl, samples.png, reconstructions.png, curves.png}"
+    )
     return trainer.metrics
   }
 
   func writePictures<E, D>(_ trainer: VAETrainer<E, D>) throws {
     func path(_ name: String) -> String { VAECheckpoint.path(outputDirectory, name) }
     var generator = Xoshiro256StarStar(seed: trainer.training.seed)
-    try VAEPictures.samples(from: trainer.model, using: &generator).writePNG(toPath: path("samples.png"))
+    try VAEPictures.samples(from: trainer.model, using: &generator).writePNG(
+      toPath: path("samples.png"))
     try VAEPictures.reconstructions(from: trainer.model, of: testData ?? trainingData)
       .writePNG(toPath: path("reconstructions.png"))
     try VAEPictures.curves(trainer.metrics).writePNG(toPath: path("curves.png"))

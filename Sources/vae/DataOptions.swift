@@ -23,7 +23,8 @@ struct DataOptions: ParsableArguments {
       valueName: "path"))
   var data: String?
 
-  @Option(help: ArgumentHelp("A .npy/.csv matrix of test images, with --data FILE.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp("A .npy/.csv matrix of test images, with --data FILE.", valueName: "file"))
   var testData: String?
 
   @Option(help: "Image height and width of flat matrix rows, e.g. 28x28 (default: one row).")

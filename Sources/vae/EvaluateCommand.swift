@@ -48,9 +48,12 @@ struct EvaluateCommand: ParsableCommand {
       in: checkpoint.checkpoint, perform: Evaluate(test: test, command: self))
     print(String(format: "images             %d", report.images))
     print(String(format: "negative ELBO      %.2f nats", report.negativeELBO))
-    print(String(format: "log p(x) (K=%d)  %.2f nats", report.importanceSamples, report.logLikelihood))
+    print(
+      String(format: "log p(x) (K=%d)  %.2f nats", report.importanceSamples, report.logLikelihood))
     print("active units       \(report.activeUnits) of \(report.klPerDimension.count)")
-    print("KL per dimension   " + report.klPerDimension.map { String(format: "%.2f", $0) }.joined(separator: " "))
+    print(
+      "KL per dimension   "
+        + report.klPerDimension.map { String(format: "%.2f", $0) }.joined(separator: " "))
     if let json {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -41,8 +41,10 @@ struct SampleCommand: ParsableCommand {
   }
 
   func run() throws {
-    try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: Action(count: count, seed: seed))
-      .writePNG(toPath: picture.output)
+    try VAECheckpoint.withModel(
+      in: checkpoint.checkpoint, perform: Action(count: count, seed: seed)
+    )
+    .writePNG(toPath: picture.output)
   }
 }
 

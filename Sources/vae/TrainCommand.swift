@@ -16,7 +16,9 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Encoder/decoder networks: mlp or conv.")
   var architecture: VAEConfiguration.Architecture = .mlp
   @Option(
-    help: "Decoder likelihood: bernoulli, gaussian (σ fixed by --sigma), gaussian-learned, gaussian-per-pixel.")
+    help:
+      "Decoder likelihood: bernoulli, gaussian (σ fixed by --sigma), gaussian-learned, gaussian-per-pixel."
+  )
   var likelihood: VAEConfiguration.Likelihood = .bernoulli
   @Option(help: "σ of the gaussian likelihood.") var sigma: Float = 0.1
   @Option(help: "Adam's learning rate.") var learningRate = 1e-3
@@ -40,13 +42,17 @@ struct TrainCommand: ParsableCommand {
 
   func validate() throws {
     if resume && output == nil { throw ValidationError("--resume needs --output DIR") }
-    if hiddenSizes == nil { throw ValidationError("--hidden must be positive integers separated by commas, got '\(hidden)'") }
+    if hiddenSizes == nil {
+      throw ValidationError(
+        "--hidden must be positive integers separated by commas, got '\(hidden)'")
+    }
     if let stopAfter, stopAfter <= 0 { throw ValidationError("--stop-after must be positive") }
     do {
       try modelConfiguration.validate()
       try trainingConfiguration.validate()
     } catch {
-      throw ValidationError(error.description.replacingOccurrences(of: "invalid configuration: ", with: ""))
+      throw ValidationError(
+        error.description.replacingOccurrences(of: "invalid configuration: ", with: ""))
     }
   }
 

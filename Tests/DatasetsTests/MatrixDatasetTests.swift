@@ -41,6 +41,8 @@ struct MatrixDatasetTests {
   func badShape() throws {
     let directory = try TemporaryDirectory()
     let path = try directory.write("p1,p2,p3\n0,1,0\n", to: "shape.csv")
-    #expect(throws: DatasetError.self) { _ = try ImageDataset.matrix(contentsOf: path, shape: (2, 2)) }
+    #expect(throws: DatasetError.self) {
+      _ = try ImageDataset.matrix(contentsOf: path, shape: (2, 2))
+    }
   }
 }

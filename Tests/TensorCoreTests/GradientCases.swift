@@ -141,7 +141,9 @@ func gradientCases<Scalar: TensorScalar>(_: Scalar.Type) -> [GradientCase<Scalar
     Case(name: "cholesky", shapes: [[3, 3]]) {
       // A symmetric positive-definite function of an arbitrary matrix M: M·Mᵀ + 3I.
       let m = $0[0]
-      let a = matmul(m, transposed: false, m, transposed: true) + Tensor(diagonal: Tensor(repeating: 3, shape: [3]))
+      let a =
+        matmul(m, transposed: false, m, transposed: true)
+        + Tensor(diagonal: Tensor(repeating: 3, shape: [3]))
       return cholesky(a)
     },
     Case(name: "diagonalPart", shapes: [[3, 3]]) { $0[0].diagonalPart() },
@@ -155,8 +157,12 @@ func gradientCases<Scalar: TensorScalar>(_: Scalar.Type) -> [GradientCase<Scalar
     },
 
     // Shapes.
-    Case(name: "reshaped", shapes: [[2, 6]]) { $0[0].reshaped(to: [3, -1]) * $0[0].reshaped(to: [3, 4]) },
-    Case(name: "expandingShape", shapes: [[3]]) { $0[0].expandingShape(at: 1) * Tensor(ones: [3, 2]) },
+    Case(name: "reshaped", shapes: [[2, 6]]) {
+      $0[0].reshaped(to: [3, -1]) * $0[0].reshaped(to: [3, 4])
+    },
+    Case(name: "expandingShape", shapes: [[3]]) {
+      $0[0].expandingShape(at: 1) * Tensor(ones: [3, 2])
+    },
     Case(name: "squeezingShape", shapes: [[3, 1, 2]]) { $0[0].squeezingShape(at: [1]) },
     Case(name: "broadcasted", shapes: [[3, 1]]) { $0[0].broadcasted(to: [2, 3, 4]) },
     Case(name: "concatenating along 0", shapes: [[2, 3], [1, 3]]) {

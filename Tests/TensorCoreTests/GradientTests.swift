@@ -1,6 +1,6 @@
-import Testing
 import TensorCore
 import TestSupport
+import Testing
 import _Differentiation
 
 /// Finite-difference checks of every differentiable operation, table-driven over

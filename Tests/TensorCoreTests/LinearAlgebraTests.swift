@@ -1,6 +1,6 @@
-import Testing
 import TensorCore
 import TestSupport
+import Testing
 
 @Suite struct LinearAlgebraTests {
   /// The classic example A = [[4, 12, −16], [12, 37, −43], [−16, −43, 98]] = LLᵀ with
@@ -9,7 +9,8 @@ import TestSupport
     let a = Tensor<Double>(shape: [3, 3], scalars: [4, 12, -16, 12, 37, -43, -16, -43, 98])
     let l = cholesky(a)
     #expect(l == Tensor(shape: [3, 3], scalars: [2, 0, 0, 6, 1, 0, -8, 5, 3]))
-    assertClose(l.triangularLogAbsDeterminant().scalarized(), Double.log(6), relativeTolerance: 1e-15)
+    assertClose(
+      l.triangularLogAbsDeterminant().scalarized(), Double.log(6), relativeTolerance: 1e-15)
     assertClose(matmul(l, transposed: false, l, transposed: true), a, relativeTolerance: 1e-15)
   }
 
@@ -44,7 +45,8 @@ import TestSupport
     let x = triangularSolve(full, b)
     assertClose(matmul(l, x), b, relativeTolerance: 1e-12, absoluteTolerance: 1e-14)
     let y = triangularSolve(full, b.rows(0..<4).reshaped(to: [4, 3]), transposed: true)
-    assertClose(matmul(l, transposed: true, y), b, relativeTolerance: 1e-12, absoluteTolerance: 1e-14)
+    assertClose(
+      matmul(l, transposed: true, y), b, relativeTolerance: 1e-12, absoluteTolerance: 1e-14)
     let v = Tensor<Double>([1, 2, 3, 4])
     let solved = triangularSolve(full, v)
     #expect(solved.shape == [4])

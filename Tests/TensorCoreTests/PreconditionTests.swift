@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TensorCore
+import Testing
 
 /// Bad input stops with a message that names the operation and the shapes, before any BLAS
 /// call or out-of-bounds read. Each case runs in a child process (an exit test) whose standard
@@ -20,7 +20,8 @@ import TensorCore
     let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
       _ = matmul(Tensor<Float>(zeros: [128, 784]), Tensor<Float>(zeros: [400, 784]))
     }
-    Self.expect(result, toMention: "matmul: [128, 784] × [400, 784] needs inner dimensions to match")
+    Self.expect(
+      result, toMention: "matmul: [128, 784] × [400, 784] needs inner dimensions to match")
   }
 
   @Test func matmulWithTransposesNamesThem() async {
@@ -57,7 +58,8 @@ import TensorCore
     let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
       _ = Tensor<Double>(zeros: [3, 2]).gathering(rows: [0, 7])
     }
-    Self.expect(result, toMention: "gathering(rows:): row index 7 is out of bounds for shape [3, 2]")
+    Self.expect(
+      result, toMention: "gathering(rows:): row index 7 is out of bounds for shape [3, 2]")
   }
 
   @Test func scalarCountMustMatchTheShape() async {

@@ -1,6 +1,6 @@
-import Testing
 import TensorCore
 import TestSupport
+import Testing
 
 @Suite struct RandomTests {
   /// Known answers, from an independent Python implementation of the published algorithms.
@@ -57,7 +57,9 @@ import TestSupport
     var statistic = 0.0
     for (i, x) in sorted.enumerated() {
       let cdf = 0.5 * (1 + Double.erf(x / 2.0.squareRoot()))
-      statistic = Swift.max(statistic, Swift.abs(cdf - Double(i) / Double(n)), Swift.abs(Double(i + 1) / Double(n) - cdf))
+      statistic = Swift.max(
+        statistic, Swift.abs(cdf - Double(i) / Double(n)),
+        Swift.abs(Double(i + 1) / Double(n) - cdf))
     }
     #expect(statistic < 1.95 / Double(n).squareRoot(), "KS statistic \(statistic)")
   }

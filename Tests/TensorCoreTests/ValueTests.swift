@@ -1,6 +1,6 @@
-import Testing
 import TensorCore
 import TestSupport
+import Testing
 import _Differentiation
 
 /// Values against known numbers: special functions, the numerically delicate elementwise
@@ -12,7 +12,9 @@ import _Differentiation
     (100, 359.13420536957540), (-0.5, 1.2655121234846454),
   ])
   func logGamma(x: Double, expected: Double) {
-    assertClose(TensorCore.logGamma(Tensor([x])).scalars[0], expected, relativeTolerance: 1e-13, absoluteTolerance: 1e-15)
+    assertClose(
+      TensorCore.logGamma(Tensor([x])).scalars[0], expected, relativeTolerance: 1e-13,
+      absoluteTolerance: 1e-15)
   }
 
   /// ψ(1) = −γ, ψ(½) = −γ − 2 log 2, ψ(10) = H₉ − γ, ψ(−½) = ψ(½) + 2 (reflection), and a
@@ -75,7 +77,8 @@ import _Differentiation
     let value = sigmoidCrossEntropy(logits: logits, labels: labels).scalars
     let p = sigmoid(logits).scalars
     for i in 1..<4 {
-      let expected = -(labels.scalars[i] * Double.log(p[i]) + (1 - labels.scalars[i]) * Double.log(1 - p[i]))
+      let expected =
+        -(labels.scalars[i] * Double.log(p[i]) + (1 - labels.scalars[i]) * Double.log(1 - p[i]))
       assertClose(value[i], expected, relativeTolerance: 1e-14)
     }
     assertClose(value[0], 3.720075976020836e-44, relativeTolerance: 1e-12)

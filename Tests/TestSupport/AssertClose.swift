@@ -1,5 +1,5 @@
-import Testing
 import TensorCore
+import Testing
 
 /// Records a test issue at the caller unless `actual` is within tolerance of `expected`:
 /// ```
@@ -16,9 +16,10 @@ public func assertClose<Scalar: BinaryFloatingPoint>(
   let allowed = absoluteTolerance + relativeTolerance * Swift.abs(expected)
   if !(error <= allowed) {
     Issue.record(
-      Comment(rawValue:
-      "\(comment.isEmpty ? "" : comment + ": ")\(actual) is not close to \(expected) "
-        + "(error \(error), allowed \(allowed))"),
+      Comment(
+        rawValue:
+          "\(comment.isEmpty ? "" : comment + ": ")\(actual) is not close to \(expected) "
+          + "(error \(error), allowed \(allowed))"),
       sourceLocation: sourceLocation)
   }
 }
@@ -34,8 +35,9 @@ public func assertClose<Scalar: TensorScalar>(
   let prefix = comment.isEmpty ? "" : comment + ": "
   guard actual.shape == expected.shape else {
     Issue.record(
-      Comment(rawValue:
-      "\(prefix)shape \(actual.shape) differs from expected \(expected.shape)"),
+      Comment(
+        rawValue:
+          "\(prefix)shape \(actual.shape) differs from expected \(expected.shape)"),
       sourceLocation: sourceLocation)
     return
   }
@@ -51,9 +53,10 @@ public func assertClose<Scalar: TensorScalar>(
   }
   if let first {
     Issue.record(
-      Comment(rawValue:
-      "\(prefix)\(mismatches) of \(a.count) scalars differ; first at flat index \(first.index): "
-        + "\(first.actual) vs expected \(first.expected)"),
+      Comment(
+        rawValue:
+          "\(prefix)\(mismatches) of \(a.count) scalars differ; first at flat index \(first.index): "
+          + "\(first.actual) vs expected \(first.expected)"),
       sourceLocation: sourceLocation)
   }
 }

@@ -1,5 +1,5 @@
-import Testing
 import TensorCore
+import Testing
 import _Differentiation
 
 /// The outcome of comparing a gradient from automatic differentiation with central finite
@@ -68,7 +68,8 @@ public func compareGradients<Scalar: TensorScalar>(
     var analytic = [Scalar](repeating: 0, count: input.scalarCount)
     if k < gradient.base.count {
       let g = gradient.base[k]
-      analytic = g.shape == input.shape
+      analytic =
+        g.shape == input.shape
         ? g.scalars : [Scalar](repeating: g.scalars.first ?? 0, count: input.scalarCount)
     }
     var numerical = [Scalar](repeating: 0, count: input.scalarCount)
@@ -99,9 +100,10 @@ public func checkGradients<Scalar: TensorScalar>(
     let error = comparison.relativeError
     if !(error <= tolerance) {
       Issue.record(
-      Comment(rawValue:
-        "\(comment.isEmpty ? "" : comment + ": ")gradient of input \(k) "
-          + "(shape \(inputs[k].shape)): \(comparison)"),
+        Comment(
+          rawValue:
+            "\(comment.isEmpty ? "" : comment + ": ")gradient of input \(k) "
+            + "(shape \(inputs[k].shape)): \(comparison)"),
         sourceLocation: sourceLocation)
     }
   }

@@ -25,16 +25,19 @@ typealias MLPVAE = VariationalAutoencoder<MLPNetwork, MLPNetwork>
     func loss(_ model: MLPVAE) -> Float {
       model.negativeELBOTerms(x, noise: noise, klWeight: 0.7).scalars[0]
     }
-    let gradient = model.tensors(of: _Differentiation.gradient(at: model) { model in
-      model.negativeELBOTerms(x, noise: noise, klWeight: 0.7)
-        .gathering(rows: [0]).sum().scalarized()
-    })
+    let gradient = model.tensors(
+      of: _Differentiation.gradient(at: model) { model in
+        model.negativeELBOTerms(x, noise: noise, klWeight: 0.7)
+          .gathering(rows: [0]).sum().scalarized()
+      })
     var analytic: [Float] = []
     var numerical: [Float] = []
     for (index, path) in model.parameterKeyPaths.enumerated() {
       let g = gradient[index]
       let count = model[keyPath: path].scalarCount
-      analytic += g.shape == model[keyPath: path].shape ? g.scalars : Array(repeating: g.scalars[0], count: count)
+      analytic +=
+        g.shape == model[keyPath: path].shape
+        ? g.scalars : Array(repeating: g.scalars[0], count: count)
       for i in 0..<count {
         var plus = model
         var minus = model
@@ -70,11 +73,16 @@ typealias MLPVAE = VariationalAutoencoder<MLPNetwork, MLPNetwork>
       var logPrior: Float = 0
       var logPosterior: Float = 0
       for j in 0..<2 {
-        let (zj, mu, logVar) = (z.scalars[row * 2 + j], mean.scalars[row * 2 + j], logVariance.scalars[row * 2 + j])
+        let (zj, mu, logVar) = (
+          z.scalars[row * 2 + j], mean.scalars[row * 2 + j], logVariance.scalars[row * 2 + j]
+        )
         logPrior += -0.5 * zj * zj - 0.5 * Float.log(2 * .pi)
-        logPosterior += -0.5 * (zj - mu) * (zj - mu) / Float.exp(logVar) - 0.5 * logVar - 0.5 * Float.log(2 * .pi)
+        logPosterior +=
+          -0.5 * (zj - mu) * (zj - mu) / Float.exp(logVar) - 0.5 * logVar - 0.5 * Float.log(2 * .pi)
       }
-      assertClose(bound[row], logLikelihood + logPrior - logPosterior, relativeTolerance: 1e-4, absoluteTolerance: 1e-4)
+      assertClose(
+        bound[row], logLikelihood + logPrior - logPosterior, relativeTolerance: 1e-4,
+        absoluteTolerance: 1e-4)
     }
   }
 
@@ -94,6 +102,9 @@ typealias MLPVAE = VariationalAutoencoder<MLPNetwork, MLPNetwork>
     let variance = logRatio.map { ($0 - estimate) * ($0 - estimate) }.reduce(0, +) / Double(n - 1)
     #expect(Swift.abs(estimate - Double(analytic)) < 5 * (variance / Double(n)).squareRoot())
     #expect(analytic > 0)
-    #expect(MLPVAE.klDivergenceFromPrior(mean: Tensor(zeros: [1, 3]), logVariance: Tensor(zeros: [1, 3])).scalarized() == 0)
+    #expect(
+      MLPVAE.klDivergenceFromPrior(
+        mean: Tensor(zeros: [1, 3]), logVariance: Tensor(zeros: [1, 3])
+      ).scalarized() == 0)
   }
 }

@@ -7,7 +7,8 @@ import Testing
 import VAE
 import Visualization
 
-@Suite(.enabled(if: VAETestData.available, "needs dataset-fashion-mnist (scripts/setup installs it)"))
+@Suite(
+  .enabled(if: VAETestData.available, "needs dataset-fashion-mnist (scripts/setup installs it)"))
 struct TrainingTests {
   /// Two epochs of a small model on 2,000 real images: the test negative ELBO starts near
   /// 784 · log 2 ≈ 543 nats (an untrained decoder predicts ½ everywhere) and must fall below
@@ -23,7 +24,9 @@ struct TrainingTests {
     let second = try trainer.trainEpoch(on: VAETestData.train, test: VAETestData.test)
     #expect(before > 500)
     #expect(second.testNegativeELBO! < first.testNegativeELBO!)
-    print("short run: test negative ELBO \(before) → \(first.testNegativeELBO!) → \(second.testNegativeELBO!)")
+    print(
+      "short run: test negative ELBO \(before) → \(first.testNegativeELBO!) → \(second.testNegativeELBO!)"
+    )
     #expect(second.testNegativeELBO! < 330)
   }
 
@@ -32,7 +35,8 @@ struct TrainingTests {
     var trainer = try VAETrainer<MLPNetwork, MLPNetwork>(
       configuration: VAETestData.smallModel, training: VAETestData.training(epochs: 1))
     _ = try trainer.trainEpoch(on: VAETestData.train)
-    let elbo = -VAEEvaluation.negativeELBO(of: trainer.model, on: VAETestData.test, limit: 200, seed: 2)
+    let elbo = -VAEEvaluation.negativeELBO(
+      of: trainer.model, on: VAETestData.test, limit: 200, seed: 2)
     let logLikelihood = VAEEvaluation.logLikelihood(
       of: trainer.model, on: VAETestData.test, importanceSamples: 50, limit: 200, seed: 3)
     #expect(logLikelihood >= elbo, "log p(x) ≈ \(logLikelihood), ELBO \(elbo)")
@@ -46,7 +50,8 @@ struct TrainingTests {
       configuration: VAETestData.smallModel, training: VAETestData.training(epochs: 2))
     _ = try trainer.trainEpoch(on: VAETestData.train.prefix(500))
     try VAECheckpoint.save(trainer, to: directory.path)
-    let loaded: VAETrainer<MLPNetwork, MLPNetwork> = try VAECheckpoint.loadTrainer(from: directory.path)
+    let loaded: VAETrainer<MLPNetwork, MLPNetwork> = try VAECheckpoint.loadTrainer(
+      from: directory.path)
     #expect(loaded.model.parameters == trainer.model.parameters)
     #expect(loaded.optimizer.exportState() == trainer.optimizer.exportState())
     #expect(loaded.generator == trainer.generator)
@@ -68,13 +73,15 @@ struct TrainingTests {
       configuration: VAETestData.smallModel, training: VAETestData.training(epochs: 2))
     _ = try first.trainEpoch(on: data)
     try VAECheckpoint.save(first, to: directory.path)
-    var resumed: VAETrainer<MLPNetwork, MLPNetwork> = try VAECheckpoint.loadTrainer(from: directory.path)
+    var resumed: VAETrainer<MLPNetwork, MLPNetwork> = try VAECheckpoint.loadTrainer(
+      from: directory.path)
     _ = try resumed.trainEpoch(on: data)
 
     let a = uninterrupted.model.parameters.map { $0.scalars.map(\.bitPattern) }
     let b = resumed.model.parameters.map { $0.scalars.map(\.bitPattern) }
     #expect(a == b)
-    #expect(resumed.metrics.map(\.trainNegativeELBO) == uninterrupted.metrics.map(\.trainNegativeELBO))
+    #expect(
+      resumed.metrics.map(\.trainNegativeELBO) == uninterrupted.metrics.map(\.trainNegativeELBO))
   }
 
   /// The whole `vae train` run writes its files; the PNGs are valid (signature, IHDR, CRCs);
