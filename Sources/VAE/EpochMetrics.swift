@@ -7,8 +7,10 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
   /// The training objective averaged over the epoch's batches as they were trained (with the
   /// KL weight of the moment).
   public var trainNegativeELBO: Double
-  public var trainReconstruction: Double
-  public var trainKL: Double
+  /// The parts of the ELBO objective; `nil` when training on the importance-weighted bound,
+  /// which has no such split.
+  public var trainReconstruction: Double?
+  public var trainKL: Double?
   /// The test-set negative ELBO after the epoch (one sample per image), if a test set was given.
   public var testNegativeELBO: Double?
   /// Wall-clock seconds of the epoch's training steps (evaluation and saving excluded).

@@ -149,12 +149,14 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
     let seconds =
       Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     let n = Double(data.count)
+    let iwae = training.importanceSamples > 1
     let testNegativeELBO = test.map {
       VAEEvaluation.negativeELBO(of: model, on: $0, seed: training.seed &+ UInt64(epoch))
     }
     let result = EpochMetrics(
       epoch: epoch, trainNegativeELBO: totals.loss / n,
-      trainReconstruction: totals.reconstruction / n, trainKL: totals.kl / n,
+      trainReconstruction: iwae ? nil : totals.reconstruction / n,
+      trainKL: iwae ? nil : totals.kl / n,
       testNegativeELBO: testNegativeELBO, seconds: seconds, samplesPerSecond: n / seconds,
       learningRate: optimizer.learningRate)
     metrics.append(result)

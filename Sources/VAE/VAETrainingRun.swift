@@ -80,9 +80,10 @@ public struct VAETrainingRun {
       let metrics = try trainer.trainEpoch(on: trainingData, test: testData) { _, _, means in
         bar.advance(fields: ["loss": means.loss, "recon": means.reconstruction, "KL": means.kl])
       }
-      var line = String(
-        format: "epoch %d/%d  train %.2f  (recon %.2f, KL %.2f)", epoch, total,
-        metrics.trainNegativeELBO, metrics.trainReconstruction, metrics.trainKL)
+      var line = String(format: "epoch %d/%d  train %.2f", epoch, total, metrics.trainNegativeELBO)
+      if let reconstruction = metrics.trainReconstruction, let kl = metrics.trainKL {
+        line += String(format: "  (recon %.2f, KL %.2f)", reconstruction, kl)
+      }
       if let test = metrics.testNegativeELBO { line += String(format: "  test %.2f", test) }
       line += String(format: "  %.1fs  %.0f images/s", metrics.seconds, metrics.samplesPerSecond)
       log(line)

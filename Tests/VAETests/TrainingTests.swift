@@ -143,6 +143,23 @@ struct TrainingTests {
     }
   }
 
+  /// Training on the importance-weighted bound (K = 5) runs, improves the test ELBO, and its
+  /// metrics (which have no reconstruction/KL split) are saved.
+  @Test func trainingOnTheImportanceWeightedBound() throws {
+    var training = VAETestData.training(epochs: 1)
+    training.importanceSamples = 5
+    var trainer = try VAETrainer<MLPNetwork, MLPNetwork>(
+      configuration: VAETestData.smallModel, training: training)
+    let test = VAETestData.test.prefix(200)
+    let before = VAEEvaluation.negativeELBO(of: trainer.model, on: test, seed: 2)
+    let metrics = try trainer.trainEpoch(on: VAETestData.train.prefix(1000), test: test)
+    #expect(metrics.trainReconstruction == nil && metrics.trainKL == nil)
+    #expect(metrics.testNegativeELBO! < before - 10, "\(before) → \(metrics.testNegativeELBO!)")
+    let directory = try TemporaryDirectory()
+    try VAECheckpoint.save(trainer, to: directory.path)
+    #expect(try VAECheckpoint.readMetrics(in: directory.path) == [metrics])
+  }
+
   /// A run that diverges stops with a message saying what happened and what to try.
   @Test func divergenceStopsWithAdvice() throws {
     var training = VAETestData.training(epochs: 1)
