@@ -34,6 +34,8 @@ let package = Package(
 
     // The library.
     .target(
+      name: "CKernels"),
+    .target(
       name: "TensorCore",
       dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
       swiftSettings: optimisedSettings,
@@ -54,7 +56,9 @@ let package = Package(
       name: "Reporting"),
     .target(
       name: "Optimizers",
-      dependencies: ["TensorCore", .product(name: "RealModule", package: "swift-numerics")]),
+      dependencies: [
+        "TensorCore", "CKernels", .product(name: "RealModule", package: "swift-numerics"),
+      ]),
     .target(
       name: "NeuralNetworks",
       dependencies: [

@@ -1,3 +1,4 @@
+import CKernels
 import TensorCore
 
 /// The elementwise part of one ``Adam`` step, with the step's coefficients in the parameters'
@@ -36,8 +37,19 @@ struct AdamKernel<Scalar: TensorScalar> {
     theta: UnsafeMutablePointer<Scalar>, m: UnsafeMutablePointer<Scalar>,
     v: UnsafeMutablePointer<Scalar>, gradient: UnsafePointer<Scalar>, count: Int, dense: Bool
   ) {
-    // Separate loops, so that the dense one vectorises.
-    if dense {
+    // Float's dense loop runs in C with packed square roots (see CKernels.h); the others are
+    // separate loops so that the dense one can vectorise where the compiler manages.
+    if dense && Scalar.self == Float.self {
+      func float(_ pointer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
+      }
+      func float(_ scalar: Scalar) -> Float { Float(scalar) }
+      variational_adam_update_float(
+        float(theta), float(m), float(v),
+        UnsafeRawPointer(gradient).assumingMemoryBound(to: Float.self), count,
+        float(oneMinusBeta1), float(beta2), float(oneMinusBeta2), float(correction2Root),
+        float(epsilon), float(stepSize), float(weightDecay))
+    } else if dense {
       for i in 0..<count { update(&theta[i], &m[i], &v[i], gradient[i]) }
     } else {
       let g = gradient[0]
