@@ -86,6 +86,7 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
         "the data has \(data.rows)×\(data.columns) images, the model expects "
           + "\(configuration.height)×\(configuration.width)")
     }
+    guard data.count > 0 else { throw VAEError.data("the training data holds no images") }
     let epoch = completedEpochs + 1
     let order = generator.permutation(of: data.count)
     let batchSize = training.batchSize
