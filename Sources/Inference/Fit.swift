@@ -1,0 +1,153 @@
+import TensorCore
+
+/// Fits `model` by automatic differentiation variational inference (Kucukelbir, Tran,
+/// Ranganath, Gelman & Blei 2017, "Automatic differentiation variational inference", JMLR
+/// 18(14)): maximises the ELBO of a Gaussian q over the unconstrained space by stochastic
+/// gradient ascent with reparameterised gradients, as Stan's `variational` method does.
+///
+/// The fit
+/// 1. lays out the parameters and checks the log joint at the initial point
+///    (``FitOptions/initialization``), naming the parameters responsible if it is not finite;
+/// 2. for Stan's adaptive step-size sequence without a given η, chooses η by
+///    ``StepSizeAdaptation`` (5 candidates × 50 iterations);
+/// 3. iterates: one gradient step per iteration with ``FitOptions/gradientSamples`` draws, and
+///    every ``FitOptions/evalEvery`` iterations an ELBO estimate from ``FitOptions/elboSamples``
+///    draws fed to Stan's rule (``ConvergenceMonitor``), until it fires or
+///    ``FitOptions/maxIterations`` is reached; steps with a non-finite ELBO or gradient are
+///    skipped, and too many in a row stop the fit with advice;
+/// 4. returns the Polyak–Ruppert average of the last iterates (``FitOptions/averaging``) when
+///    its ELBO is at least that of the last iterate (compared on common draws), else the last
+///    iterate, with its ELBO estimated from ``FitOptions/finalELBOSamples`` fresh draws.
+///
+/// The same options (seed included) give the same result.
+///
+/// ```swift
+/// // Normal–Normal (see ProbabilisticModel): posterior N(2.5, 1/√2).
+/// let result = try fit(NormalNormal(), options: FitOptions(estimator: .stickingTheLanding))
+/// let draws = result.draws(count: 1000)
+/// print(draws.summary().table())          // z ≈ 2.5 ± 0.71
+///
+/// // Linear regression from a CSV file, with a full-rank Gaussian.
+/// let table = try CSVTable(contentsOf: "houses.csv")
+/// let model = try LinearRegression(data: RegressionData(table: table, target: "price"))
+/// let fitted = try fit(model, family: .fullRank) { print($0.line) }
+/// let posterior = fitted.draws(count: 1000)
+/// print(posterior.summary().table(), posterior.pareto, fitted.warnings)
+/// try posterior.writeCSV(toPath: "draws.csv")
+/// try fitted.writeSummaryJSON(draws: posterior, toPath: "summary.json")
+/// ```
+///
+/// - Parameters:
+///   - model: the model; for minibatches use a ``MinibatchModel`` and set
+///     ``FitOptions/batchSize``.
+///   - family: the variational family, by default mean-field.
+///   - options: the settings (Stan's defaults).
+///   - progress: called after each adaptation candidate and each ELBO evaluation.
+/// - Throws: ``InferenceError``: bad declarations or options, a non-finite log joint at the
+///   initial point, failed adaptation, or divergence.
+public func fit(
+  _ model: some ProbabilisticModel, family: FamilyKind = .meanField,
+  options: FitOptions = FitOptions(), progress: (FitProgress) -> Void = { _ in }
+) throws(InferenceError) -> VariationalFit {
+  try options.validate()
+  if options.batchSize != nil {
+    throw .invalidOptions(
+      "batchSize needs a MinibatchModel (a log joint that is a prior plus a sum over data "
+        + "rows); \(type(of: model)) is not one")
+  }
+  return try fitBuiltIn(
+    try VariationalObjective(model), kind: family, options: options,
+    derive: model.derivedQuantities, minibatches: nil, progress: progress)
+}
+
+/// Fits a ``MinibatchModel``, on minibatches of ``FitOptions/batchSize`` rows when it is set
+/// (stochastic variational inference; ELBO evaluations use every row); see
+/// ``fit(_:family:options:progress:)``.
+public func fit(
+  _ model: some MinibatchModel, family: FamilyKind = .meanField,
+  options: FitOptions = FitOptions(), progress: (FitProgress) -> Void = { _ in }
+) throws(InferenceError) -> VariationalFit {
+  try options.validate()
+  let objective = try VariationalObjective(model)
+  return try fitBuiltIn(
+    objective, kind: family, options: options, derive: model.derivedQuantities,
+    minibatches: options.batchSize.map { batchSize in
+      MinibatchSource(model: model, layout: objective.layout, batchSize: batchSize)
+    }, progress: progress)
+}
+
+/// Fits `model` starting from a variational family of your own (or a built-in one set up by
+/// hand). ``FitOptions/initialization`` is not used: q starts as given, and the log joint is
+/// checked at the draw of zero noise.
+public func fit<Family: VariationalFamily>(
+  _ model: some ProbabilisticModel, initialFamily: Family, options: FitOptions = FitOptions(),
+  progress: (FitProgress) -> Void = { _ in }
+) throws(InferenceError) -> VariationalFit {
+  try options.validate()
+  if options.batchSize != nil {
+    throw .invalidOptions("batchSize is only supported by fit(_:family:options:progress:)")
+  }
+  let objective = try VariationalObjective(model)
+  guard initialFamily.dimension == objective.layout.dimension else {
+    throw .invalidOptions(
+      "the initial family has dimension \(initialFamily.dimension), the model's unconstrained "
+        + "space \(objective.layout.dimension)")
+  }
+  let centre = initialFamily.reparameterizedSample(
+    noise: Tensor(zeros: [1, initialFamily.noiseDimension]))
+  return try runFit(
+    objective, options: options, familyName: "\(Family.self)",
+    start: { _, _ in centre.scalars }, makeFamily: { _, _ in initialFamily },
+    derive: model.derivedQuantities, minibatches: nil, progress: progress)
+}
+
+/// Dispatches a built-in family kind to ``runFit``.
+func fitBuiltIn(
+  _ objective: VariationalObjective, kind: FamilyKind, options: FitOptions,
+  derive: @escaping (ParameterValues) -> [DerivedQuantity],
+  minibatches: MinibatchSource?, progress: (FitProgress) -> Void
+) throws(InferenceError) -> VariationalFit {
+  try kind.validate(dimension: objective.layout.dimension)
+  let start: (ParameterLayout, inout Xoshiro256StarStar) throws(InferenceError) -> [Double] = {
+    layout, generator throws(InferenceError) in
+    try initialPoint(layout, options.initialization, using: &generator)
+  }
+  let scale = options.initialScale
+  switch kind {
+  case .meanField:
+    return try runFit(
+      objective, options: options, familyName: kind.description, start: start,
+      makeFamily: { point, _ in MeanFieldGaussian(mean: Tensor(point), scale: scale) },
+      derive: derive,
+      minibatches: minibatches, progress: progress)
+  case .fullRank:
+    return try runFit(
+      objective, options: options, familyName: kind.description, start: start,
+      makeFamily: { point, _ in FullRankGaussian(mean: Tensor(point), scale: scale) },
+      derive: derive,
+      minibatches: minibatches, progress: progress)
+  case .lowRank(let rank):
+    return try runFit(
+      objective, options: options, familyName: kind.description, start: start,
+      makeFamily: { point, generator in
+        LowRankGaussian(
+          mean: Tensor(point), rank: rank, scale: scale, using: &generator)
+      }, derive: derive, minibatches: minibatches, progress: progress)
+  }
+}
+
+/// The unconstrained starting point of `initialization`.
+func initialPoint(
+  _ layout: ParameterLayout, _ initialization: Initialization,
+  using generator: inout Xoshiro256StarStar
+) throws(InferenceError) -> [Double] {
+  let zeros = [Double](repeating: 0, count: layout.dimension)
+  switch initialization {
+  case .zero:
+    return zeros
+  case .uniform(let radius):
+    return zeros.map { _ in radius * (2 * Double.unitUniform(generator.next()) - 1) }
+  case .values(let values):
+    return try layout.unconstrainedPoint(from: values, default: zeros)
+  }
+}

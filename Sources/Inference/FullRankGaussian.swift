@@ -1,0 +1,158 @@
+import Optimizers
+import RealModule
+import TensorCore
+import _Differentiation
+
+/// The full-rank Gaussian family of ADVI (Kucukelbir et al. 2017, section 2.4):
+/// q(ζ) = N(μ, LLᵀ) with L lower triangular. Its diagonal is exp(ω), so that L is always a
+/// valid Cholesky factor and every variational parameter is unconstrained (Stan keeps the raw
+/// diagonal instead).
+///
+/// ```
+/// L = tril₋₁(M) + diag(exp ω)              (M's strictly lower triangle)
+/// ζ = μ + Lε,                              ε ~ N(0, I)
+/// log q(ζ) = −½ ‖L⁻¹(ζ − μ)‖² − Σᵢ ωᵢ − (D/2) log 2π
+/// H[q] = Σᵢ ωᵢ + (D/2)(1 + log 2π)
+/// ```
+/// The Mahalanobis term is one triangular solve for all draws at once (BLAS `?trsm`). The
+/// strict upper triangle of `offDiagonal` is never read and its gradient is zero.
+public struct FullRankGaussian: GaussianFamily {
+  /// μ, [D].
+  public var mean: Tensor<Double>
+  /// M, [D, D], whose strictly lower triangle holds the off-diagonal entries of L.
+  public var offDiagonal: Tensor<Double>
+  /// ω, [D]: the diagonal of L is exp(ω).
+  public var logDiagonal: Tensor<Double>
+
+  /// q with the given parts.
+  @differentiable(reverse)
+  public init(mean: Tensor<Double>, offDiagonal: Tensor<Double>, logDiagonal: Tensor<Double>) {
+    let d = mean.shape.first ?? 0
+    precondition(
+      mean.rank == 1 && offDiagonal.shape == [d, d] && logDiagonal.shape == [d],
+      "FullRankGaussian: mean \(mean.shape), offDiagonal \(offDiagonal.shape) and logDiagonal "
+        + "\(logDiagonal.shape) must be [D], [D, D] and [D]")
+    self.mean = mean
+    self.offDiagonal = offDiagonal
+    self.logDiagonal = logDiagonal
+  }
+
+  /// q = N(mean, scale² I); scale 1 is Stan's initialisation (L = I).
+  public init(mean: Tensor<Double>, scale: Double = 1) {
+    let d = mean.shape[0]
+    self.init(
+      mean: mean, offDiagonal: Tensor(zeros: [d, d]),
+      logDiagonal: Tensor(repeating: Double.log(scale), shape: [d]))
+  }
+
+  public var dimension: Int { mean.shape[0] }
+  public var noiseDimension: Int { mean.shape[0] }
+
+  /// L, the lower Cholesky factor of the covariance.
+  @differentiable(reverse)
+  public var scaleTril: Tensor<Double> {
+    offDiagonal.lowerTriangularPart(includingDiagonal: false) + Tensor(diagonal: exp(logDiagonal))
+  }
+
+  /// ζ = μ + Lε for each row ε of `noise`, as one fused primitive (see
+  /// `_vjpReparameterizedSample`): the hot path of every full-rank step.
+  @differentiable(reverse)
+  public func reparameterizedSample(noise: Tensor<Double>) -> Tensor<Double> {
+    sample(noise: noise, scaleTril: materializedScaleTril())
+  }
+
+  /// The gradients of ζ = μ + εLᵀ (rows), L = tril₋₁(M) + diag(exp ω), for an incoming ζ̄:
+  /// ```
+  /// μ̄ = Σₗ ζ̄ₗ,   G = ζ̄ᵀε,   M̄ = tril₋₁(G),   ω̄ᵢ = Gᵢᵢ exp(ωᵢ),   ε̄ = ζ̄L
+  /// ```
+  /// (the tangent of the family first, then that of the noise).
+  @usableFromInline
+  @derivative(of: reparameterizedSample)
+  func _vjpReparameterizedSample(noise: Tensor<Double>) -> (
+    value: Tensor<Double>, pullback: (Tensor<Double>) -> (TangentVector, Tensor<Double>)
+  ) {
+    let l = materializedScaleTril()
+    let value = sample(noise: noise, scaleTril: l)
+    let shape = value.shape
+    let logDiagonal = self.logDiagonal
+    return (
+      value,
+      { g in
+        let g = g.shape == shape ? g : g.broadcasted(to: shape)
+        let d = logDiagonal.shape[0]
+        var outer = matmul(g, transposed: true, noise, transposed: false)
+        var diagonal = Tensor<Double>(zeros: [d])
+        logDiagonal.withUnsafeBufferPointer { omega in
+          diagonal.withUnsafeMutableBufferPointer { w in
+            outer.withUnsafeMutableBufferPointer { m in
+              for i in 0..<d {
+                w[i] = m[i * d + i] * Double.exp(omega[i])
+                for j in i..<d { m[i * d + j] = 0 }
+              }
+            }
+          }
+        }
+        let tangent = TangentVector(
+          mean: g.sum(squeezingAxes: [0]), offDiagonal: outer, logDiagonal: diagonal)
+        return (tangent, matmul(g, transposed: false, l, transposed: false))
+      }
+    )
+  }
+
+  /// L as a dense [D, D] matrix in one pass; not differentiable.
+  func materializedScaleTril() -> Tensor<Double> {
+    let d = dimension
+    return offDiagonal.withUnsafeBufferPointer { m in
+      logDiagonal.withUnsafeBufferPointer { omega in
+        Tensor(shape: [d, d]) { l in
+          for i in 0..<d {
+            for j in 0..<d {
+              l[i * d + j] = j < i ? m[i * d + j] : (j == i ? Double.exp(omega[i]) : 0)
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// μ + εLᵀ for the rows ε of `noise`; not differentiable.
+  func sample(noise: Tensor<Double>, scaleTril l: Tensor<Double>) -> Tensor<Double> {
+    precondition(
+      noise.rank == 2 && noise.shape[1] == dimension,
+      "FullRankGaussian: noise \(noise.shape) needs shape [L, \(dimension)]")
+    var result = matmul(noise, transposed: false, l, transposed: true)
+    result += mean
+    return result
+  }
+
+  @differentiable(reverse)
+  public func logDensity(of draws: Tensor<Double>) -> Tensor<Double> {
+    let centred = (draws - mean).transposed()
+    let whitened = triangularSolve(scaleTril, centred)
+    let constant = withoutDerivative(at: gaussianLogNormalizer(dimension: dimension))
+    return -0.5 * whitened.squared().sum(squeezingAxes: [0]) - logDiagonal.sum() - constant
+  }
+
+  @differentiable(reverse)
+  public func entropy() -> Tensor<Double> {
+    logDiagonal.sum() + withoutDerivative(at: gaussianEntropyConstant(dimension: dimension))
+  }
+
+  /// LLᵀ.
+  public func covariance() -> Tensor<Double> {
+    let l = scaleTril
+    return matmul(l, transposed: false, l, transposed: true)
+  }
+
+  /// The Euclidean norms of the rows of L.
+  public func marginalStandardDeviations() -> Tensor<Double> {
+    sqrt(scaleTril.squared().sum(squeezingAxes: [1]))
+  }
+
+  public var parameterKeyPaths: [WritableKeyPath<FullRankGaussian, Tensor<Double>>] {
+    [\.mean, \.offDiagonal, \.logDiagonal]
+  }
+  public var tangentKeyPaths: [WritableKeyPath<TangentVector, Tensor<Double>>] {
+    [\.mean, \.offDiagonal, \.logDiagonal]
+  }
+}

@@ -1,0 +1,71 @@
+import RealModule
+import TensorCore
+import _Differentiation
+
+/// Bayesian logistic regression with Normal(0, s²) priors on the coefficients (intercept
+/// included):
+/// ```
+/// β ~ N(0, s² I)
+/// yₙ | β ~ Bernoulli(σ(xₙᵀβ)),   log p(yₙ | β) = yₙ ηₙ − softplus(ηₙ),   ηₙ = xₙᵀβ
+/// ```
+/// The parameter is `coefficients`, with output names `intercept` and the feature names. The
+/// likelihood of all draws is one fused primitive
+/// (``bernoulliLogLikelihood(coefficients:design:outcomes:)``): a matrix product for the
+/// logits, one pass for the log densities, one product for the gradient. A ``MinibatchModel``
+/// for stochastic VI.
+public struct LogisticRegression: MinibatchModel {
+  /// The design matrix and 0/1 targets.
+  public let data: RegressionData
+  /// s, the prior standard deviation of every coefficient (default 1).
+  public let priorStandardDeviation: Double
+
+  /// The model of `data`.
+  ///
+  /// - Throws: ``InferenceError/invalidData(_:)`` naming the file, line and column (or the
+  ///   row) of a target that is not 0 or 1, or for a prior scale that is not positive.
+  public init(data: RegressionData, priorStandardDeviation: Double = 1) throws(InferenceError) {
+    guard priorStandardDeviation > 0 && priorStandardDeviation.isFinite else {
+      throw .invalidData(
+        "the prior standard deviation is \(priorStandardDeviation); it must be positive")
+    }
+    for (row, y) in data.targets.scalars.enumerated() where y != 0 && y != 1 {
+      throw .invalidData(
+        "\(data.targetLocation(row: row)): logistic regression needs a target of 0s and 1s, "
+          + "found \(y)")
+    }
+    self.data = data
+    self.priorStandardDeviation = priorStandardDeviation
+  }
+
+  public var rowCount: Int { data.rowCount }
+
+  public var parameters: [ParameterDeclaration] {
+    [
+      ParameterDeclaration(
+        "coefficients", shape: [data.coefficientNames.count], elementNames: data.coefficientNames)
+    ]
+  }
+
+  @differentiable(reverse)
+  public func logPrior(_ parameters: ParameterValues) -> Tensor<Double> {
+    let coefficients = parameters[0]
+    let count = withoutDerivative(at: Double(coefficients.shape[1]))
+    let s = priorStandardDeviation
+    return coefficients.squared().sum(squeezingAxes: [1]) * (-0.5 / (s * s))
+      - count * (Double.log(s) + Double.log(2 * Double.pi) / 2)
+  }
+
+  @differentiable(reverse,wrt: parameters)
+  public func logLikelihood(_ parameters: ParameterValues, rows: [Int]) -> Tensor<Double> {
+    let design = withoutDerivative(at: data.design.gathering(rows: rows))
+    let targets = withoutDerivative(at: data.targets.gathering(rows: rows))
+    return bernoulliLogLikelihood(coefficients: parameters[0], design: design, outcomes: targets)
+  }
+
+  @differentiable(reverse)
+  public func logJoint(_ parameters: ParameterValues) -> Tensor<Double> {
+    let likelihood = bernoulliLogLikelihood(
+      coefficients: parameters[0], design: data.design, outcomes: data.targets)
+    return logPrior(parameters) + likelihood
+  }
+}

@@ -1,0 +1,70 @@
+import TensorCore
+
+/// Draws from a fitted approximation, mapped to the constrained space, with the log densities
+/// Stan writes beside them.
+///
+/// Each draw ζₛ ~ q is a row: the constrained scalars of every parameter (and then every
+/// derived quantity) under their output names, `logP` = log p̃(ζₛ) (the log joint plus the log
+/// Jacobian of the bijectors, Stan's `log_p__`) and `logQ` = log q(ζₛ) (Stan's `log_g__`, here
+/// normalised). Their difference is the log importance ratio the Pareto diagnostic uses.
+public struct PosteriorDraws: Sendable {
+  /// The output name of every column, parameters first, then derived quantities.
+  public let columnNames: [String]
+  /// S, the number of draws.
+  public let count: Int
+  /// The values, draw after draw: column c of draw s is `values[s * columnNames.count + c]`.
+  public let values: [Double]
+  /// log p̃(ζₛ) for each draw.
+  public let logP: [Double]
+  /// log q(ζₛ) for each draw.
+  public let logQ: [Double]
+  /// The Pareto k̂ of the importance ratios p̃/q.
+  public let pareto: ParetoDiagnostic
+
+  /// Assembles draws from their columns ([S, k] blocks, in order) and log densities.
+  init(blocks: [(names: [String], values: Tensor<Double>)], logP: [Double], logQ: [Double]) {
+    let count = logP.count
+    var names: [String] = []
+    var scalars = [Double](repeating: 0, count: count * blocks.reduce(0) { $0 + $1.names.count })
+    let width = scalars.count / Swift.max(count, 1)
+    var column = 0
+    for block in blocks {
+      let k = block.names.count
+      precondition(block.values.shape == [count, k], "PosteriorDraws: block shape mismatch")
+      block.values.withUnsafeBufferPointer { v in
+        for s in 0..<count {
+          for j in 0..<k { scalars[s * width + column + j] = v[s * k + j] }
+        }
+      }
+      names += block.names
+      column += k
+    }
+    self.columnNames = names
+    self.count = count
+    self.values = scalars
+    self.logP = logP
+    self.logQ = logQ
+    self.pareto = ParetoDiagnostic(logWeights: zip(logP, logQ).map { $0 - $1 })
+  }
+
+  /// The draws of the column called `name` (e.g. `tau`, `theta.3`), or nil.
+  public func column(named name: String) -> [Double]? {
+    columnNames.firstIndex(of: name).map(column(at:))
+  }
+
+  /// The draws of the column at `index`.
+  public func column(at index: Int) -> [Double] {
+    let width = columnNames.count
+    return (0..<count).map { values[$0 * width + index] }
+  }
+
+  /// The summary of every column, in order.
+  public func summary() -> [ParameterSummary] {
+    columnNames.indices.map { ParameterSummary(name: columnNames[$0], draws: column(at: $0)) }
+  }
+
+  /// The summary of the column called `name`, or nil.
+  public func summary(of name: String) -> ParameterSummary? {
+    column(named: name).map { ParameterSummary(name: name, draws: $0) }
+  }
+}

@@ -1,0 +1,56 @@
+import Optimizers
+import RealModule
+import TensorCore
+import _Differentiation
+
+/// A family of distributions q(ζ; λ) over the unconstrained space ℝᴰ whose draws are a
+/// differentiable function of the variational parameters λ and of parameter-free noise,
+/// ζ = g(ε; λ): the reparameterisation that ADVI's gradients rely on (Kucukelbir et al. 2017,
+/// section 2.5; Kingma & Welling 2014).
+///
+/// Draws are batched as rows: noise of shape `[L, noiseDimension]` (independent standard
+/// normal scalars) maps to draws of shape `[L, D]`. The variational parameters are the
+/// tensors listed by `ParameterGroup`, which is how optimisers update them.
+public protocol VariationalFamily: ParameterGroup where Scalar == Double {
+  /// D, the dimension of the space q lives on.
+  var dimension: Int { get }
+
+  /// The number of standard normal scalars each draw needs.
+  var noiseDimension: Int { get }
+
+  /// ζ = g(ε; λ) for each row ε of `noise` ([L, noiseDimension]), as [L, D].
+  @differentiable(reverse)
+  func reparameterizedSample(noise: Tensor<Double>) -> Tensor<Double>
+
+  /// log q(ζ; λ) for each row ζ of `draws` ([L, D]), as [L].
+  @differentiable(reverse)
+  func logDensity(of draws: Tensor<Double>) -> Tensor<Double>
+
+  /// The entropy H[q] = −E_q[log q(ζ; λ)] in closed form, rank 0.
+  @differentiable(reverse)
+  func entropy() -> Tensor<Double>
+}
+
+/// A Gaussian variational family: q = N(μ, Σ), so the mean and covariance can be read off.
+public protocol GaussianFamily: VariationalFamily {
+  /// μ, [D].
+  var mean: Tensor<Double> { get }
+
+  /// Σ, [D, D].
+  func covariance() -> Tensor<Double>
+
+  /// √Σᵢᵢ, [D], without forming Σ.
+  func marginalStandardDeviations() -> Tensor<Double>
+}
+
+/// (D/2)(1 + log 2π), the part of a D-dimensional Gaussian's entropy that does not depend on Σ.
+@inlinable
+func gaussianEntropyConstant(dimension: Int) -> Double {
+  Double(dimension) * (1 + Double.log(2 * Double.pi)) / 2
+}
+
+/// (D/2) log 2π, the normalising constant of a D-dimensional Gaussian density in log space.
+@inlinable
+func gaussianLogNormalizer(dimension: Int) -> Double {
+  Double(dimension) * Double.log(2 * Double.pi) / 2
+}

@@ -1,0 +1,94 @@
+import TensorCore
+
+/// The outcome of ``fit(_:family:options:progress:)``: the approximation q in the unconstrained
+/// space, how the optimisation went, and the ELBO estimated at the end with many draws.
+///
+/// Draw from it with ``draws(count:seed:)`` to get constrained values by name, summaries, the
+/// Pareto k̂ and CSV; ``summaryJSON(draws:)`` gives the JSON summary.
+public struct VariationalFit {
+  /// Where each parameter sits in the unconstrained space.
+  public let layout: ParameterLayout
+  /// The fitted q over the unconstrained space (an average of the final iterates when that had
+  /// the higher ELBO; see ``averagedIterations``).
+  public let approximation: any VariationalFamily
+  /// The family's kind, for reports ("meanfield", …, or the type name of a custom family).
+  public let familyName: String
+  /// The ELBO of ``approximation`` from ``FitOptions/finalELBOSamples`` fresh draws, with its
+  /// standard error.
+  public let elbo: ELBOEstimate
+  /// The optimisation iterations run (adaptation not included).
+  public let iterations: Int
+  /// Whether Stan's convergence rule fired before the iteration limit.
+  public let converged: Bool
+  /// The learning rate used: the adapted or given η, or the Adam/SGD rate.
+  public let learningRate: Double
+  /// The candidates of the step-size adaptation, when it ran.
+  public let adaptation: StepSizeAdaptation.Outcome?
+  /// Every ELBO evaluation of the convergence rule, in order.
+  public let trace: [ELBOEvaluation]
+  /// How many of the final iterates ``approximation`` averages; 0 when it is the last iterate.
+  public let averagedIterations: Int
+  /// Things the user should know that did not stop the fit (e.g. no convergence).
+  public let warnings: [String]
+  /// The wall-clock seconds of the fit.
+  public let seconds: Double
+  /// The seed of the fit; draws default to a seed derived from it.
+  public let seed: UInt64
+
+  let objective: VariationalObjective
+  let derive: (ParameterValues) -> [DerivedQuantity]
+
+  /// One evaluation of the convergence rule.
+  public struct ELBOEvaluation: Hashable, Sendable {
+    /// The iteration it followed.
+    public var iteration: Int
+    /// The ELBO estimate from ``FitOptions/elboSamples`` draws.
+    public var elbo: Double
+    /// The rule's statistics at this evaluation.
+    public var check: ConvergenceMonitor.Check
+  }
+
+  /// `count` draws from q, mapped to the constrained space, with log p̃, log q and the derived
+  /// quantities; the same seed gives the same draws (by default one derived from the fit's).
+  ///
+  /// - Precondition: `count ≥ 1`.
+  public func draws(count: Int = 1000, seed: UInt64? = nil) -> PosteriorDraws {
+    precondition(count >= 1, "draws(count:): count \(count) must be ≥ 1")
+    var generator = Xoshiro256StarStar(seed: seed ?? (self.seed &+ 0x9E37_79B9_7F4A_7C15))
+    let noise = Tensor<Double>(
+      randomNormal: [count, approximation.noiseDimension], using: &generator)
+    let unconstrained = approximation.reparameterizedSample(noise: noise)
+    let values = layout.constrain(unconstrained)
+    let logP = objective.logDensity(unconstrained: unconstrained).scalars
+    let logQ = approximation.logDensity(of: unconstrained).scalars
+    var blocks: [(names: [String], values: Tensor<Double>)] = []
+    for (index, declaration) in layout.declarations.enumerated() {
+      blocks.append((declaration.elementNames, values.tensors[index]))
+    }
+    for quantity in derive(values) {
+      blocks.append((quantity.elementNames, quantity.values))
+    }
+    return PosteriorDraws(blocks: blocks, logP: logP, logQ: logQ)
+  }
+
+  /// The mean of q in the unconstrained space, when q is Gaussian.
+  public var unconstrainedMean: Tensor<Double>? {
+    (approximation as? any GaussianFamily)?.mean
+  }
+
+  /// The covariance of q in the unconstrained space, when q is Gaussian.
+  public var unconstrainedCovariance: Tensor<Double>? {
+    (approximation as? any GaussianFamily)?.covariance()
+  }
+
+  /// The importance-weighted bound with K = `samples` (Burda et al. 2016) of the fitted q,
+  /// averaged over `groups` independent groups: at least the ELBO, at most log p(x).
+  public func importanceWeightedBound(samples: Int, groups: Int = 100, seed: UInt64 = 7)
+    -> ELBOEstimate
+  {
+    var generator = Xoshiro256StarStar(seed: seed)
+    let noise = Tensor<Double>(
+      randomNormal: [samples * groups, approximation.noiseDimension], using: &generator)
+    return objective.importanceWeightedBound(approximation, noise: noise, samples: samples)
+  }
+}

@@ -1,0 +1,220 @@
+import Optimizers
+import TensorCore
+import _Differentiation
+
+/// The stochastic-gradient engine of ADVI: a variational family, an objective, an optimiser and
+/// a seeded generator, advanced one step at a time. ``fit(_:family:options:progress:)`` drives
+/// it with Stan's convergence rule; use it directly for custom loops and benchmarks:
+/// ```swift
+/// var engine = VariationalInference(
+///   objective: try VariationalObjective(model), family: MeanFieldGaussian(mean: start),
+///   optimizer: .adam(learningRate: 0.01), seed: 1)
+/// for _ in 0..<10_000 { _ = engine.step() }
+/// let elbo = engine.estimateELBO(samples: 1000)
+/// ```
+/// Each step draws noise ε ∈ ℝ^{L × noiseDimension}, takes the gradient of −ELBO with respect
+/// to the variational parameters by reverse-mode automatic differentiation through the family,
+/// the bijectors and the log joint, and hands it to the optimiser.
+public struct VariationalInference<Family: VariationalFamily> {
+  /// The ELBO's ingredients, with every data row.
+  public let objective: VariationalObjective
+  /// The current variational parameters.
+  public var family: Family
+  /// The source of every random draw.
+  public var generator: Xoshiro256StarStar
+  /// The gradient estimator.
+  public var estimator: GradientEstimator
+  /// L, the draws per gradient.
+  public var gradientSamples: Int
+  /// An optional schedule for the learning rate of Adam or SGD.
+  public var learningRateSchedule: LearningRateSchedule?
+  /// The steps taken, including rejected ones.
+  public private(set) var iteration = 0
+  /// The updates applied (steps whose ELBO and gradient were finite).
+  public private(set) var updates = 0
+
+  var optimizer: OptimizerSlot<Family>
+  var minibatches: MinibatchSource?
+
+  /// An engine at `family` with the given optimiser (an adaptive step-size sequence needs its
+  /// η here; see ``StepSizeAdaptation`` to choose it).
+  ///
+  /// - Precondition: `gradientSamples ≥ 1`, and η is given for `.adaptiveStepSize`.
+  public init(
+    objective: VariationalObjective, family: Family, optimizer: OptimizerChoice,
+    estimator: GradientEstimator = .closedFormEntropy, gradientSamples: Int = 1, seed: UInt64
+  ) {
+    precondition(gradientSamples >= 1, "VariationalInference: gradientSamples must be ≥ 1")
+    precondition(
+      family.dimension == objective.layout.dimension,
+      "VariationalInference: the family has dimension \(family.dimension), the model "
+        + "\(objective.layout.dimension)")
+    self.objective = objective
+    self.family = family
+    self.optimizer = OptimizerSlot(optimizer, for: family)
+    self.estimator = estimator
+    self.gradientSamples = gradientSamples
+    self.generator = Xoshiro256StarStar(seed: seed)
+  }
+
+  /// Evaluates the log joint of a ``MinibatchModel`` on `batchSize` rows per step (drawn
+  /// without replacement, epoch by epoch), scaled by N / batchSize.
+  ///
+  /// - Precondition: `1 ≤ batchSize`.
+  public mutating func useMinibatches(of model: some MinibatchModel, batchSize: Int) {
+    minibatches = MinibatchSource(model: model, layout: objective.layout, batchSize: batchSize)
+  }
+
+  /// The optimiser's current learning rate (η for the adaptive sequence).
+  public var learningRate: Double {
+    get { optimizer.learningRate }
+    set { optimizer.learningRate = newValue }
+  }
+
+  /// What a step did.
+  public struct StepOutcome: Hashable, Sendable {
+    /// The −ELBO estimate of the step's draws (on the step's minibatch, scaled).
+    public var negativeELBO: Double
+    /// Whether the estimate and its gradient were finite and the parameters were updated.
+    public var accepted: Bool
+  }
+
+  /// Draws noise (and a minibatch), computes the gradient of −ELBO and updates the family; a
+  /// step whose estimate or gradient is not finite leaves the family unchanged.
+  @discardableResult
+  public mutating func step() -> StepOutcome {
+    iteration += 1
+    let noise = Tensor<Double>(
+      randomNormal: [gradientSamples, family.noiseDimension], using: &generator)
+    let stepObjective = minibatches?.nextObjective(using: &generator) ?? objective
+    let (loss, gradient) = Self.lossAndGradient(
+      stepObjective, family, noise: noise, estimator: estimator)
+    guard loss.isFinite, family.isFinite(gradient) else {
+      return StepOutcome(negativeELBO: loss, accepted: false)
+    }
+    if let learningRateSchedule {
+      optimizer.learningRate = learningRateSchedule.learningRate(at: updates)
+    }
+    optimizer.update(&family, along: gradient)
+    updates += 1
+    return StepOutcome(negativeELBO: loss, accepted: true)
+  }
+
+  /// −ELBO and its gradient, in a function of its own so that the pullback (which holds the
+  /// family's tensors) is released before the optimiser updates them in place.
+  static func lossAndGradient(
+    _ objective: VariationalObjective, _ family: Family, noise: Tensor<Double>,
+    estimator: GradientEstimator
+  ) -> (Double, Family.TangentVector) {
+    let (value, pullback) = valueWithPullback(at: family) { family in
+      objective.negativeELBO(family, noise: noise, estimator: estimator)
+    }
+    let loss = value.scalarized()
+    guard loss.isFinite else { return (loss, .zero) }
+    return (loss, pullback(Tensor(1)))
+  }
+
+  /// The ELBO of the current family estimated from `samples` fresh draws, with every data row.
+  public mutating func estimateELBO(samples: Int) -> ELBOEstimate {
+    let noise = Tensor<Double>(randomNormal: [samples, family.noiseDimension], using: &generator)
+    return objective.estimateELBO(family, noise: noise)
+  }
+}
+
+extension VariationalFamily {
+  /// Whether every scalar of `gradient` is finite.
+  func isFinite(_ gradient: TangentVector) -> Bool {
+    for path in tangentKeyPaths {
+      let finite = gradient[keyPath: path].withUnsafeBufferPointer { g in
+        g.allSatisfy { $0.isFinite }
+      }
+      if !finite { return false }
+    }
+    return true
+  }
+
+  /// Whether every variational parameter is finite.
+  var hasFiniteParameters: Bool {
+    parameterKeyPaths.allSatisfy { path in
+      self[keyPath: path].withUnsafeBufferPointer { $0.allSatisfy { $0.isFinite } }
+    }
+  }
+}
+
+/// The optimiser of an engine, one of three kinds, each updated in place.
+struct OptimizerSlot<Family: ParameterGroup> {
+  var adam: Adam<Family>?
+  var sgd: SGD<Family>?
+  var adaptive: AdaptiveStepSize<Family>?
+
+  init(_ choice: OptimizerChoice, for family: Family) {
+    switch choice {
+    case .adam(let rate, let beta2):
+      adam = Adam(for: family, learningRate: rate, beta2: beta2)
+    case .sgd(let rate, let momentum):
+      sgd = SGD(for: family, learningRate: rate, momentum: momentum)
+    case .adaptiveStepSize(let eta):
+      guard let eta else {
+        preconditionFailure("VariationalInference: give η, or choose it with StepSizeAdaptation")
+      }
+      adaptive = AdaptiveStepSize(for: family, learningRate: eta)
+    }
+  }
+
+  var learningRate: Double {
+    get { adam?.learningRate ?? sgd?.learningRate ?? adaptive?.learningRate ?? 0 }
+    set {
+      adam?.learningRate = newValue
+      sgd?.learningRate = newValue
+      adaptive?.learningRate = newValue
+    }
+  }
+
+  mutating func update(_ family: inout Family, along gradient: Family.TangentVector) {
+    adam?.update(&family, along: gradient)
+    sgd?.update(&family, along: gradient)
+    adaptive?.update(&family, along: gradient)
+  }
+}
+
+/// Minibatches of rows for a ``MinibatchModel``: epochs of a random permutation, `batchSize`
+/// rows at a time, each batch's log likelihood scaled by N / batchSize.
+struct MinibatchSource {
+  let rowCount: Int
+  let batchSize: Int
+  let makeObjective: ([Int], Double) -> VariationalObjective
+  var order: [Int] = []
+  var position = 0
+
+  init(model: some MinibatchModel, layout: ParameterLayout, batchSize: Int) {
+    precondition(batchSize >= 1, "minibatches: batchSize \(batchSize) must be ≥ 1")
+    rowCount = model.rowCount
+    self.batchSize = Swift.min(batchSize, model.rowCount)
+    makeObjective = { rows, scale in
+      VariationalObjective(layout: layout) { values in
+        model.logPrior(values) + scale * model.logLikelihood(values, rows: rows)
+      }
+    }
+  }
+
+  /// The next batch: rows of the current permutation; a new permutation once it runs out.
+  mutating func nextRows(using generator: inout Xoshiro256StarStar) -> [Int] {
+    var rows: [Int] = []
+    rows.reserveCapacity(batchSize)
+    while rows.count < batchSize {
+      if position == order.count {
+        order = generator.permutation(of: rowCount)
+        position = 0
+      }
+      let take = Swift.min(batchSize - rows.count, order.count - position)
+      rows.append(contentsOf: order[position..<(position + take)])
+      position += take
+    }
+    return rows
+  }
+
+  mutating func nextObjective(using generator: inout Xoshiro256StarStar) -> VariationalObjective {
+    let rows = nextRows(using: &generator)
+    return makeObjective(rows, Double(rowCount) / Double(rows.count))
+  }
+}

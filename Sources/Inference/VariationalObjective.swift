@@ -1,0 +1,129 @@
+import RealModule
+import TensorCore
+import _Differentiation
+
+/// The ELBO of a model's log joint in the unconstrained space, and its estimators:
+/// ```
+/// log p̃(ζ) = log p(x, T(ζ)) + log |det J_T(ζ)|
+/// ELBO(λ) = E_q[log p̃(ζ)] − E_q[log q(ζ; λ)] ≤ log p(x)
+/// ```
+/// (Kucukelbir et al. 2017, eq. 6). Every estimate is vectorised over the L draws: the rows of
+/// an [L, D] matrix go through the bijectors and the log joint together.
+public struct VariationalObjective {
+  /// Where each parameter sits in ζ.
+  public let layout: ParameterLayout
+  /// The log joint in the constrained space, vectorised over draws.
+  public let logJoint: @differentiable(reverse) (ParameterValues) -> Tensor<Double>
+
+  /// The objective of `model`.
+  ///
+  /// - Throws: ``InferenceError/invalidModel(_:)`` when the declarations are unusable.
+  public init(_ model: some ProbabilisticModel) throws(InferenceError) {
+    self.init(layout: try ParameterLayout(model.parameters), logJoint: { model.logJoint($0) })
+  }
+
+  /// The objective of a log joint over the parameters of `layout`.
+  public init(
+    layout: ParameterLayout,
+    logJoint: @escaping @differentiable(reverse) (ParameterValues) -> Tensor<Double>
+  ) {
+    self.layout = layout
+    self.logJoint = logJoint
+  }
+
+  /// log p̃(ζ) for each row of `unconstrained` ([L, D]), as [L].
+  @differentiable(reverse,wrt: unconstrained)
+  public func logDensity(unconstrained: Tensor<Double>) -> Tensor<Double> {
+    let values = layout.constrain(unconstrained)
+    if withoutDerivative(at: layout.isIdentity) { return logJoint(values) }
+    return logJoint(values) + layout.logAbsDeterminant(unconstrained)
+  }
+
+  /// −ELBO estimated from the draws g(ε; λ) of the rows ε of `noise`
+  /// ([L, family.noiseDimension]) with `estimator`, rank 0; differentiable in the family.
+  @differentiable(reverse,wrt: family)
+  public func negativeELBO<Family: VariationalFamily>(
+    _ family: Family, noise: Tensor<Double>, estimator: GradientEstimator
+  ) -> Tensor<Double> {
+    let draws = family.reparameterizedSample(noise: noise)
+    let logP = logDensity(unconstrained: draws)
+    switch estimator {
+    case .closedFormEntropy:
+      return -(logP.mean() + family.entropy())
+    case .monteCarlo:
+      return -(logP - family.logDensity(of: draws)).mean()
+    case .stickingTheLanding:
+      let frozen = withoutDerivative(at: family)
+      return -(logP - frozen.logDensity(of: draws)).mean()
+    }
+  }
+
+  /// log p̃(ζ) − log q(ζ) for the draws of the rows of `noise`: the log importance weights of
+  /// q as a proposal for the posterior, whose mean estimates the ELBO.
+  public func logImportanceWeights<Family: VariationalFamily>(
+    _ family: Family, noise: Tensor<Double>
+  ) -> (logWeights: [Double], logP: [Double], logQ: [Double]) {
+    let draws = family.reparameterizedSample(noise: noise)
+    let logP = logDensity(unconstrained: draws).scalars
+    let logQ = family.logDensity(of: draws).scalars
+    return (zip(logP, logQ).map { $0 - $1 }, logP, logQ)
+  }
+
+  /// The ELBO estimated as the mean log importance weight over the draws of `noise`, with its
+  /// Monte-Carlo standard error. Non-finite weights make the estimate non-finite.
+  public func estimateELBO<Family: VariationalFamily>(
+    _ family: Family, noise: Tensor<Double>
+  ) -> ELBOEstimate {
+    ELBOEstimate(logWeights: logImportanceWeights(family, noise: noise).logWeights)
+  }
+
+  /// The importance-weighted bound of Burda, Grosse & Salakhutdinov (2016, "Importance weighted
+  /// autoencoders", ICLR) with K samples, averaged over groups:
+  /// ```
+  /// IWAE_K = E[log (1/K) Σₖ exp(log p̃(ζₖ) − log q(ζₖ))],    ELBO = IWAE₁ ≤ IWAE_K ≤ log p(x)
+  /// ```
+  /// The rows of `noise` are taken K at a time, so it needs a multiple of K rows. Each group's
+  /// log-mean-exp is computed stably (shifted by its maximum).
+  ///
+  /// - Precondition: `samples ≥ 1` divides the number of rows of `noise`.
+  public func importanceWeightedBound<Family: VariationalFamily>(
+    _ family: Family, noise: Tensor<Double>, samples: Int
+  ) -> ELBOEstimate {
+    precondition(
+      samples >= 1 && noise.shape[0] % samples == 0,
+      "importanceWeightedBound: \(noise.shape[0]) noise rows are not groups of \(samples)")
+    let logWeights = logImportanceWeights(family, noise: noise).logWeights
+    var bounds: [Double] = []
+    for start in stride(from: 0, to: logWeights.count, by: samples) {
+      bounds.append(logMeanExp(logWeights[start..<(start + samples)]))
+    }
+    return ELBOEstimate(logWeights: bounds)
+  }
+}
+
+/// A Monte-Carlo estimate: the mean of some terms and its standard error sd/√n.
+public struct ELBOEstimate: Hashable, Sendable {
+  /// The mean of the terms.
+  public var value: Double
+  /// The standard error of the mean (0 for one term).
+  public var standardError: Double
+
+  /// The mean and standard error of `logWeights`.
+  public init(logWeights: [Double]) {
+    let n = Double(logWeights.count)
+    let mean = logWeights.reduce(0, +) / n
+    var squares = 0.0
+    for w in logWeights { squares += (w - mean) * (w - mean) }
+    value = mean
+    standardError = logWeights.count > 1 ? (squares / (n - 1) / n).squareRoot() : 0
+  }
+}
+
+/// log((1/n) Σ exp(xᵢ)), shifted by the maximum so that it neither overflows nor underflows.
+func logMeanExp(_ values: ArraySlice<Double>) -> Double {
+  let largest = values.max() ?? -.infinity
+  guard largest.isFinite else { return largest }
+  var total = 0.0
+  for x in values { total += Double.exp(x - largest) }
+  return largest + Double.log(total / Double(values.count))
+}

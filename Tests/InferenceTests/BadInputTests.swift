@@ -1,0 +1,160 @@
+import Datasets
+import Distributions
+import Inference
+import TensorCore
+import Testing
+import _Differentiation
+
+@Suite struct BadInputTests {
+  /// log(σ − 1) is −∞ at the initial σ = 1, and its gradient infinite: the error names σ.
+  @Test func infiniteLogJointNamesTheParameter() {
+    let model = ClosureModel(
+      parameters: [
+        ParameterDeclaration("mu"), ParameterDeclaration("sigma", constraint: .positive),
+      ]
+    ) { p in
+      (-p["mu"].squared() + log(p["sigma"] - 1)).sum(squeezingAxes: [1])
+    }
+    let message = inferenceErrorMessage { _ = try fit(model) }
+    expectMentions(message, ["-inf", "\"sigma\"", "positive", "initialization"])
+    #expect(message?.contains("\"mu\"") == false)
+    do {
+      _ = try fit(model)
+    } catch {
+      #expect(error == .nonFiniteInitialDensity(parameters: ["sigma"], message: error.description))
+    }
+  }
+
+  /// A half-normal prior on a parameter declared real, started at −1: the log joint is −∞
+  /// with a finite gradient, and moving that parameter alone fixes it.
+  @Test func supportMismatchIsFoundByMovingOneParameter() {
+    let model = ClosureModel(
+      parameters: [ParameterDeclaration("a"), ParameterDeclaration("scale")]
+    ) { p in
+      (HalfNormal(scale: Tensor(1.0)).logProbability(of: p["scale"]) - p["a"].squared())
+        .sum(squeezingAxes: [1])
+    }
+    let message = inferenceErrorMessage {
+      _ = try fit(model, options: FitOptions(initialization: .values(["scale": [-1]])))
+    }
+    expectMentions(message, ["\"scale\"", "value -1.0"])
+    #expect(message?.contains("\"a\"") == false)
+  }
+
+  /// NaN data poison the log joint whatever the parameters: no parameter is blamed, and the
+  /// message points at the data.
+  @Test func nanDataIsReportedAsSuch() {
+    let data = Tensor<Double>([1, .nan, 3])
+    let model = ClosureModel(parameters: [ParameterDeclaration("m")]) { p in
+      (p["m"] - data).squared().sum(squeezingAxes: [1]) * -0.5
+    }
+    let message = inferenceErrorMessage { _ = try fit(model) }
+    expectMentions(message, ["nan", "no single parameter", "data"])
+  }
+
+  /// A NaN gradient with a finite value (√ at 0) is reported as a gradient problem.
+  @Test func nonFiniteGradientNamesTheParameter() {
+    let model = ClosureModel(parameters: [ParameterDeclaration("w")]) { p in
+      -sqrt(p["w"].squared()).sum(squeezingAxes: [1])
+    }
+    let message = inferenceErrorMessage { _ = try fit(model) }
+    expectMentions(message, ["gradient", "\"w\""])
+  }
+
+  /// Declarations that cannot work are refused before anything runs.
+  @Test(arguments: [
+    ([ParameterDeclaration("x"), ParameterDeclaration("x")], "declared twice"),
+    ([ParameterDeclaration("")], "empty name"),
+    ([ParameterDeclaration("p", shape: [1], constraint: .simplex)], "simplex needs a shape"),
+    ([ParameterDeclaration("p", constraint: .interval(lower: 2, upper: 1))], "lower < upper"),
+    ([ParameterDeclaration("b", shape: [0])], "every axis must be positive"),
+    ([ParameterDeclaration("b", shape: [2], elementNames: ["one"])], "element names"),
+    (
+      [
+        ParameterDeclaration("a", elementNames: ["n"]),
+        ParameterDeclaration("b", elementNames: ["n"]),
+      ], "used twice"
+    ),
+    ([], "no parameters"),
+  ])
+  func invalidDeclarations(_ declarations: [ParameterDeclaration], _ fragment: String) {
+    let model = ClosureModel(parameters: declarations) { _ in Tensor(zeros: [1]) }
+    expectMentions(inferenceErrorMessage { _ = try fit(model) }, ["invalid model", fragment])
+  }
+
+  /// Bad options name the option.
+  @Test func invalidOptions() throws {
+    let cases: [(FitOptions, String)] = [
+      (FitOptions(maxIterations: 0), "maxIterations"),
+      (FitOptions(gradientSamples: 0), "gradientSamples"),
+      (FitOptions(tolerance: -1), "tolerance"),
+      (FitOptions(optimizer: .adam(learningRate: 0)), "learning rate"),
+      (FitOptions(optimizer: .sgd(learningRate: 0.1, momentum: 1)), "momentum"),
+      (FitOptions(averaging: .lastIterations(0)), "averaging"),
+      (FitOptions(initialScale: 0), "initialScale"),
+      (FitOptions(batchSize: 10), "MinibatchModel"),
+    ]
+    for (options, fragment) in cases {
+      expectMentions(
+        inferenceErrorMessage { _ = try fit(NormalNormal(), options: options) }, [fragment])
+    }
+    expectMentions(
+      inferenceErrorMessage { _ = try fit(NormalNormal(), family: .lowRank(rank: 2)) }, ["rank"])
+  }
+
+  /// Initial values must name parameters, have their size and lie in their support.
+  @Test func invalidInitialValues() {
+    let model = EightSchools()
+    let cases: [([String: [Double]], String)] = [
+      (["sigma": [1]], "no parameter \"sigma\""),
+      (["theta_tilde": [1, 2]], "8 scalars"),
+      (["tau": [-1]], "outside its support"),
+    ]
+    for (values, fragment) in cases {
+      expectMentions(
+        inferenceErrorMessage {
+          _ = try fit(model, options: FitOptions(initialization: .values(values)))
+        }, [fragment])
+    }
+  }
+
+  /// An optimiser that blows up stops the fit with advice instead of returning NaN.
+  @Test func divergenceStopsWithAdvice() {
+    let message = inferenceErrorMessage {
+      _ = try fit(
+        NormalNormal(),
+        options: FitOptions(optimizer: .sgd(learningRate: 1e200, momentum: 0)))
+    }
+    expectMentions(message, ["not finite", "smaller learning rate", "1e+200"])
+  }
+
+  /// Regression data from CSV: bad targets and cells are refused with the file, line and
+  /// column named.
+  @Test func regressionDataErrorsNameTheLocation() throws {
+    let path = "/data/study.csv"
+    let table = try CSVTable(parsing: "age,dose,outcome\n30,1.5,1\n41,2.0,2\n", path: path)
+    let data = try RegressionData(table: table, target: "outcome")
+    #expect(data.coefficientNames == ["intercept", "age", "dose"])
+    expectMentions(
+      inferenceErrorMessage { _ = try LogisticRegression(data: data) },
+      [path, "line 3", "column 3", "\"outcome\"", "0s and 1s", "2.0"])
+    expectMentions(
+      inferenceErrorMessage { _ = try RegressionData(table: table, target: "response") },
+      [path, "response", "available columns"])
+    let withNaN = try CSVTable(parsing: "x,y\n1,0\nnan,1\n", path: path)
+    expectMentions(
+      inferenceErrorMessage { _ = try RegressionData(table: withNaN, target: "y") },
+      [path, "line 3", "column 1", "\"x\"", "non-finite"])
+    let clash = try CSVTable(parsing: "intercept,y\n1,0\n", path: path)
+    expectMentions(
+      inferenceErrorMessage { _ = try RegressionData(table: clash, target: "y") }, ["rename"])
+    expectMentions(
+      inferenceErrorMessage {
+        _ = try RegressionData(features: [1, 2, 3], featureNames: ["a", "b"], targets: [0, 1])
+      }, ["feature values"])
+    expectMentions(
+      inferenceErrorMessage {
+        _ = try LinearRegression(data: data, noiseStandardDeviation: -1)
+      }, ["noise standard deviation"])
+  }
+}
