@@ -71,10 +71,17 @@ let package = Package(
         "Visualization", "Reporting",
       ]),
     .target(
+      name: "Inference",
+      dependencies: [
+        "CBLAS", "TensorCore", "Distributions", "Optimizers", "Serialization", "Datasets",
+        .product(name: "RealModule", package: "swift-numerics"),
+      ],
+      linkerSettings: blasLinking),
+    .target(
       name: "Variational",
       dependencies: [
         "TensorCore", "Distributions", "Datasets", "Serialization", "Visualization", "Reporting",
-        "Optimizers", "NeuralNetworks", "VAE",
+        "Optimizers", "NeuralNetworks", "VAE", "Inference",
       ]),
 
     // Command-line tools.
@@ -120,6 +127,12 @@ let package = Package(
     .testTarget(
       name: "VAETests",
       dependencies: ["VAE", "TestSupport"]),
+    .testTarget(
+      name: "InferenceTests",
+      dependencies: [
+        "Inference", "TestSupport", "TensorCore", "Distributions", "Datasets",
+        .product(name: "RealModule", package: "swift-numerics"),
+      ]),
     .testTarget(
       name: "VisualizationTests",
       dependencies: ["Visualization", "TestSupport"]),

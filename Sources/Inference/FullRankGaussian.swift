@@ -56,20 +56,20 @@ public struct FullRankGaussian: GaussianFamily {
 
   /// ζ = μ + Lε for each row ε of `noise`, as one fused primitive (see
   /// `_vjpReparameterizedSample`): the hot path of every full-rank step.
-  @differentiable(reverse)
+  @differentiable(reverse, wrt: self)
   public func reparameterizedSample(noise: Tensor<Double>) -> Tensor<Double> {
     sample(noise: noise, scaleTril: materializedScaleTril())
   }
 
   /// The gradients of ζ = μ + εLᵀ (rows), L = tril₋₁(M) + diag(exp ω), for an incoming ζ̄:
   /// ```
-  /// μ̄ = Σₗ ζ̄ₗ,   G = ζ̄ᵀε,   M̄ = tril₋₁(G),   ω̄ᵢ = Gᵢᵢ exp(ωᵢ),   ε̄ = ζ̄L
+  /// μ̄ = Σₗ ζ̄ₗ,   G = ζ̄ᵀε,   M̄ = tril₋₁(G),   ω̄ᵢ = Gᵢᵢ exp(ωᵢ)
   /// ```
-  /// (the tangent of the family first, then that of the noise).
+  /// (the noise is data, so ε̄ = ζ̄L is not formed).
   @usableFromInline
-  @derivative(of: reparameterizedSample)
+  @derivative(of: reparameterizedSample, wrt: self)
   func _vjpReparameterizedSample(noise: Tensor<Double>) -> (
-    value: Tensor<Double>, pullback: (Tensor<Double>) -> (TangentVector, Tensor<Double>)
+    value: Tensor<Double>, pullback: (Tensor<Double>) -> TangentVector
   ) {
     let l = materializedScaleTril()
     let value = sample(noise: noise, scaleTril: l)
@@ -92,9 +92,8 @@ public struct FullRankGaussian: GaussianFamily {
             }
           }
         }
-        let tangent = TangentVector(
+        return TangentVector(
           mean: g.sum(squeezingAxes: [0]), offDiagonal: outer, logDiagonal: diagonal)
-        return (tangent, matmul(g, transposed: false, l, transposed: false))
       }
     )
   }

@@ -59,7 +59,7 @@ public struct LowRankGaussian: GaussianFamily {
   public var rank: Int { factor.shape[1] }
   public var noiseDimension: Int { rank + dimension }
 
-  @differentiable(reverse)
+  @differentiable(reverse, wrt: self)
   public func reparameterizedSample(noise: Tensor<Double>) -> Tensor<Double> {
     let sizes = withoutDerivative(at: [rank, dimension])
     let parts = noise.split(sizes: sizes, alongAxis: 1)

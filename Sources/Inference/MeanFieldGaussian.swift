@@ -38,7 +38,7 @@ public struct MeanFieldGaussian: GaussianFamily {
   public var dimension: Int { mean.shape[0] }
   public var noiseDimension: Int { mean.shape[0] }
 
-  @differentiable(reverse)
+  @differentiable(reverse, wrt: self)
   public func reparameterizedSample(noise: Tensor<Double>) -> Tensor<Double> {
     mean + exp(logStandardDeviation) * noise
   }

@@ -19,7 +19,11 @@ public protocol VariationalFamily: ParameterGroup where Scalar == Double {
   var noiseDimension: Int { get }
 
   /// ζ = g(ε; λ) for each row ε of `noise` ([L, noiseDimension]), as [L, D].
-  @differentiable(reverse)
+  ///
+  /// Differentiable in λ only: the noise is data. (Declaring it differentiable in the noise
+  /// too makes callers that need λ alone go through a parameter-subset thunk, which Swift 6.3.1
+  /// miscompiles in non-WMO builds: it calls the forward-mode witness and traps.)
+  @differentiable(reverse, wrt: self)
   func reparameterizedSample(noise: Tensor<Double>) -> Tensor<Double>
 
   /// log q(ζ; λ) for each row ζ of `draws` ([L, D]), as [L].

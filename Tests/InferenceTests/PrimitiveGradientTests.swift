@@ -59,10 +59,10 @@ func gradientCases() -> [GradientCase] {
     },
     GradientCase(
       name: "mean-field sample",
-      inputs: [tensor([0.1, -0.2, 0.3]), tensor([0.2, -0.5, 0.1]), noise]
+      inputs: [tensor([0.1, -0.2, 0.3]), tensor([0.2, -0.5, 0.1])]
     ) {
       MeanFieldGaussian(mean: $0[0], logStandardDeviation: $0[1]).reparameterizedSample(
-        noise: $0[2])
+        noise: noise)
     },
     GradientCase(
       name: "mean-field log density",
@@ -80,11 +80,11 @@ func gradientCases() -> [GradientCase] {
       inputs: [
         tensor([0.1, -0.2, 0.3]),
         tensor([0.5, 0.9, -0.1, 0.4, 0.3, 0.8, -0.6, 0.2, 0.7], shape: [3, 3]),
-        tensor([0.2, -0.5, 0.1]), noise,
+        tensor([0.2, -0.5, 0.1]),
       ]
     ) {
       FullRankGaussian(mean: $0[0], offDiagonal: $0[1], logDiagonal: $0[2]).reparameterizedSample(
-        noise: $0[3])
+        noise: noise)
     },
     GradientCase(
       name: "full-rank log density",
@@ -100,11 +100,11 @@ func gradientCases() -> [GradientCase] {
       name: "low-rank sample",
       inputs: [
         tensor([0.1, -0.2, 0.3]), tensor([0.5, -0.3, 0.2], shape: [3, 1]),
-        tensor([0.2, -0.5, 0.1]), lowRankNoise,
+        tensor([0.2, -0.5, 0.1]),
       ]
     ) {
       LowRankGaussian(mean: $0[0], factor: $0[1], logDiagonal: $0[2]).reparameterizedSample(
-        noise: $0[3])
+        noise: lowRankNoise)
     },
     GradientCase(
       name: "low-rank log density",
