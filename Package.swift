@@ -17,6 +17,7 @@ let package = Package(
   products: [
     .library(name: "Variational", targets: ["Variational"]),
     .executable(name: "vae", targets: ["vae"]),
+    .executable(name: "advi", targets: ["advi"]),
     .executable(name: "variational-demo", targets: ["variational-demo"]),
   ],
   dependencies: [
@@ -89,6 +90,11 @@ let package = Package(
       name: "vae",
       dependencies: ["VAE", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(
+      name: "advi",
+      dependencies: [
+        "Inference", "Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .executableTarget(
       name: "variational-demo",
       dependencies: ["Variational"]),
 
@@ -127,6 +133,9 @@ let package = Package(
     .testTarget(
       name: "VAETests",
       dependencies: ["VAE", "TestSupport"]),
+    .testTarget(
+      name: "ADVICommandTests",
+      dependencies: ["advi", "TestSupport"]),
     .testTarget(
       name: "InferenceTests",
       dependencies: [
