@@ -105,6 +105,14 @@ let package = Package(
       path: "Benchmarks/TensorBenchmarks",
       linkerSettings: blasLinking),
 
+    .executableTarget(
+      name: "advi-benchmark",
+      dependencies: [
+        "Inference", "Datasets", "TensorCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/ADVIBenchmark"),
+
     // Tests.
     .target(
       name: "TestSupport",

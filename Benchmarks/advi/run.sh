@@ -13,7 +13,7 @@ set -euo pipefail
 # Our side. Run from the repository root through `eval`, so it may use $CSV (the data),
 # $STEPS, $LR and $OURS_JSON (where it must write its results; schema in compare.py and
 # Benchmarks/README.md). Override without editing: ADVI_OURS_CMD='...' run.sh
-OURS_CMD='swift run -c release advi-benchmark --csv "$CSV" --target target --steps "$STEPS" --json "$OURS_JSON"'
+OURS_CMD='OPENBLAS_NUM_THREADS=1 swift run -c release advi-benchmark --csv "$CSV" --target target --steps "$STEPS" --lr "$LR" --json "$OURS_JSON"'
 if [[ -n "${ADVI_OURS_CMD:-}" ]]; then
   OURS_CMD="$ADVI_OURS_CMD"
 fi

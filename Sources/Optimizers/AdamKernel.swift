@@ -37,7 +37,8 @@ struct AdamKernel<Scalar: TensorScalar> {
     theta: UnsafeMutablePointer<Scalar>, m: UnsafeMutablePointer<Scalar>,
     v: UnsafeMutablePointer<Scalar>, gradient: UnsafePointer<Scalar>, count: Int, dense: Bool
   ) {
-    // Float's dense loop runs in C with packed square roots (see CKernels.h); the others are
+    // Float's and Double's dense loops run in C with packed square roots (see CKernels.h), also
+    // keeping unspecialised generic callers off the scalar protocol witnesses; the others are
     // separate loops so that the dense one can vectorise where the compiler manages.
     if dense && Scalar.self == Float.self {
       func float(_ pointer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
@@ -49,6 +50,16 @@ struct AdamKernel<Scalar: TensorScalar> {
         UnsafeRawPointer(gradient).assumingMemoryBound(to: Float.self), count,
         float(oneMinusBeta1), float(beta2), float(oneMinusBeta2), float(correction2Root),
         float(epsilon), float(stepSize), float(weightDecay))
+    } else if dense && Scalar.self == Double.self {
+      func double(_ pointer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Double> {
+        UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Double.self)
+      }
+      func double(_ scalar: Scalar) -> Double { Double(scalar) }
+      variational_adam_update_double(
+        double(theta), double(m), double(v),
+        UnsafeRawPointer(gradient).assumingMemoryBound(to: Double.self), count,
+        double(oneMinusBeta1), double(beta2), double(oneMinusBeta2), double(correction2Root),
+        double(epsilon), double(stepSize), double(weightDecay))
     } else if dense {
       for i in 0..<count { update(&theta[i], &m[i], &v[i], gradient[i]) }
     } else {

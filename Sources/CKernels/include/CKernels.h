@@ -16,4 +16,10 @@ void variational_adam_update_float(
     float one_minus_beta1, float beta2, float one_minus_beta2, float correction2_root,
     float epsilon, float step_size, float weight_decay);
 
+/// The same step in double precision, for variational inference.
+void variational_adam_update_double(
+    double *theta, double *m, double *v, const double *gradient, size_t count,
+    double one_minus_beta1, double beta2, double one_minus_beta2, double correction2_root,
+    double epsilon, double step_size, double weight_decay);
+
 #endif

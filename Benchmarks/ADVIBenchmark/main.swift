@@ -1,0 +1,116 @@
+// Our side of `Benchmarks/advi/run.sh`: Bayesian logistic regression by ADVI on a CSV file,
+// mean-field and full-rank, timed and written as JSON for `compare.py`.
+//
+//   swift run -c release advi-benchmark --csv data.csv --target target --steps 10000 \
+//     --lr 0.002 --json ours.json
+//
+// Per family it reports
+// - steps_per_second: `steps` optimisation steps (one gradient draw each) ÷ the time of a fit
+//   that runs them with a single ELBO evaluation at the end, the median of `--repeats` fits;
+//   like NumPyro's compiled `lax.scan` loop, this leaves out convergence checks;
+// - fit_seconds: the whole `fit` with the same steps and step size (Stan's convergence checks
+//   every 100 steps, iterate averaging and the final 10,000-draw ELBO included);
+// - elbo, elbo_se: the ELBO of the fitted q from 10,000 fresh draws;
+// - means, sds: the fitted q's exact marginal means and standard deviations (the coefficients
+//   are unconstrained, so no draws are needed).
+import ArgumentParser
+import Datasets
+import Foundation
+import Inference
+
+@main
+struct ADVIBenchmark: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "advi-benchmark",
+    abstract: "Time ADVI on Bayesian logistic regression and write the results as JSON.")
+
+  @Option(help: "The CSV file: features and a 0/1 target column.")
+  var csv: String
+
+  @Option(help: "The target column.")
+  var target: String = "target"
+
+  @Option(help: "Optimisation steps per family.")
+  var steps: Int = 10_000
+
+  @Option(help: "Adam's learning rate (NumPyro's side uses the same).")
+  var lr: Double = 0.002
+
+  @Option(help: "The seed.")
+  var seed: UInt64 = 1
+
+  @Option(help: "Timed repeats of the optimisation loop; the median is reported.")
+  var repeats: Int = 5
+
+  @Option(help: "Where to write the results.")
+  var json: String
+
+  func validate() throws {
+    if steps < 100 { throw ValidationError("--steps must be at least 100, got \(steps)") }
+    if !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
+    if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+  }
+
+  func run() throws {
+    let model = try LogisticRegression(
+      data: RegressionData(table: CSVTable(contentsOf: csv), target: target))
+    let names = model.data.coefficientNames
+    var sections: [String] = []
+    for (key, kind) in [("mean_field", FamilyKind.meanField), ("full_rank", .fullRank)] {
+      let rate = try stepsPerSecond(model, kind)
+      var options = FitOptions(
+        seed: seed, maxIterations: steps, tolerance: 0, optimizer: .adam(learningRate: lr))
+      options.finalELBOSamples = 10_000
+      let fitted = try fit(model, family: kind, options: options)
+      let mean = fitted.unconstrainedMean!.scalars
+      let covariance = fitted.unconstrainedCovariance!
+      let d = mean.count
+      let sds = (0..<d).map { covariance.scalars[$0 * d + $0].squareRoot() }
+      print(
+        "\(kind): \(Int(rate)) steps/s, fit \(String(format: "%.2f", fitted.seconds)) s, "
+          + "ELBO \(String(format: "%.3f", fitted.elbo.value)) "
+          + "± \(String(format: "%.3f", fitted.elbo.standardError))")
+      sections.append(
+        """
+          "\(key)": {
+            "steps_per_second": \(rate),
+            "fit_seconds": \(fitted.seconds),
+            "elbo": \(fitted.elbo.value),
+            "elbo_se": \(fitted.elbo.standardError),
+            "means": \(object(names, mean)),
+            "sds": \(object(names, sds))
+          }
+        """)
+    }
+    let text = """
+      {
+        "system": "Variational ADVI (Swift, float64)",
+        "settings": {"steps": \(steps), "lr": \(lr), "num_particles": 1, "dtype": "float64"},
+      \(sections.joined(separator: ",\n"))
+      }
+
+      """
+    try text.write(toFile: json, atomically: true, encoding: .utf8)
+  }
+
+  /// The median over `repeats` fits of `steps` steps per second of the whole fit, run with
+  /// one ELBO evaluation (at the end), no averaging and a 10-draw final ELBO, so that nearly
+  /// all of its time is the optimisation steps.
+  func stepsPerSecond(_ model: LogisticRegression, _ kind: FamilyKind) throws -> Double {
+    var options = FitOptions(
+      seed: seed, maxIterations: steps, elboSamples: 10, evalEvery: steps, tolerance: 0,
+      optimizer: .adam(learningRate: lr))
+    options.averaging = .none
+    options.finalELBOSamples = 10
+    var rates: [Double] = []
+    for _ in 0..<repeats {
+      rates.append(Double(steps) / (try fit(model, family: kind, options: options)).seconds)
+    }
+    return rates.sorted()[rates.count / 2]
+  }
+}
+
+/// A JSON object of numbers by name.
+func object(_ names: [String], _ values: [Double]) -> String {
+  "{" + zip(names, values).map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
+}
