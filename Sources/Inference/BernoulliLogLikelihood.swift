@@ -64,14 +64,16 @@ func bernoulliLogLikelihoodAndProbabilities(
       probabilities.withUnsafeMutableBufferPointer { p in
         for row in 0..<rows {
           var total = 0.0
+          var logOnePlus = LogProductAccumulator()
           let offset = row * columns
           for n in 0..<columns {
             let logit = l[offset + n]
             let e = Double.exp(-Swift.abs(logit))
-            total += y[n] * logit - (Swift.max(logit, 0) + Double.log(onePlus: e))
+            total += y[n] * logit - Swift.max(logit, 0)
+            logOnePlus.multiply(by: 1 + e)
             p[offset + n] = logit >= 0 ? 1 / (1 + e) : e / (1 + e)
           }
-          totals[row] = total
+          totals[row] = total - logOnePlus.logarithm
         }
       }
     }
@@ -139,16 +141,45 @@ func logisticValueAndResiduals(
     residuals.withUnsafeMutableBufferPointer { r in
       for row in 0..<rows {
         var total = 0.0
+        var logOnePlus = LogProductAccumulator()
         let offset = row * columns
         for n in 0..<columns {
           let logit = r[offset + n]
           let e = Double.exp(-Swift.abs(logit))
-          total += y[n] * logit - (Swift.max(logit, 0) + Double.log(onePlus: e))
+          total += y[n] * logit - Swift.max(logit, 0)
+          logOnePlus.multiply(by: 1 + e)
           r[offset + n] = y[n] - (logit >= 0 ? 1 / (1 + e) : e / (1 + e))
         }
-        totals[row] = total
+        totals[row] = total - logOnePlus.logarithm
       }
     }
   }
   return (Tensor(totals), residuals)
+}
+
+/// Σᵢ log xᵢ for factors xᵢ in [1, 2], with one logarithm per 32 factors instead of one per
+/// factor: the running product of 32 such factors stays below 2³², and rounding it costs at most
+/// 32 ulp relative, 7e-15 absolute in its logarithm. Summing softplus(l) = max(l, 0) + log(1 +
+/// e^{−|l|}) this way makes the logistic likelihood's one pass about twice as fast, since
+/// `log1p` costs several times what `exp` does; the absolute error of a sum of N terms stays
+/// below N · 2.3e-16.
+struct LogProductAccumulator {
+  private var product = 1.0
+  private var factors = 0
+  private var sum = 0.0
+
+  /// Adds log `factor` to the sum; `factor` must lie in [1, 2].
+  @inline(__always)
+  mutating func multiply(by factor: Double) {
+    product *= factor
+    factors += 1
+    if factors == 32 {
+      sum += Double.log(product)
+      product = 1
+      factors = 0
+    }
+  }
+
+  /// The sum of the logarithms of the factors so far.
+  var logarithm: Double { sum + Double.log(product) }
 }

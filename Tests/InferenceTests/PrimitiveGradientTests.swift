@@ -218,4 +218,25 @@ extension Constraint {
       logits: matmul(coefficients, transposed: false, design, transposed: true), outcomes: outcomes)
     assertClose(fused, separate, relativeTolerance: 1e-13)
   }
+
+  /// The likelihood sums log(1 + e^{−|l|}) through products of 32 factors: over 1000 logits
+  /// of about ±20 it must equal the term-by-term `log1p` sum up to the rounding of the sums
+  /// themselves (1000 additions of ulp(total) ≈ 1e-12 each way) plus 1000 · 2.3e-16 from the
+  /// products: a dropped or doubled block of 32 factors would be off by 1 or more.
+  @Test func longRowsMatchTheTermByTermSum() {
+    var generator = Xoshiro256StarStar(seed: 11)
+    let logits = Tensor<Double>(randomNormal: [2, 1000], using: &generator) * 20
+    let outcomes = Tensor<Double>((0..<1000).map { Double($0 % 3 == 0 ? 1 : 0) })
+    let value = bernoulliLogLikelihood(logits: logits, outcomes: outcomes)
+    for row in 0..<2 {
+      var expected = 0.0
+      for n in 0..<1000 {
+        let l = logits.scalars[row * 1000 + n]
+        expected +=
+          outcomes.scalars[n] * l - (Swift.max(l, 0) + Double.log(onePlus: Double.exp(-Swift.abs(l))))
+      }
+      let tolerance = 1000 * Swift.abs(expected).ulp + 1000 * 2.3e-16
+      #expect(Swift.abs(value.scalars[row] - expected) < tolerance, "row \(row)")
+    }
+  }
 }
