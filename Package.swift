@@ -98,6 +98,12 @@ let package = Package(
       name: "variational-demo",
       dependencies: ["Variational"]),
 
+    // Examples.
+    .executableTarget(
+      name: "bnn-example",
+      dependencies: ["Inference", "TensorCore", "Visualization"],
+      path: "Examples/BayesianNeuralNetwork"),
+
     // Benchmarks.
     .executableTarget(
       name: "TensorBenchmarks",

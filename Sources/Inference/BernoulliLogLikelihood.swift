@@ -13,7 +13,7 @@ import _Differentiation
 /// allocated. Finite for every finite logit. Outcomes are data and get no gradient.
 ///
 /// - Precondition: `logits` is [L, N] and `outcomes` is [N].
-@differentiable(reverse,wrt: logits)
+@differentiable(reverse, wrt: logits)
 public func bernoulliLogLikelihood(
   logits: Tensor<Double>, outcomes: Tensor<Double>
 ) -> Tensor<Double> {
@@ -93,7 +93,7 @@ func bernoulliLogLikelihoodAndProbabilities(
 /// outcomes are data and get no gradient.
 ///
 /// - Precondition: `coefficients` is [L, P], `design` [N, P] and `outcomes` [N].
-@differentiable(reverse,wrt: coefficients)
+@differentiable(reverse, wrt: coefficients)
 public func bernoulliLogLikelihood(
   coefficients: Tensor<Double>, design: Tensor<Double>, outcomes: Tensor<Double>
 ) -> Tensor<Double> {

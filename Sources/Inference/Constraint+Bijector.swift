@@ -7,7 +7,7 @@ import _Differentiation
 
 extension Constraint {
   /// x = T(ζ) for each row ζ of `unconstrained` ([L, k]; for a simplex [L, K − 1] → [L, K]).
-  @differentiable(reverse,wrt: unconstrained)
+  @differentiable(reverse, wrt: unconstrained)
   public func constrain(_ unconstrained: Tensor<Double>) -> Tensor<Double> {
     switch self {
     case .real:
@@ -28,7 +28,7 @@ extension Constraint {
   }
 
   /// log |det ∂T(ζ)/∂ζ| for each row ζ of `unconstrained`, of shape [L].
-  @differentiable(reverse,wrt: unconstrained)
+  @differentiable(reverse, wrt: unconstrained)
   public func logAbsDeterminant(_ unconstrained: Tensor<Double>) -> Tensor<Double> {
     switch self {
     case .real:

@@ -93,7 +93,7 @@ public protocol MinibatchModel: ProbabilisticModel {
 
   /// Σ_{n ∈ rows} log p(xₙ | θ) for each draw, [L]: the unscaled log likelihood of the given
   /// rows (0-based, possibly repeated).
-  @differentiable(reverse,wrt: parameters)
+  @differentiable(reverse, wrt: parameters)
   func logLikelihood(_ parameters: ParameterValues, rows: [Int]) -> Tensor<Double>
 }
 

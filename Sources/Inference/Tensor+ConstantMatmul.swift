@@ -14,7 +14,7 @@ import _Differentiation
 /// ```
 /// A product with a single row of A (one Monte-Carlo draw) goes through BLAS `dgemv`, which is
 /// about twice as fast as `dgemm` for it.
-@differentiable(reverse,wrt: a)
+@differentiable(reverse, wrt: a)
 public func matmul(
   _ a: Tensor<Double>, transposed transposeA: Bool = false, constant b: Tensor<Double>,
   constantTransposed transposeB: Bool = false

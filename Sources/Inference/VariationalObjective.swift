@@ -32,7 +32,7 @@ public struct VariationalObjective {
   }
 
   /// log p̃(ζ) for each row of `unconstrained` ([L, D]), as [L].
-  @differentiable(reverse,wrt: unconstrained)
+  @differentiable(reverse, wrt: unconstrained)
   public func logDensity(unconstrained: Tensor<Double>) -> Tensor<Double> {
     let values = layout.constrain(unconstrained)
     if withoutDerivative(at: layout.isIdentity) { return logJoint(values) }
@@ -41,7 +41,7 @@ public struct VariationalObjective {
 
   /// −ELBO estimated from the draws g(ε; λ) of the rows ε of `noise`
   /// ([L, family.noiseDimension]) with `estimator`, rank 0; differentiable in the family.
-  @differentiable(reverse,wrt: family)
+  @differentiable(reverse, wrt: family)
   public func negativeELBO<Family: VariationalFamily>(
     _ family: Family, noise: Tensor<Double>, estimator: GradientEstimator
   ) -> Tensor<Double> {

@@ -16,7 +16,7 @@
 public struct LinePlot: Sendable {
   /// One named polyline.
   public struct Series: Sendable, Hashable {
-    /// The name shown in the legend.
+    /// The name shown in the legend; empty for none (e.g. the second edge of a band).
     public var name: String
     /// The x coordinates, same count as `y`.
     public var x: [Double]
@@ -24,7 +24,8 @@ public struct LinePlot: Sendable {
     public var y: [Double]
     /// The line colour; `nil` picks ``RGBColor/tab10`` colour number `index` (cycling).
     public var color: RGBColor?
-    /// The line thickness in pixels (at least 1).
+    /// The line thickness in pixels; 0 with ``showsMarkers`` draws the points alone (a
+    /// scatter), 0 without markers is drawn 1 pixel thick.
     public var lineWidth: Int
     /// Whether to draw a dot at every point in addition to the line.
     public var showsMarkers: Bool
@@ -124,9 +125,10 @@ public struct LinePlot: Sendable {
     for (index, line) in series.enumerated() {
       let color = color(ofSeries: index)
       let thickness = max(line.lineWidth, 1)
+      let drawsLine = line.lineWidth > 0 || !line.showsMarkers
       var run: [(x: Int, y: Int)] = []
       func flush() {
-        canvas.drawPolyline(run, color: color, thickness: thickness)
+        if drawsLine { canvas.drawPolyline(run, color: color, thickness: thickness) }
         run.removeAll(keepingCapacity: true)
       }
       for (x, y) in zip(line.x, line.y) {
@@ -138,7 +140,7 @@ public struct LinePlot: Sendable {
         let pixel = (x: Int(point.x.rounded()), y: Int(point.y.rounded()))
         if line.showsMarkers {
           canvas.fillCircle(
-            centerX: pixel.x, centerY: pixel.y, radius: thickness + 1, color: color)
+            centerX: pixel.x, centerY: pixel.y, radius: drawsLine ? thickness + 1 : 2, color: color)
         }
         run.append(pixel)
       }
@@ -146,10 +148,12 @@ public struct LinePlot: Sendable {
     }
 
     var legendOrigin: (x: Int, y: Int)?
-    let entries = series.indices.map { index in
-      LegendEntry(
-        label: series[index].name, color: color(ofSeries: index),
-        swatch: .line(thickness: series[index].lineWidth))
+    let entries = series.indices.filter { !series[$0].name.isEmpty }.map { index in
+      let line = series[index]
+      return LegendEntry(
+        label: line.name, color: color(ofSeries: index),
+        swatch: line.lineWidth == 0 && line.showsMarkers
+          ? .dot(radius: 2) : .line(thickness: max(line.lineWidth, 1)))
     }
     let size = PlotFrame.legendSize(entries, scale: frame.scale)
     if showsLegend, !entries.isEmpty, size.width + 16 <= canvas.width,

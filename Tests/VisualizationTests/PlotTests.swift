@@ -63,6 +63,22 @@ struct PlotTests {
     #expect(plot.render() == image)  // deterministic
   }
 
+  @Test("Line width 0 with markers draws the points alone; unnamed series stay off the legend")
+  func scatterSeries() {
+    let red = RGBColor(hex: 0xFF0000)
+    var scatter = LinePlot(width: 400, height: 300)
+    scatter.addSeries(
+      "points", x: [0, 10], y: [0, 10], color: red, lineWidth: 0, showsMarkers: true)
+    var joined = scatter
+    joined.series[0].lineWidth = 1
+    // Two dots and a legend swatch (79 pixels) against a diagonal line across the plot.
+    #expect(scatter.render().count(of: red) < 100)
+    #expect(joined.render().count(of: red) > 200)
+    var unnamed = LinePlot(width: 400, height: 300)
+    unnamed.addSeries("", x: [0, 10], y: [0, 10], color: red, lineWidth: 0, showsMarkers: true)
+    #expect(unnamed.render().count(of: red) < scatter.render().count(of: red))
+  }
+
   @Test("Logarithmic, degenerate and empty line plots render without trapping")
   func lineEdgeCases() throws {
     var plot = LinePlot(width: 320, height: 200)

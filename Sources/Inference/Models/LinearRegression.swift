@@ -68,7 +68,7 @@ public struct LinearRegression: MinibatchModel {
     return result
   }
 
-  @differentiable(reverse,wrt: parameters)
+  @differentiable(reverse, wrt: parameters)
   public func logLikelihood(_ parameters: ParameterValues, rows: [Int]) -> Tensor<Double> {
     let design = withoutDerivative(at: data.design.gathering(rows: rows))
     let targets = withoutDerivative(at: data.targets.gathering(rows: rows))
@@ -82,7 +82,7 @@ public struct LinearRegression: MinibatchModel {
   }
 
   /// Σₙ log N(yₙ; xₙᵀβ, σ²) for each draw.
-  @differentiable(reverse,wrt: parameters)
+  @differentiable(reverse, wrt: parameters)
   func likelihood(
     _ parameters: ParameterValues, design: Tensor<Double>, targets: Tensor<Double>
   ) -> Tensor<Double> {

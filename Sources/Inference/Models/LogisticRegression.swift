@@ -55,7 +55,7 @@ public struct LogisticRegression: MinibatchModel {
       - count * (Double.log(s) + Double.log(2 * Double.pi) / 2)
   }
 
-  @differentiable(reverse,wrt: parameters)
+  @differentiable(reverse, wrt: parameters)
   public func logLikelihood(_ parameters: ParameterValues, rows: [Int]) -> Tensor<Double> {
     let design = withoutDerivative(at: data.design.gathering(rows: rows))
     let targets = withoutDerivative(at: data.targets.gathering(rows: rows))
