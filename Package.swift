@@ -38,7 +38,9 @@ let package = Package(
       name: "CKernels"),
     .target(
       name: "TensorCore",
-      dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
+      dependencies: [
+        "CBLAS", "CKernels", .product(name: "RealModule", package: "swift-numerics"),
+      ],
       swiftSettings: optimisedSettings,
       linkerSettings: blasLinking),
     .target(
@@ -64,6 +66,7 @@ let package = Package(
       name: "NeuralNetworks",
       dependencies: [
         "TensorCore", "Optimizers", .product(name: "RealModule", package: "swift-numerics"),
+        "CKernels",
       ]),
     .target(
       name: "VAE",

@@ -5,8 +5,8 @@ import _Differentiation
 /// A fully connected layer: y = f(x·W + b) for a batch of row vectors x.
 ///
 /// The weight is stored as `[inputSize, outputSize]`, so the forward pass is one matrix product
-/// with no transpose, followed by the bias and activation in one fused pass
-/// (``fusedBiasActivation(_:bias:activation:)``):
+/// with no transpose, followed by the bias and activation in place on its result
+/// (``dense(_:weight:bias:activation:)``):
 /// ```
 /// x: [batch, inputSize],  W: [inputSize, outputSize],  b: [outputSize],
 /// y = f(x·W + b): [batch, outputSize]
@@ -60,7 +60,15 @@ public struct Dense<Scalar: TensorScalar>: Layer {
   @inlinable
   @differentiable(reverse)
   public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
-    fusedBiasActivation(matmul(input, weight), bias: bias, activation: activation)
+    dense(input, weight: weight, bias: bias, activation: activation)
+  }
+
+  /// f(x·W + b) for data `input` that needs no gradient: differentiable with respect to the
+  /// parameters only, so the pullback skips the input's gradient (one matrix product).
+  @inlinable
+  @differentiable(reverse, wrt: self)
+  public func applied(toData input: Tensor<Scalar>) -> Tensor<Scalar> {
+    dense(withoutDerivative(at: input), weight: weight, bias: bias, activation: activation)
   }
 }
 

@@ -57,11 +57,12 @@ public struct MLP<Scalar: TensorScalar>: Layer {
   @inlinable
   @differentiable(reverse)
   public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
-    _applyInOrder(layers, input)
+    applyInOrder(layers, to: input)
   }
 }
 
-/// `layers` applied to `input` in order: the forward pass of ``MLP``.
+/// `layers` applied to `input` in order: the forward pass of ``MLP``, and of any network
+/// that stores its dense layers in an array.
 ///
 /// Differentiating the loop directly makes every iteration's pullback return a whole array of
 /// layer gradients, zeros but one, which are then summed: O(n²) tensor additions for n layers.
@@ -69,14 +70,25 @@ public struct MLP<Scalar: TensorScalar>: Layer {
 /// method: see ``fusedBiasActivation(_:bias:activation:)``.)
 @inlinable
 @differentiable(reverse)
-func _applyInOrder<Scalar: TensorScalar>(
-  _ layers: [Dense<Scalar>], _ input: Tensor<Scalar>
+public func applyInOrder<Scalar: TensorScalar>(
+  _ layers: [Dense<Scalar>], to input: Tensor<Scalar>
 ) -> Tensor<Scalar> {
   var output = input
   for index in 0..<withoutDerivative(at: layers.count) {
     output = layers[index](output)
   }
   return output
+}
+
+/// `layers` applied in order to data that needs no gradient (an encoder's images): as
+/// ``applyInOrder(_:to:)``, but differentiable with respect to the layers only, so the first
+/// layer skips its input's gradient — for a 784 → 400 layer, a third of its backward work.
+@inlinable
+@differentiable(reverse, wrt: layers)
+public func applyInOrder<Scalar: TensorScalar>(
+  _ layers: [Dense<Scalar>], toData input: Tensor<Scalar>
+) -> Tensor<Scalar> {
+  applyInOrder(layers, to: withoutDerivative(at: input))
 }
 
 /// `layer(input)`, as a function to differentiate.
@@ -87,10 +99,36 @@ func _apply<Scalar: TensorScalar>(_ layer: Dense<Scalar>, _ input: Tensor<Scalar
   layer(input)
 }
 
+/// `layer.applied(toData: input)`, as a function to differentiate: the gradient it returns for
+/// `input` is always zero (and never computed).
 @inlinable
-@derivative(of: _applyInOrder)
+@differentiable(reverse)
+func _applyToData<Scalar: TensorScalar>(
+  _ layer: Dense<Scalar>, _ input: Tensor<Scalar>
+) -> Tensor<Scalar> {
+  layer.applied(toData: withoutDerivative(at: input))
+}
+
+/// The layers' pullbacks, input layer first, run in reverse: one gradient per layer.
+@inlinable
+func _pullBackInOrder<Scalar: TensorScalar>(
+  _ gradient: Tensor<Scalar>, firstLayer: (Tensor<Scalar>) -> Dense<Scalar>.TangentVector,
+  otherLayers: [(Tensor<Scalar>) -> (Dense<Scalar>.TangentVector, Tensor<Scalar>)]
+) -> [Dense<Scalar>].TangentVector {
+  var gradient = gradient
+  var layerGradients = [Dense<Scalar>.TangentVector](
+    repeating: .zero, count: otherLayers.count + 1)
+  for index in otherLayers.indices.reversed() {
+    (layerGradients[index + 1], gradient) = otherLayers[index](gradient)
+  }
+  layerGradients[0] = firstLayer(gradient)
+  return [Dense<Scalar>].TangentVector(layerGradients)
+}
+
+@inlinable
+@derivative(of: applyInOrder(_:to:))
 func _vjpApplyInOrder<Scalar: TensorScalar>(
-  _ layers: [Dense<Scalar>], _ input: Tensor<Scalar>
+  _ layers: [Dense<Scalar>], to input: Tensor<Scalar>
 ) -> (
   value: Tensor<Scalar>,
   pullback: (Tensor<Scalar>) -> ([Dense<Scalar>].TangentVector, Tensor<Scalar>)
@@ -113,6 +151,33 @@ func _vjpApplyInOrder<Scalar: TensorScalar>(
         (layerGradients[index], gradient) = pullbacks[index](gradient)
       }
       return ([Dense<Scalar>].TangentVector(layerGradients), gradient)
+    }
+  )
+}
+
+@inlinable
+@derivative(of: applyInOrder(_:toData:), wrt: layers)
+func _vjpApplyInOrderToData<Scalar: TensorScalar>(
+  _ layers: [Dense<Scalar>], toData input: Tensor<Scalar>
+) -> (
+  value: Tensor<Scalar>,
+  pullback: (Tensor<Scalar>) -> [Dense<Scalar>].TangentVector
+) {
+  precondition(!layers.isEmpty, "applyInOrder(_:toData:): needs at least one layer")
+  typealias LayerPullback = (Tensor<Scalar>) -> (Dense<Scalar>.TangentVector, Tensor<Scalar>)
+  let (first, firstPullback) = valueWithPullback(at: layers[0], input, of: _applyToData)
+  var pullbacks: [LayerPullback] = []
+  pullbacks.reserveCapacity(layers.count - 1)
+  var output = first
+  for index in layers.indices.dropFirst() {
+    let (value, pullback) = valueWithPullback(at: layers[index], output, of: _apply)
+    pullbacks.append(pullback)
+    output = value
+  }
+  return (
+    output,
+    { gradient in
+      _pullBackInOrder(gradient, firstLayer: { firstPullback($0).0 }, otherLayers: pullbacks)
     }
   )
 }

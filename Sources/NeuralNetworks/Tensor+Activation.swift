@@ -122,13 +122,16 @@ func _biasPullbackLoop<Scalar: TensorScalar>(
   _ gx: UnsafeMutableBufferPointer<Scalar>, _ gb: UnsafeMutableBufferPointer<Scalar>,
   _ derivative: (Scalar) -> Scalar
 ) {
-  let columns = gb.count
-  guard columns > 0 else { return }
-  for row in 0..<(gx.count / columns) {
-    let offset = row * columns
+  let (columns, count) = (gb.count, gx.count)
+  guard columns > 0, let g = g.baseAddress, let y = y.baseAddress, let gx = gx.baseAddress,
+    let gb = gb.baseAddress
+  else { return }
+  // Row pointers and a plain inner range keep overflow checks out, so the loop vectorises.
+  for row in 0..<(count / columns) {
+    let (g, y, gx) = (g + row &* columns, y + row &* columns, gx + row &* columns)
     for j in 0..<columns {
-      let value = g[offset + j] * derivative(y[offset + j])
-      gx[offset + j] = value
+      let value = g[j] * derivative(y[j])
+      gx[j] = value
       gb[j] += value
     }
   }

@@ -8,8 +8,17 @@ extension Tensor {
   @inlinable
   @differentiable(reverse)
   public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
-    lhs._zip(rhs, operation: "+") { $0 + $1 }
+    // Adding automatic differentiation's rank-0 `zero` (gradients of unused values) shares the
+    // other operand's storage instead of copying it.
+    if rhs._isRankZeroZero { return lhs }
+    if lhs._isRankZeroZero { return rhs }
+    return lhs._zip(rhs, operation: "+") { $0 + $1 }
   }
+
+  /// Whether this is a rank-0 tensor holding 0, such as ``zero``: adding it changes nothing
+  /// (up to the sign of zero) but the shape, which broadcasting takes from the other operand.
+  @inlinable
+  var _isRankZeroZero: Bool { rank == 0 && buffer.base[0] == 0 }
 
   @inlinable
   @derivative(of: +)
@@ -144,6 +153,11 @@ extension Tensor {
   /// Adds `rhs` to `lhs`, in place when `rhs` broadcasts to `lhs`'s shape.
   @inlinable
   public static func += (lhs: inout Tensor, rhs: Tensor) {
+    if rhs._isRankZeroZero { return }
+    if lhs._isRankZeroZero {
+      lhs = rhs
+      return
+    }
     lhs._updateInPlace(rhs, "+=") { $0 + $1 }
   }
 

@@ -112,6 +112,52 @@ func _vjpMatmul<Scalar>(
   )
 }
 
+/// The derivative of ``matmul(_:transposed:_:transposed:)`` when only `b` varies (a product
+/// with data, `a`, that needs no gradient): one GEMM in the pullback instead of two.
+@inlinable
+@derivative(of: matmul, wrt: b)
+func _vjpMatmulOfConstant<Scalar>(
+  _ a: Tensor<Scalar>, transposed transposeA: Bool,
+  _ b: Tensor<Scalar>, transposed transposeB: Bool
+) -> (value: Tensor<Scalar>, pullback: (Tensor<Scalar>) -> Tensor<Scalar>) {
+  let c = matmul(a, transposed: transposeA, b, transposed: transposeB)
+  return (
+    c,
+    { g in
+      let g = g._unbroadcast(to: c.shape)
+      // B̄ = op(A)ᵀ·C̄, transposed back when B itself was passed transposed.
+      if transposeB {
+        return Tensor<Scalar>._gemm(
+          g, transposed: true, a, transposed: transposeA, operation: "matmul")
+      }
+      return Tensor<Scalar>._gemm(a, transposed: !transposeA, g, transposed: false, operation: "matmul")
+    }
+  )
+}
+
+/// The derivative of ``matmul(_:transposed:_:transposed:)`` when only `a` varies: one GEMM in
+/// the pullback instead of two.
+@inlinable
+@derivative(of: matmul, wrt: a)
+func _vjpMatmulByConstant<Scalar>(
+  _ a: Tensor<Scalar>, transposed transposeA: Bool,
+  _ b: Tensor<Scalar>, transposed transposeB: Bool
+) -> (value: Tensor<Scalar>, pullback: (Tensor<Scalar>) -> Tensor<Scalar>) {
+  let c = matmul(a, transposed: transposeA, b, transposed: transposeB)
+  return (
+    c,
+    { g in
+      let g = g._unbroadcast(to: c.shape)
+      // Ā = C̄·op(B)ᵀ, transposed back when A itself was passed transposed.
+      if transposeA {
+        return Tensor<Scalar>._gemm(
+          b, transposed: transposeB, g, transposed: true, operation: "matmul")
+      }
+      return Tensor<Scalar>._gemm(g, transposed: false, b, transposed: !transposeB, operation: "matmul")
+    }
+  )
+}
+
 /// The batched matrix product `C[i] = op(A[i])·op(B[i])` of two rank-3 tensors with the same
 /// leading batch size (one `?gemm` per batch element).
 @inlinable

@@ -25,6 +25,20 @@ public protocol VAENetwork: Layer, ParameterGroup where Scalar == Float {
 
   /// A name for each parameter, in the order of `parameterKeyPaths` (e.g. `0.weight`).
   var parameterNames: [String] { get }
+
+  /// The network applied to data that needs no gradient (the encoder's images): the same
+  /// values as `callAsFunction`, differentiable with respect to the parameters only, so that
+  /// a network may skip its input's gradient.
+  @differentiable(reverse, wrt: self)
+  func applied(toData input: Tensor<Float>) -> Tensor<Float>
+}
+
+extension VAENetwork {
+  /// `self(input)`, with the input's gradient computed and dropped.
+  @differentiable(reverse, wrt: self)
+  public func applied(toData input: Tensor<Float>) -> Tensor<Float> {
+    self(withoutDerivative(at: input))
+  }
 }
 
 /// Fully connected layers: `inputSize → hidden₁ → … → hiddenₙ` with ReLU for the encoder, and
@@ -63,11 +77,13 @@ public struct MLPNetwork: VAENetwork {
 
   @differentiable(reverse)
   public func callAsFunction(_ input: Tensor<Float>) -> Tensor<Float> {
-    var x = input
-    for index in 0..<withoutDerivative(at: layers.count) {
-      x = layers[index](x)
-    }
-    return x
+    applyInOrder(layers, to: input)
+  }
+
+  /// The layers applied to data; the first one skips its input's gradient.
+  @differentiable(reverse, wrt: self)
+  public func applied(toData input: Tensor<Float>) -> Tensor<Float> {
+    applyInOrder(layers, toData: input)
   }
 
   public var parameterKeyPaths: [WritableKeyPath<Self, Tensor<Float>>] {

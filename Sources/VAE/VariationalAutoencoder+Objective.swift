@@ -3,9 +3,10 @@ import TensorCore
 import _Differentiation
 
 extension VariationalAutoencoder {
-  /// −log p_θ(x | z) summed over pixels, one value per row of `x`, for decoder outputs `output`.
+  /// −log p_θ(x | z) summed over pixels, one value per row of `output`, for decoder outputs
+  /// `output`. `x` may hold fewer rows, repeated for several samples per image (sample-major).
   ///
-  /// Bernoulli: Σ softplus(l) − x·l (``sigmoidCrossEntropy(logits:labels:)``), the binary
+  /// Bernoulli: Σ softplus(l) − x·l (``summedSigmoidCrossEntropy(logits:labels:)``), the binary
   /// cross-entropy of the PyTorch example on grey levels. Gaussian:
   /// ```
   /// Σ ½ ((x − μ)/σ)² + log σ + ½ log 2π
@@ -13,8 +14,9 @@ extension VariationalAutoencoder {
   @differentiable(reverse, wrt: (self, output))
   public func negativeLogLikelihood(of x: Tensor<Float>, output: Tensor<Float>) -> Tensor<Float> {
     if configuration.likelihood == .bernoulli {
-      return sigmoidCrossEntropy(logits: output, labels: x).sum(squeezingAxes: [1])
+      return summedSigmoidCrossEntropy(logits: output, labels: x)
     }
+    let x = Self.repeated(x, withoutDerivative(at: output.shape[0] / x.shape[0]))
     let logSigma = learnsScale ? logScale : withoutDerivative(at: logScale)
     let standardized = (x - output) * exp(-logSigma)
     let perPixel = 0.5 * standardized.squared() + logSigma + 0.5 * Float.log(2 * .pi)
@@ -45,15 +47,11 @@ extension VariationalAutoencoder {
   public func negativeELBOTerms(
     _ x: Tensor<Float>, noise: Tensor<Float>, klWeight: Float
   ) -> Tensor<Float> {
-    let (mean, logVariance) = encode(x)
+    let parameters = posteriorParameters(ofData: x)
     let samples = withoutDerivative(at: noise.shape[0] / x.shape[0])
-    let z = Self.reparameterize(
-      mean: Self.repeated(mean, samples), logVariance: Self.repeated(logVariance, samples),
-      noise: noise)
-    let targets = withoutDerivative(at: Self.repeated(x, samples))
-    let reconstruction =
-      negativeLogLikelihood(of: targets, output: decode(z)).sum() / Float(samples)
-    let kl = Self.klDivergenceFromPrior(mean: mean, logVariance: logVariance).sum()
+    let z = PackedGaussian.sample(parameters: parameters, noise: noise)
+    let reconstruction = negativeLogLikelihood(of: x, output: decode(z)).sum() / Float(samples)
+    let kl = PackedGaussian.klDivergenceFromPrior(parameters: parameters).sum()
     let loss = reconstruction + klWeight * kl
     return Tensor(concatenating: [
       loss.reshaped(to: [1]), reconstruction.reshaped(to: [1]), kl.reshaped(to: [1]),
@@ -69,21 +67,27 @@ extension VariationalAutoencoder {
   /// sample-major.
   @differentiable(reverse, wrt: self)
   public func importanceWeightedBound(_ x: Tensor<Float>, noise: Tensor<Float>) -> Tensor<Float> {
-    let (mean, logVariance) = encode(x)
+    let parameters = posteriorParameters(ofData: x)
     let batch = withoutDerivative(at: x.shape[0])
     let samples = withoutDerivative(at: noise.shape[0] / batch)
-    let z = Self.reparameterize(
-      mean: Self.repeated(mean, samples), logVariance: Self.repeated(logVariance, samples),
-      noise: noise)
-    let targets = withoutDerivative(at: Self.repeated(x, samples))
-    let logLikelihood = -negativeLogLikelihood(of: targets, output: decode(z))
+    let d = withoutDerivative(at: configuration.latentDimension)
+    let z = PackedGaussian.sample(parameters: parameters, noise: noise)
+    let logLikelihood = -negativeLogLikelihood(of: x, output: decode(z))
     // log p(z) − log q(z | x); the −(d/2) log 2π terms cancel, and (z − μ)/σ = ε.
     let logPrior = -0.5 * z.squared().sum(squeezingAxes: [1])
+    let logVariance = parameters.split(sizes: [d, d], alongAxis: 1)[1]
     let logPosterior =
       -0.5 * noise.squared().sum(squeezingAxes: [1])
-      - 0.5 * Self.repeated(logVariance, samples).sum(squeezingAxes: [1])
+      - 0.5 * Self.repeated(logVariance.sum(squeezingAxes: [1]), samples)
     let logWeights = (logLikelihood + logPrior - logPosterior).reshaped(to: [samples, batch])
     return logWeights.logSumExp(alongAxis: 0).reshaped(to: [batch]) - Float.log(Float(samples))
+  }
+
+  /// The encoder's [μ | log σ²], `[batch, 2·latentDimension]`, for images `x` that need no
+  /// gradient (the encoder's first layer skips its input's gradient).
+  @differentiable(reverse, wrt: self)
+  public func posteriorParameters(ofData x: Tensor<Float>) -> Tensor<Float> {
+    encoderHead(encoder.applied(toData: x))
   }
 
   /// `x` stacked `count` times along the first axis (sample-major), for L or K samples per

@@ -39,6 +39,30 @@ import _Differentiation
       at: gradientInputs(Float.self), tolerance: 1e-2, activation.rawValue)
   }
 
+  /// The fused primitive `dense` directly, with respect to all three inputs (Float takes the C
+  /// kernels for identity and relu).
+  @Test(arguments: Activation.allCases)
+  func densePrimitiveGradient(activation: Activation) {
+    checkGradients(
+      of: { dense($0[0], weight: $0[1], bias: $0[2], activation: activation) },
+      at: gradientInputs(Double.self), tolerance: 1e-6, activation.rawValue)
+    checkGradients(
+      of: { dense($0[0], weight: $0[1], bias: $0[2], activation: activation) },
+      at: gradientInputs(Float.self), tolerance: 1e-2, activation.rawValue)
+  }
+
+  /// With a constant input, the derivative that skips the input's gradient.
+  @Test(arguments: [Activation.identity, .relu, .tanh])
+  func densePrimitiveGradientOfData(activation: Activation) {
+    let inputs = gradientInputs(Float.self)
+    let x = inputs[0]
+    checkGradients(
+      of: { dense(x, weight: $0[0], bias: $0[1], activation: activation) },
+      at: Array(inputs.dropFirst()), tolerance: 1e-2, activation.rawValue)
+    let layer = Dense(weight: inputs[1], bias: inputs[2], activation: activation)
+    #expect(layer.applied(toData: x) == layer(x))
+  }
+
   @Test func gradientThroughKeyPaths() {
     var generator = Xoshiro256StarStar(seed: 5)
     let layer = Dense<Double>(inputSize: 3, outputSize: 4, activation: .tanh, using: &generator)

@@ -37,6 +37,26 @@ import _Differentiation
     checkGradients(of: { mlp($0[0]) }, at: [randomTensor([2, 3], seed: 8)], tolerance: 1e-6)
   }
 
+  /// `applyInOrder(_:toData:)` gives the values and layer gradients of `applyInOrder(_:to:)`.
+  @Test func applyingToDataMatchesApplyingTo() {
+    var generator = Xoshiro256StarStar(seed: 10)
+    let mlp = MLP<Double>(sizes: [3, 5, 4, 2], activation: .relu, using: &generator)
+    let x = randomTensor([4, 3], seed: 11, as: Double.self)
+    let weights = randomTensor([4, 2], seed: 12, as: Double.self)
+    #expect(applyInOrder(mlp.layers, toData: x) == mlp(x))
+    let (value, gradient) = valueWithGradient(at: mlp.layers) { layers in
+      (applyInOrder(layers, toData: x) * weights).sum().scalarized()
+    }
+    let (expectedValue, expected) = valueWithGradient(at: mlp.layers) { layers in
+      (applyInOrder(layers, to: x) * weights).sum().scalarized()
+    }
+    #expect(value == expectedValue)
+    for index in mlp.layers.indices {
+      assertClose(gradient.base[index].weight, expected.base[index].weight, relativeTolerance: 1e-12)
+      assertClose(gradient.base[index].bias, expected.base[index].bias, relativeTolerance: 1e-12)
+    }
+  }
+
   @Test func keyPathsReachEveryLayer() {
     var generator = Xoshiro256StarStar(seed: 9)
     let mlp = MLP<Float>(sizes: [2, 3, 1], activation: .relu, using: &generator)

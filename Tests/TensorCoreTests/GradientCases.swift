@@ -104,6 +104,15 @@ func gradientCases<Scalar: TensorScalar>(_: Scalar.Type) -> [GradientCase<Scalar
       return sigmoidCrossEntropy(logits: 3 * $0[0], labels: labels)
     },
 
+    Case(name: "summedSigmoidCrossEntropy", shapes: [[3, 4]]) {
+      let labels = Tensor<Scalar>(shape: [3, 4], scalars: (0..<12).map { Scalar($0) / 11 })
+      return summedSigmoidCrossEntropy(logits: 3 * $0[0], labels: labels)
+    },
+    Case(name: "summedSigmoidCrossEntropy, repeated labels", shapes: [[6, 5]]) {
+      let labels = Tensor<Scalar>(shape: [2, 5], scalars: (0..<10).map { Scalar($0 % 7) / 6 })
+      return summedSigmoidCrossEntropy(logits: 4 * $0[0], labels: labels)
+    },
+
     Case(name: "replacing(with:where:)", shapes: [[2, 3], [2, 3]]) {
       let mask = TensorMask(shape: [2, 3], values: [true, false, false, true, true, false])
       return $0[0].replacing(with: $0[1], where: mask)
@@ -119,6 +128,21 @@ func gradientCases<Scalar: TensorScalar>(_: Scalar.Type) -> [GradientCase<Scalar
     },
     Case(name: "matmul AᵀBᵀ", shapes: [[4, 3], [2, 4]]) {
       matmul($0[0], transposed: true, $0[1], transposed: true)
+    },
+    // Products with a constant operand use the one-sided derivatives (one GEMM each).
+    Case(name: "matmul of constant", shapes: [[4, 2]]) {
+      matmul(Tensor(shape: [3, 4], scalars: (0..<12).map { Scalar($0) / 5 - 1 }), $0[0])
+    },
+    Case(name: "matmul of constant, both ᵀ", shapes: [[2, 4]]) {
+      let a = Tensor<Scalar>(shape: [4, 3], scalars: (0..<12).map { Scalar($0) / 5 - 1 })
+      return matmul(a, transposed: true, $0[0], transposed: true)
+    },
+    Case(name: "matmul by constant", shapes: [[3, 4]]) {
+      matmul($0[0], Tensor(shape: [4, 2], scalars: (0..<8).map { Scalar($0) / 3 - 1 }))
+    },
+    Case(name: "matmul by constant, both ᵀ", shapes: [[4, 3]]) {
+      let b = Tensor<Scalar>(shape: [2, 4], scalars: (0..<8).map { Scalar($0) / 3 - 1 })
+      return matmul($0[0], transposed: true, b, transposed: true)
     },
     Case(name: "batchedMatmul", shapes: [[2, 3, 4], [2, 4, 2]]) { batchedMatmul($0[0], $0[1]) },
     Case(name: "batchedMatmul Aᵀ Bᵀ", shapes: [[2, 4, 3], [2, 2, 4]]) {

@@ -22,4 +22,27 @@ void variational_adam_update_double(
     double one_minus_beta1, double beta2, double one_minus_beta2, double correction2_root,
     double epsilon, double step_size, double weight_decay);
 
+/// The binary cross-entropy with logits l and targets x (grey levels in [0, 1]), summed along
+/// each row of `columns` scalars:
+///   row_sums[r] = Σⱼ max(l, 0) − x·l + log(1 + e^{−|l|}),   l = logits[r][j],
+///   x = labels[r mod label_rows][j]
+/// (the labels repeat along the rows, as for several samples per image, sample-major). When
+/// `gradient` is not NULL it receives ∂/∂l = σ(l) − x, `rows × columns` scalars. e^x and
+/// log(1 + y) are vectorisable approximations accurate to a few units in the last place.
+void variational_sigmoid_cross_entropy_rows(
+    const float *logits, const float *labels, size_t rows, size_t columns, size_t label_rows,
+    float *row_sums, float *gradient);
+
+/// y ← f(y + b) in place over `rows` rows of `columns` scalars, b along each row, with f = relu
+/// (max(z, 0)) when `relu` is not 0 and the identity otherwise: the end of a dense layer.
+void variational_bias_activation_float(
+    float *y, const float *bias, size_t rows, size_t columns, int relu);
+
+/// The pullback of `variational_bias_activation_float` from its output y and the incoming
+/// gradient ȳ: z̄ = ȳ ⊙ [y > 0] into `preactivation_gradient` (relu only; unused for the
+/// identity, where z̄ = ȳ) and b̄[j] = Σ_rows z̄[row][j] into `bias_gradient` (overwritten).
+void variational_bias_activation_gradient_float(
+    const float *gradient, const float *y, float *preactivation_gradient, float *bias_gradient,
+    size_t rows, size_t columns, int relu);
+
 #endif
