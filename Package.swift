@@ -77,7 +77,7 @@ let package = Package(
     .target(
       name: "Inference",
       dependencies: [
-        "CBLAS", "TensorCore", "Distributions", "Optimizers", "Serialization", "Datasets",
+        "CBLAS", "CKernels", "TensorCore", "Distributions", "Optimizers", "Serialization", "Datasets",
         .product(name: "RealModule", package: "swift-numerics"),
       ],
       linkerSettings: blasLinking),
@@ -129,7 +129,7 @@ let package = Package(
       path: "Tests/TestSupport"),
     .testTarget(
       name: "TensorCoreTests",
-      dependencies: ["TensorCore", "TestSupport"]),
+      dependencies: ["TensorCore", "TestSupport", "CKernels"]),
     .testTarget(
       name: "DistributionsTests",
       dependencies: [

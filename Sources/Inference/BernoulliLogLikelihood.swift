@@ -1,3 +1,4 @@
+import CKernels
 import RealModule
 import TensorCore
 import _Differentiation
@@ -136,25 +137,15 @@ func logisticValueAndResiduals(
       + "outcomes \(outcomes.shape) need shapes [L, P], [N, P] and [N]")
   var residuals = constantProduct(coefficients, false, design, true)
   let (rows, columns) = (residuals.shape[0], residuals.shape[1])
-  var totals = [Double](repeating: 0, count: rows)
+  var totals = Tensor<Double>(zeros: [rows])
   outcomes.withUnsafeBufferPointer { y in
     residuals.withUnsafeMutableBufferPointer { r in
-      for row in 0..<rows {
-        var total = 0.0
-        var logOnePlus = LogProductAccumulator()
-        let offset = row * columns
-        for n in 0..<columns {
-          let logit = r[offset + n]
-          let e = Double.exp(-Swift.abs(logit))
-          total += y[n] * logit - Swift.max(logit, 0)
-          logOnePlus.multiply(by: 1 + e)
-          r[offset + n] = y[n] - (logit >= 0 ? 1 / (1 + e) : e / (1 + e))
-        }
-        totals[row] = total - logOnePlus.logarithm
+      totals.withUnsafeMutableBufferPointer { t in
+        variational_logistic_rows(r.baseAddress!, y.baseAddress!, rows, columns, t.baseAddress!)
       }
     }
   }
-  return (Tensor(totals), residuals)
+  return (totals, residuals)
 }
 
 /// Σᵢ log xᵢ for factors xᵢ in [1, 2], with one logarithm per 32 factors instead of one per

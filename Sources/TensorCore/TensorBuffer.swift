@@ -1,3 +1,5 @@
+import CKernels
+
 /// Keeps large tensor buffers on the heap instead of in fresh `mmap` regions.
 ///
 /// glibc serves allocations above 128 KiB with `mmap` and returns them with `munmap`, so every
@@ -21,7 +23,8 @@ let largeAllocationsStayOnTheHeap: Bool = {
   func _mallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif
 
-/// The heap storage behind a ``Tensor``: a 64-byte-aligned block of scalars.
+/// The heap storage behind a ``Tensor``: a 64-byte-aligned block of scalars, from a per-thread
+/// cache of freed blocks of the same size (`variational_buffer_allocate` in CKernels).
 ///
 /// Tensors share a buffer until one of them is mutated (copy-on-write, see
 /// ``Tensor/withUnsafeMutableBufferPointer(_:)``).
@@ -35,8 +38,8 @@ final class TensorBuffer<Scalar: TensorScalar> {
   init(uninitializedCount count: Int) {
     if count >= 1 << 14 { _ = largeAllocationsStayOnTheHeap }
     self.count = count
-    let raw = UnsafeMutableRawPointer.allocate(
-      byteCount: Swift.max(1, count) * MemoryLayout<Scalar>.stride, alignment: 64)
+    guard let raw = variational_buffer_allocate(Swift.max(1, count) * MemoryLayout<Scalar>.stride)
+    else { fatalError("TensorBuffer: out of memory for \(count) scalars") }
     base = raw.bindMemory(to: Scalar.self, capacity: Swift.max(1, count))
   }
 
@@ -55,6 +58,6 @@ final class TensorBuffer<Scalar: TensorScalar> {
 
   @inlinable
   deinit {
-    UnsafeMutableRawPointer(base).deallocate()
+    variational_buffer_deallocate(base, Swift.max(1, count) * MemoryLayout<Scalar>.stride)
   }
 }

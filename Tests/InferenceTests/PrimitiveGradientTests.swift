@@ -228,6 +228,14 @@ extension Constraint {
     let logits = Tensor<Double>(randomNormal: [2, 1000], using: &generator) * 20
     let outcomes = Tensor<Double>((0..<1000).map { Double($0 % 3 == 0 ? 1 : 0) })
     let value = bernoulliLogLikelihood(logits: logits, outcomes: outcomes)
+    // The fused product with a design matrix runs in C with a vectorised e^x: the same sums
+    // with the logits as the design's one column.
+    let fused = Tensor<Double>(
+      concatenating: (0..<2).map { row in
+        bernoulliLogLikelihood(
+          coefficients: Tensor(shape: [1, 1], scalars: [1]),
+          design: logits.rows(row..<(row + 1)).reshaped(to: [1000, 1]), outcomes: outcomes)
+      })
     for row in 0..<2 {
       var expected = 0.0
       for n in 0..<1000 {
@@ -237,6 +245,7 @@ extension Constraint {
       }
       let tolerance = 1000 * Swift.abs(expected).ulp + 1000 * 2.3e-16
       #expect(Swift.abs(value.scalars[row] - expected) < tolerance, "row \(row)")
+      #expect(Swift.abs(fused.scalars[row] - expected) < 2 * tolerance, "fused row \(row)")
     }
   }
 }
