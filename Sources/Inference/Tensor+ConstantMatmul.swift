@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import TensorCore
 import _Differentiation
 
@@ -62,19 +63,28 @@ func constantProduct(
           c.initialize(repeating: 0)
           return
         }
-        let (lda, ldb) = (Int32(a.shape[1]), Int32(b.shape[1]))
+        // Matrix–vector products run in a small C kernel (OpenBLAS's dgemv set-up costs more
+        // than the arithmetic at the sizes of a model's design matrix).
         if m == 1 {
-          // cᵀ = op(B)ᵀ · a-row: y = op(B)ᵀ x.
-          cblas_dgemv(
-            CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans, Int32(b.shape[0]),
-            Int32(b.shape[1]), 1, pb.baseAddress, ldb, pa.baseAddress,
-            transposeA ? lda : 1, 0, c.baseAddress, 1)
+          // cᵀ = op(B)ᵀ · a-row.
+          let (x, increment) = (pa.baseAddress!, transposeA ? a.shape[1] : 1)
+          if transposeB {
+            variational_gemv_rows(
+              pb.baseAddress!, b.shape[0], b.shape[1], b.shape[1], x, increment, c.baseAddress!)
+          } else {
+            variational_gemv_columns(
+              pb.baseAddress!, b.shape[0], b.shape[1], b.shape[1], x, increment, c.baseAddress!)
+          }
         } else if n == 1 {
           // c = op(A) · b-column.
-          cblas_dgemv(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, Int32(a.shape[0]),
-            Int32(a.shape[1]), 1, pa.baseAddress, lda, pb.baseAddress,
-            transposeB ? 1 : ldb, 0, c.baseAddress, 1)
+          let (x, increment) = (pb.baseAddress!, transposeB ? 1 : b.shape[1])
+          if transposeA {
+            variational_gemv_columns(
+              pa.baseAddress!, a.shape[0], a.shape[1], a.shape[1], x, increment, c.baseAddress!)
+          } else {
+            variational_gemv_rows(
+              pa.baseAddress!, a.shape[0], a.shape[1], a.shape[1], x, increment, c.baseAddress!)
+          }
         } else {
           Double.gemm(
             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,

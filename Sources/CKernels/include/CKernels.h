@@ -55,6 +55,17 @@ void variational_bias_activation_gradient_float(
 void variational_logistic_rows(
     double *logits, const double *outcomes, size_t rows, size_t columns, double *totals);
 
+/// y = A x for a row-major `rows` × `columns` matrix A with leading dimension `lda` and a
+/// vector x of stride `incx`: yᵢ = Σⱼ A[i][j] x[j·incx], each dot product in 4 lanes.
+void variational_gemv_rows(
+    const double *a, size_t rows, size_t columns, size_t lda, const double *x, size_t incx,
+    double *y);
+
+/// y = Aᵀ x for the same A: yⱼ = Σᵢ x[i·incx] A[i][j], accumulated row by row.
+void variational_gemv_columns(
+    const double *a, size_t rows, size_t columns, size_t lda, const double *x, size_t incx,
+    double *y);
+
 /// A 64-byte-aligned block of `bytes` bytes for a tensor, from this thread's cache of freed
 /// blocks of exactly that size when it has one, else from `posix_memalign`; NULL when out of
 /// memory. Training and inference steps allocate the same sizes at every step, and glibc's
