@@ -93,6 +93,11 @@ public struct ParameterLayout: Hashable, Sendable {
   /// The constrained values of L draws ζ (the rows of `unconstrained`, [L, D]).
   @differentiable(reverse)
   public func constrain(_ unconstrained: Tensor<Double>) -> ParameterValues {
+    // Identity constraints are skipped rather than passed through `Constraint.constrain`: the
+    // pullback of its `switch` allocates zero tangents for every case at every step.
+    if withoutDerivative(at: declarations.count == 1 && isIdentity) {
+      return ParameterValues(tensors: [unconstrained], layout: self)
+    }
     if withoutDerivative(at: declarations.count) == 1 {
       let single = declarations[0].constraint.constrain(unconstrained)
       return ParameterValues(tensors: [single], layout: self)
@@ -101,7 +106,11 @@ public struct ParameterLayout: Hashable, Sendable {
     var values: [Tensor<Double>] = []
     for index in 0..<withoutDerivative(at: pieces.count) {
       let constraint = withoutDerivative(at: declarations[index].constraint)
-      values.append(constraint.constrain(pieces[index]))
+      if withoutDerivative(at: constraint.isIdentity) {
+        values.append(pieces[index])
+      } else {
+        values.append(constraint.constrain(pieces[index]))
+      }
     }
     return ParameterValues(tensors: values, layout: self)
   }
