@@ -40,7 +40,69 @@ public struct MeanFieldGaussian: GaussianFamily {
 
   @differentiable(reverse, wrt: self)
   public func reparameterizedSample(noise: Tensor<Double>) -> Tensor<Double> {
-    mean + exp(logStandardDeviation) * noise
+    sample(noise: noise)
+  }
+
+  /// The gradients of ζ = μ + e^ω ⊙ ε (rows) for an incoming ζ̄, as one primitive (the hot
+  /// path of every mean-field step):
+  /// ```
+  /// μ̄ = Σₗ ζ̄ₗ,   ω̄ = Σₗ ζ̄ₗ ⊙ e^ω ⊙ εₗ
+  /// ```
+  @usableFromInline
+  @derivative(of: reparameterizedSample, wrt: self)
+  func _vjpReparameterizedSample(noise: Tensor<Double>) -> (
+    value: Tensor<Double>, pullback: (Tensor<Double>) -> TangentVector
+  ) {
+    let value = sample(noise: noise)
+    let logStandardDeviation = self.logStandardDeviation
+    let shape = value.shape
+    return (
+      value,
+      { g in
+        let g = g.shape == shape ? g : g.broadcasted(to: shape)
+        let (rows, d) = (shape[0], shape[1])
+        var meanGradient = Tensor<Double>(zeros: [d])
+        var scaleGradient = Tensor<Double>(zeros: [d])
+        g.withUnsafeBufferPointer { g in
+          noise.withUnsafeBufferPointer { e in
+            logStandardDeviation.withUnsafeBufferPointer { omega in
+              meanGradient.withUnsafeMutableBufferPointer { m in
+                scaleGradient.withUnsafeMutableBufferPointer { w in
+                  for row in 0..<rows {
+                    for i in 0..<d {
+                      m[i] += g[row * d + i]
+                      w[i] += g[row * d + i] * e[row * d + i]
+                    }
+                  }
+                  for i in 0..<d { w[i] *= Double.exp(omega[i]) }
+                }
+              }
+            }
+          }
+        }
+        return TangentVector(mean: meanGradient, logStandardDeviation: scaleGradient)
+      }
+    )
+  }
+
+  /// μ + e^ω ⊙ ε for the rows ε of `noise`; not differentiable.
+  func sample(noise: Tensor<Double>) -> Tensor<Double> {
+    precondition(
+      noise.rank == 2 && noise.shape[1] == dimension,
+      "MeanFieldGaussian: noise \(noise.shape) needs shape [L, \(dimension)]")
+    let (rows, d) = (noise.shape[0], noise.shape[1])
+    return noise.withUnsafeBufferPointer { e in
+      mean.withUnsafeBufferPointer { mu in
+        logStandardDeviation.withUnsafeBufferPointer { omega in
+          Tensor(shape: [rows, d]) { z in
+            for i in 0..<d {
+              let sigma = Double.exp(omega[i])
+              for row in 0..<rows { z[row * d + i] = mu[i] + sigma * e[row * d + i] }
+            }
+          }
+        }
+      }
+    }
   }
 
   @differentiable(reverse)

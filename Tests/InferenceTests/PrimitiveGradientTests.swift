@@ -64,6 +64,9 @@ func gradientCases() -> [GradientCase] {
       MeanFieldGaussian(mean: $0[0], logStandardDeviation: $0[1]).reparameterizedSample(
         noise: noise)
     },
+    GradientCase(name: "isotropicNormalLogDensity", inputs: [matrix]) {
+      isotropicNormalLogDensity($0[0], standardDeviation: 1.7)
+    },
     GradientCase(
       name: "mean-field log density",
       inputs: [tensor([0.1, -0.2, 0.3]), tensor([0.2, -0.5, 0.1]), draws]

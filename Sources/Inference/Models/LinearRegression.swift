@@ -54,12 +54,8 @@ public struct LinearRegression: MinibatchModel {
 
   @differentiable(reverse)
   public func logPrior(_ parameters: ParameterValues) -> Tensor<Double> {
-    let coefficients = parameters[0]
-    let count = withoutDerivative(at: Double(coefficients.shape[1]))
-    let s = priorStandardDeviation
-    var result =
-      coefficients.squared().sum(squeezingAxes: [1]) * (-0.5 / (s * s))
-      - count * (Double.log(s) + Double.log(2 * Double.pi) / 2)
+    var result = isotropicNormalLogDensity(
+      parameters[0], standardDeviation: priorStandardDeviation)
     if noiseStandardDeviation == nil {
       let sigma = parameters[1]
       let prior = HalfNormal(scale: Tensor(noisePriorScale)).logProbability(of: sigma)

@@ -48,11 +48,7 @@ public struct LogisticRegression: MinibatchModel {
 
   @differentiable(reverse)
   public func logPrior(_ parameters: ParameterValues) -> Tensor<Double> {
-    let coefficients = parameters[0]
-    let count = withoutDerivative(at: Double(coefficients.shape[1]))
-    let s = priorStandardDeviation
-    return coefficients.squared().sum(squeezingAxes: [1]) * (-0.5 / (s * s))
-      - count * (Double.log(s) + Double.log(2 * Double.pi) / 2)
+    isotropicNormalLogDensity(parameters[0], standardDeviation: priorStandardDeviation)
   }
 
   @differentiable(reverse, wrt: parameters)
