@@ -80,14 +80,14 @@ public struct FullRankGaussian: GaussianFamily {
       { g in
         let g = g.shape == shape ? g : g.broadcasted(to: shape)
         let d = logDiagonal.shape[0]
-        var outer = matmul(g, transposed: true, noise, transposed: false)
+        var outer = Self.lowerProduct(g, noise)
         var diagonal = Tensor<Double>(zeros: [d])
         logDiagonal.withUnsafeBufferPointer { omega in
           diagonal.withUnsafeMutableBufferPointer { w in
             outer.withUnsafeMutableBufferPointer { m in
               for i in 0..<d {
                 w[i] = m[i * d + i] * Double.exp(omega[i])
-                for j in i..<d { m[i * d + j] = 0 }
+                m[i * d + i] = 0
               }
             }
           }
@@ -119,9 +119,56 @@ public struct FullRankGaussian: GaussianFamily {
     precondition(
       noise.rank == 2 && noise.shape[1] == dimension,
       "FullRankGaussian: noise \(noise.shape) needs shape [L, \(dimension)]")
-    var result = matmul(noise, transposed: false, l, transposed: true)
-    result += mean
-    return result
+    let (rows, d) = (noise.shape[0], dimension)
+    guard rows <= 4 else {
+      var result = matmul(noise, transposed: false, l, transposed: true)
+      result += mean
+      return result
+    }
+    // A few draws (a gradient step): the triangle directly, without a GEMM call's set-up.
+    return noise.withUnsafeBufferPointer { e in
+      l.withUnsafeBufferPointer { l in
+        mean.withUnsafeBufferPointer { mu in
+          Tensor(shape: [rows, d]) { z in
+            for row in 0..<rows {
+              for i in 0..<d {
+                var total = mu[i]
+                for j in 0...i { total += l[i * d + j] * e[row * d + j] }
+                z[row * d + i] = total
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// The lower triangle (diagonal included) of Gᵀε for draws' gradients G and noise ε (both
+  /// [L, D]), as [D, D] with zeros above the diagonal: only the triangle of L has gradients.
+  static func lowerProduct(_ g: Tensor<Double>, _ noise: Tensor<Double>) -> Tensor<Double> {
+    let (rows, d) = (g.shape[0], g.shape[1])
+    guard rows <= 4 else {
+      var full = matmul(g, transposed: true, noise, transposed: false)
+      full.withUnsafeMutableBufferPointer { m in
+        for i in 0..<d where i + 1 < d {
+          for j in (i + 1)..<d { m[i * d + j] = 0 }
+        }
+      }
+      return full
+    }
+    return g.withUnsafeBufferPointer { g in
+      noise.withUnsafeBufferPointer { e in
+        Tensor(shape: [d, d]) { m in
+          m.initialize(repeating: 0)
+          for row in 0..<rows {
+            for i in 0..<d {
+              let gi = g[row * d + i]
+              for j in 0...i { m[i * d + j] += gi * e[row * d + j] }
+            }
+          }
+        }
+      }
+    }
   }
 
   @differentiable(reverse)

@@ -90,6 +90,17 @@ func gradientCases() -> [GradientCase] {
         noise: noise)
     },
     GradientCase(
+      name: "full-rank sample, six draws (GEMM path)",
+      inputs: [
+        tensor([0.1, -0.2, 0.3]),
+        tensor([0.5, 0.9, -0.1, 0.4, 0.3, 0.8, -0.6, 0.2, 0.7], shape: [3, 3]),
+        tensor([0.2, -0.5, 0.1]),
+      ]
+    ) {
+      FullRankGaussian(mean: $0[0], offDiagonal: $0[1], logDiagonal: $0[2]).reparameterizedSample(
+        noise: Tensor<Double>(concatenating: [noise, noise.squared(), -noise]))
+    },
+    GradientCase(
       name: "full-rank log density",
       inputs: [
         tensor([0.1, -0.2, 0.3]),
