@@ -30,11 +30,13 @@ public func dense<Scalar: TensorScalar>(
   bias.withUnsafeBufferPointer { b in
     y.withUnsafeMutableBufferPointer { y in
       if Scalar.self == Float.self && (activation == .relu || activation == .identity),
-        let base = y.baseAddress, let bias = b.baseAddress
+        columns > 0, let base = y.baseAddress, let bias = b.baseAddress
       {
-        variational_bias_activation_float(
-          _float(base), _float(bias), y.count / Swift.max(columns, 1), columns,
-          activation == .relu ? 1 : 0)
+        let relu: Int32 = activation == .relu ? 1 : 0
+        forEachChunk(of: y.count / columns, minimumChunk: Swift.max(1, (1 << 15) / columns)) {
+          variational_bias_activation_float(
+            _float(base + $0.lowerBound * columns), _float(bias), $0.count, columns, relu)
+        }
         return
       }
       switch activation {

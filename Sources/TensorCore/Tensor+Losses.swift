@@ -80,10 +80,12 @@ func _vjpSummedSigmoidCrossEntropy<Scalar>(
       precondition(
         single || g.shape == value.shape,
         "summedSigmoidCrossEntropy: gradient of shape \(g.shape) for \(value.shape)")
-      for row in 0..<rows {
-        let scale = pg[single ? 0 : row]
-        let (d, out) = (d + row &* columns, out + row &* columns)
-        for j in 0..<columns { out[j] = scale * d[j] }
+      forEachChunk(of: rows, minimumChunk: Swift.max(1, (1 << 15) / Swift.max(1, columns))) {
+        for row in $0 {
+          let scale = pg[single ? 0 : row]
+          let (d, out) = (d + row &* columns, out + row &* columns)
+          for j in 0..<columns { out[j] = scale * d[j] }
+        }
       }
       return result
     }
@@ -123,9 +125,13 @@ extension Tensor {
       func float(_ p: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
         UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
       }
-      variational_sigmoid_cross_entropy_rows(
-        float(l), float(x), rows, columns, labelRows, float(sums),
-        keepingGradient ? float(d) : nil)
+      // Rows are independent: large batches are split across the cores.
+      forEachChunk(of: rows, minimumChunk: Swift.max(1, (1 << 15) / columns)) { range in
+        let (first, offset) = (range.lowerBound, range.lowerBound * columns)
+        variational_sigmoid_cross_entropy_rows(
+          float(l) + offset, float(x), range.count, columns, labelRows, first, float(sums) + first,
+          keepingGradient ? float(d) + offset : nil)
+      }
       return (value, derivative)
     }
     for row in 0..<rows {
