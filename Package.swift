@@ -94,6 +94,9 @@ let package = Package(
       dependencies: ["TensorCore", "CBLAS"],
       path: "Benchmarks/TensorBenchmarks",
       linkerSettings: blasLinking),
+    .executableTarget(
+      name: "gemm-floor", dependencies: ["CBLAS"], path: "Benchmarks/GEMMFloor",
+      linkerSettings: blasLinking),
 
     // Tests.
     .target(
