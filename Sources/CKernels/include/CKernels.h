@@ -33,6 +33,9 @@ void variational_sigmoid_cross_entropy_rows(
 void variational_bias_activation_float(
     float *y, const float *bias, size_t rows, size_t columns, int relu);
 
+/// y ← max(y, 0) in place over `count` scalars.
+void variational_relu_float(float *y, size_t count);
+
 /// The pullback of `variational_bias_activation_float` from its output y and the incoming
 /// gradient ȳ: z̄ = ȳ ⊙ [y > 0] into `preactivation_gradient` (relu only; unused for the
 /// identity, where z̄ = ȳ) and b̄[j] = Σ_rows z̄[row][j] into `bias_gradient` (overwritten).
