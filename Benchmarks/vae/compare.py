@@ -39,19 +39,30 @@ def load():
 
 
 def run_measured(command, environment):
-    """Runs `command` under os.wait4 to read the child's peak RSS (KiB)."""
-    start = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        process = subprocess.Popen(command, stdout=out, stderr=err, env=environment)
+    """Runs `command`, returning (stdout, wall seconds, the child's peak RSS in KiB).
+
+    The peak RSS comes from GNU time (`/usr/bin/time -f %M`), which forks from a small
+    process: the `ru_maxrss` that Python's own `wait4` reads would include this Python
+    process, whose high-water mark Linux carries across the child's exec.
+    """
+    with tempfile.NamedTemporaryFile("r") as rss_file, tempfile.TemporaryFile("w+") as out, \
+            tempfile.TemporaryFile("w+") as err:
+        prefix = ["/usr/bin/time", "-f", "%M", "-o", rss_file.name] if GNU_TIME else []
+        start = time.perf_counter()
+        process = subprocess.Popen(prefix + command, stdout=out, stderr=err, env=environment)
         _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         output, errors = out.read(), err.read()
-    if process.returncode != 0:
-        sys.exit(f"compare.py: {' '.join(command)} failed ({process.returncode}):\n{errors[-2000:]}")
-    return output, wall, usage.ru_maxrss
+        if code != 0:
+            sys.exit(f"compare.py: {' '.join(command)} failed ({code}):\n{errors[-2000:]}")
+        peak = int(rss_file.read().split()[-1]) if GNU_TIME else usage.ru_maxrss
+    return output, wall, peak
+
+
+GNU_TIME = os.access("/usr/bin/time", os.X_OK)
 
 
 def last_json(output):
@@ -76,6 +87,9 @@ def main():
     python = sys.executable
 
     print(f"machine: {machine()}")
+    if not GNU_TIME:
+        print("note:    no /usr/bin/time (apt-get install time): peak RSS includes this "
+              "harness's ~30 MiB")
     print(f"load:    {load()} (1/5/15 min) at start")
     print(f"runs:    {arguments.epochs} epochs each, {arguments.repeats} round(s) of PyTorch, "
           f"JAX, vae train in turn, {threads} threads")
