@@ -71,15 +71,17 @@ func _vjpSummedSigmoidCrossEntropy<Scalar>(
     value,
     { g in
       // l̄[r, j] = ḡ[r] · (σ(l[r, j]) − x[r, j]).
-      let result = Tensor<Scalar>(uninitializedShape: derivative.shape)
-      let d = derivative.buffer.base
-      let out = result.buffer.base
       let pg = g.buffer.base
       let rows = value.scalarCount
       let single = g.scalarCount == 1 && g.shape != value.shape
       precondition(
         single || g.shape == value.shape,
         "summedSigmoidCrossEntropy: gradient of shape \(g.shape) for \(value.shape)")
+      // A gradient of ones (the loss summed over the batch) passes σ − x on without a copy.
+      if (0..<(single ? 1 : rows)).allSatisfy({ pg[$0] == 1 }) { return derivative }
+      let result = Tensor<Scalar>(uninitializedShape: derivative.shape)
+      let d = derivative.buffer.base
+      let out = result.buffer.base
       forEachChunk(of: rows, minimumChunk: Swift.max(1, (1 << 15) / Swift.max(1, columns))) {
         for row in $0 {
           let scale = pg[single ? 0 : row]
