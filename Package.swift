@@ -113,6 +113,9 @@ let package = Package(
       dependencies: ["TensorCore", "CBLAS"],
       path: "Benchmarks/TensorBenchmarks",
       linkerSettings: blasLinking),
+    .executableTarget(
+      name: "gemm-floor", dependencies: ["CBLAS"], path: "Benchmarks/GEMMFloor",
+      linkerSettings: blasLinking),
 
     .executableTarget(
       name: "advi-benchmark",

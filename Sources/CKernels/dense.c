@@ -40,3 +40,8 @@ void variational_bias_activation_gradient_float(
     }
   }
 }
+
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+void variational_relu_float(float *y, size_t count) {
+  for (size_t i = 0; i < count; i++) y[i] = y[i] > 0.0f ? y[i] : 0.0f;
+}

@@ -48,10 +48,10 @@ static inline float log_one_plus_unit(float y) {
 __attribute__((target_clones("arch=x86-64-v3", "default")))
 void variational_sigmoid_cross_entropy_rows(
     const float *logits, const float *labels, size_t rows, size_t columns, size_t label_rows,
-    float *row_sums, float *gradient) {
+    size_t first_row, float *row_sums, float *gradient) {
   for (size_t row = 0; row < rows; row++) {
     const float *l = logits + row * columns;
-    const float *x = labels + (row % label_rows) * columns;
+    const float *x = labels + ((first_row + row) % label_rows) * columns;
     float total = 0.0f;
     if (gradient) {
       float *d = gradient + row * columns;

@@ -25,18 +25,30 @@ import _Differentiation
 public func dense<Scalar: TensorScalar>(
   _ x: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Tensor<Scalar>, activation: Activation
 ) -> Tensor<Scalar> {
+  if Scalar.self == Float.self && (activation == .relu || activation == .identity)
+    && x.rank == 2 && weight.rank == 2 && x.shape[1] == weight.shape[0]
+  {
+    // The bias goes in with the product (β = 1); only relu needs a pass of its own.
+    precondition(
+      bias.shape == [weight.shape[1]],
+      "dense: bias of shape \(bias.shape) for weight of shape \(weight.shape) (needs "
+        + "[\(weight.shape[1])])")
+    var y = matmul(x, weight, plusBias: bias)
+    let columns = weight.shape[1]
+    if activation == .relu && columns > 0 {
+      y.withUnsafeMutableBufferPointer { y in
+        guard let base = y.baseAddress else { return }
+        forEachChunk(of: y.count / columns, minimumChunk: Swift.max(1, (1 << 15) / columns)) {
+          variational_relu_float(_float(base + $0.lowerBound * columns), $0.count * columns)
+        }
+      }
+    }
+    return y
+  }
   var y = matmul(x, weight)
-  let columns = y._checkBias(bias)
+  _ = y._checkBias(bias)
   bias.withUnsafeBufferPointer { b in
     y.withUnsafeMutableBufferPointer { y in
-      if Scalar.self == Float.self && (activation == .relu || activation == .identity),
-        let base = y.baseAddress, let bias = b.baseAddress
-      {
-        variational_bias_activation_float(
-          _float(base), _float(bias), y.count / Swift.max(columns, 1), columns,
-          activation == .relu ? 1 : 0)
-        return
-      }
       switch activation {
       case .identity: _biasInPlace(b, y) { $0 }
       case .relu: _biasInPlace(b, y) { $0 > 0 ? $0 : 0 }

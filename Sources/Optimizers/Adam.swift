@@ -49,6 +49,15 @@ public struct Adam<Model: ParameterGroup>: CheckpointableOptimizer {
 
   @usableFromInline let parameterUpdate = ParameterUpdate<Model.Scalar>(optimizer: "Adam")
 
+  /// The model's and the gradient's parameter key paths, built on the first update and reused:
+  /// building them costs more than updating a small model's scalars. Like the moments, they
+  /// assume the model keeps its structure from one update to the next.
+  @usableFromInline var _keyPaths:
+    (
+      model: [WritableKeyPath<Model, Tensor<Model.Scalar>>],
+      gradient: [WritableKeyPath<Model.TangentVector, Tensor<Model.Scalar>>]
+    )?
+
   /// Creates an optimiser for models like `model` (only its type is used), with PyTorch's
   /// defaults.
   ///
@@ -73,7 +82,8 @@ public struct Adam<Model: ParameterGroup>: CheckpointableOptimizer {
   @inlinable
   public mutating func update(_ model: inout Model, along gradient: Model.TangentVector) {
     typealias Scalar = Model.Scalar
-    let (modelPaths, gradientPaths) = parameterUpdate.keyPaths(model, gradient)
+    if _keyPaths == nil { _keyPaths = parameterUpdate.keyPaths(model, gradient) }
+    let (modelPaths, gradientPaths) = _keyPaths!
     if _firstMoments.isEmpty {
       _firstMoments = modelPaths.map { Tensor<Scalar>(zeros: model[keyPath: $0].shape) }
       _secondMoments = _firstMoments

@@ -45,11 +45,15 @@ struct AdamKernel<Scalar: TensorScalar> {
         UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
       }
       func float(_ scalar: Scalar) -> Float { Float(scalar) }
-      variational_adam_update_float(
-        float(theta), float(m), float(v),
-        UnsafeRawPointer(gradient).assumingMemoryBound(to: Float.self), count,
-        float(oneMinusBeta1), float(beta2), float(oneMinusBeta2), float(correction2Root),
-        float(epsilon), float(stepSize), float(weightDecay))
+      let g = UnsafeRawPointer(gradient).assumingMemoryBound(to: Float.self)
+      // Large tensors are split across the cores (each scalar's update is independent).
+      forEachChunk(of: count, minimumChunk: 1 << 15) { range in
+        let i = range.lowerBound
+        variational_adam_update_float(
+          float(theta) + i, float(m) + i, float(v) + i, g + i, range.count,
+          float(oneMinusBeta1), float(beta2), float(oneMinusBeta2), float(correction2Root),
+          float(epsilon), float(stepSize), float(weightDecay))
+      }
     } else if dense && Scalar.self == Double.self {
       func double(_ pointer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Double> {
         UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Double.self)

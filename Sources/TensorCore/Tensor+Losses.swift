@@ -71,19 +71,23 @@ func _vjpSummedSigmoidCrossEntropy<Scalar>(
     value,
     { g in
       // l̄[r, j] = ḡ[r] · (σ(l[r, j]) − x[r, j]).
-      let result = Tensor<Scalar>(uninitializedShape: derivative.shape)
-      let d = derivative.buffer.base
-      let out = result.buffer.base
       let pg = g.buffer.base
       let rows = value.scalarCount
       let single = g.scalarCount == 1 && g.shape != value.shape
       precondition(
         single || g.shape == value.shape,
         "summedSigmoidCrossEntropy: gradient of shape \(g.shape) for \(value.shape)")
-      for row in 0..<rows {
-        let scale = pg[single ? 0 : row]
-        let (d, out) = (d + row &* columns, out + row &* columns)
-        for j in 0..<columns { out[j] = scale * d[j] }
+      // A gradient of ones (the loss summed over the batch) passes σ − x on without a copy.
+      if (0..<(single ? 1 : rows)).allSatisfy({ pg[$0] == 1 }) { return derivative }
+      let result = Tensor<Scalar>(uninitializedShape: derivative.shape)
+      let d = derivative.buffer.base
+      let out = result.buffer.base
+      forEachChunk(of: rows, minimumChunk: Swift.max(1, (1 << 15) / Swift.max(1, columns))) {
+        for row in $0 {
+          let scale = pg[single ? 0 : row]
+          let (d, out) = (d + row &* columns, out + row &* columns)
+          for j in 0..<columns { out[j] = scale * d[j] }
+        }
       }
       return result
     }
@@ -123,9 +127,13 @@ extension Tensor {
       func float(_ p: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
         UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
       }
-      variational_sigmoid_cross_entropy_rows(
-        float(l), float(x), rows, columns, labelRows, float(sums),
-        keepingGradient ? float(d) : nil)
+      // Rows are independent: large batches are split across the cores.
+      forEachChunk(of: rows, minimumChunk: Swift.max(1, (1 << 15) / columns)) { range in
+        let (first, offset) = (range.lowerBound, range.lowerBound * columns)
+        variational_sigmoid_cross_entropy_rows(
+          float(l) + offset, float(x), range.count, columns, labelRows, first, float(sums) + first,
+          keepingGradient ? float(d) + offset : nil)
+      }
       return (value, derivative)
     }
     for row in 0..<rows {

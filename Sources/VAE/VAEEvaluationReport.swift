@@ -14,6 +14,8 @@ public struct VAEEvaluationReport: Codable, Equatable, Sendable {
   public var activeUnits: Int
   /// The average KL(q(z_j | x) ‖ N(0, 1)) of each latent dimension j.
   public var klPerDimension: [Double]
+  /// The wall-clock seconds the estimate of log p(x) took (a measurement, not a result).
+  public var logLikelihoodSeconds: Double?
 
   enum CodingKeys: String, CodingKey {
     case negativeELBO = "negative_elbo"
@@ -22,6 +24,7 @@ public struct VAEEvaluationReport: Codable, Equatable, Sendable {
     case images
     case activeUnits = "active_units"
     case klPerDimension = "kl_per_dimension"
+    case logLikelihoodSeconds = "log_likelihood_seconds"
   }
 
   /// Evaluates `model` on the first `limit` images of `data`.
@@ -31,14 +34,18 @@ public struct VAEEvaluationReport: Codable, Equatable, Sendable {
   ) -> VAEEvaluationReport {
     let count = Swift.min(limit ?? data.count, data.count)
     let negativeELBO = VAEEvaluation.negativeELBO(of: model, on: data, limit: count, seed: seed)
+    let clock = ContinuousClock()
+    let start = clock.now
     let logLikelihood = VAEEvaluation.logLikelihood(
       of: model, on: data, importanceSamples: importanceSamples, limit: count, seed: seed &+ 1,
       progress: progress)
+    let elapsed = (clock.now - start).components
     let (means, logVariances) = VAEEvaluation.latentMeans(of: model, on: data, limit: count)
     return VAEEvaluationReport(
       negativeELBO: negativeELBO, logLikelihood: logLikelihood,
       importanceSamples: importanceSamples, images: count,
       activeUnits: VAEEvaluation.activeUnits(means: means).count,
-      klPerDimension: VAEEvaluation.klPerDimension(means: means, logVariances: logVariances))
+      klPerDimension: VAEEvaluation.klPerDimension(means: means, logVariances: logVariances),
+      logLikelihoodSeconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
   }
 }

@@ -50,6 +50,9 @@ struct EvaluateCommand: ParsableCommand {
     print(String(format: "negative ELBO      %.2f nats", report.negativeELBO))
     print(
       String(format: "log p(x) (K=%d)  %.2f nats", report.importanceSamples, report.logLikelihood))
+    if let seconds = report.logLikelihoodSeconds {
+      print(String(format: "time of log p(x)   %.2f s", seconds))
+    }
     print("active units       \(report.activeUnits) of \(report.klPerDimension.count)")
     print(
       "KL per dimension   "

@@ -20,6 +20,26 @@ import _Differentiation
     checkGradients(of: testCase.function, at: testCase.inputs(seed: 11), tolerance: 1e-2, name)
   }
 
+  /// With a gradient of ones, the summed cross-entropy's pullback hands back σ(l) − x itself;
+  /// it must agree with the elementwise loss's gradient.
+  @Test func summedSigmoidCrossEntropyWithUnitGradient() {
+    var generator = Xoshiro256StarStar(seed: 3)
+    let logits = Tensor<Float>(randomNormal: [4, 7], using: &generator) * 3
+    let labels = Tensor<Float>(randomUniform: [2, 7], in: 0..<1, using: &generator)
+    let repeated = Tensor(concatenating: [labels, labels])
+    let fused = gradient(at: logits) {
+      summedSigmoidCrossEntropy(logits: $0, labels: labels).sum().scalarized()
+    }
+    let reference = gradient(at: logits) {
+      sigmoidCrossEntropy(logits: $0, labels: repeated).sum().scalarized()
+    }
+    assertClose(fused, reference, relativeTolerance: 1e-5, absoluteTolerance: 1e-6)
+    assertClose(
+      summedSigmoidCrossEntropy(logits: logits, labels: labels),
+      sigmoidCrossEntropy(logits: logits, labels: repeated).sum(squeezingAxes: [1]),
+      relativeTolerance: 1e-5)
+  }
+
   /// The checker itself must be able to fail: a deliberately wrong derivative is caught.
   @Test func checkerDetectsAWrongGradient() {
     let comparisons = compareGradients(

@@ -31,6 +31,18 @@ import Testing
   }
 
   /// Triangular products and solves agree with dense products on the lower triangle.
+  /// x·W + b with the bias accumulated by BLAS (β = 1) equals the product plus the bias.
+  @Test func matmulPlusBiasAddsTheRowVector() {
+    let x = Tensor<Double>(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+    let w = Tensor<Double>(shape: [3, 2], scalars: [7, 8, 9, 10, 11, 12])
+    let b = Tensor<Double>([0.5, -100])
+    #expect(matmul(x, w, plusBias: b) == Tensor(shape: [2, 2], scalars: [58.5, -36, 139.5, 54]))
+    let float = matmul(Tensor<Float>(x), Tensor<Float>(w), plusBias: Tensor<Float>(b))
+    #expect(float.scalars == [58.5, -36, 139.5, 54])
+    #expect(matmul(Tensor<Double>(zeros: [2, 0]), Tensor(zeros: [0, 2]), plusBias: b).scalars
+      == [0.5, -100, 0.5, -100])
+  }
+
   @Test func triangularOperationsMatchDenseAlgebra() {
     var generator = Xoshiro256StarStar(seed: 3)
     let m = Tensor<Double>(randomNormal: [4, 4], using: &generator)

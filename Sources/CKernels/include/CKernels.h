@@ -25,18 +25,22 @@ void variational_adam_update_double(
 /// The binary cross-entropy with logits l and targets x (grey levels in [0, 1]), summed along
 /// each row of `columns` scalars:
 ///   row_sums[r] = Σⱼ max(l, 0) − x·l + log(1 + e^{−|l|}),   l = logits[r][j],
-///   x = labels[r mod label_rows][j]
-/// (the labels repeat along the rows, as for several samples per image, sample-major). When
+///   x = labels[(first_row + r) mod label_rows][j]
+/// (the labels repeat along the rows, as for several samples per image, sample-major;
+/// `first_row` numbers the first of these rows within the whole batch). When
 /// `gradient` is not NULL it receives ∂/∂l = σ(l) − x, `rows × columns` scalars. e^x and
 /// log(1 + y) are vectorisable approximations accurate to a few units in the last place.
 void variational_sigmoid_cross_entropy_rows(
     const float *logits, const float *labels, size_t rows, size_t columns, size_t label_rows,
-    float *row_sums, float *gradient);
+    size_t first_row, float *row_sums, float *gradient);
 
 /// y ← f(y + b) in place over `rows` rows of `columns` scalars, b along each row, with f = relu
 /// (max(z, 0)) when `relu` is not 0 and the identity otherwise: the end of a dense layer.
 void variational_bias_activation_float(
     float *y, const float *bias, size_t rows, size_t columns, int relu);
+
+/// y ← max(y, 0) in place over `count` scalars.
+void variational_relu_float(float *y, size_t count);
 
 /// The pullback of `variational_bias_activation_float` from its output y and the incoming
 /// gradient ȳ: z̄ = ȳ ⊙ [y > 0] into `preactivation_gradient` (relu only; unused for the
