@@ -163,7 +163,8 @@ func _vjpMatmulOfConstant<Scalar>(
         return Tensor<Scalar>._gemm(
           g, transposed: true, a, transposed: transposeA, operation: "matmul")
       }
-      return Tensor<Scalar>._gemm(a, transposed: !transposeA, g, transposed: false, operation: "matmul")
+      return Tensor<Scalar>._gemm(
+        a, transposed: !transposeA, g, transposed: false, operation: "matmul")
     }
   )
 }
@@ -186,7 +187,8 @@ func _vjpMatmulByConstant<Scalar>(
         return Tensor<Scalar>._gemm(
           b, transposed: transposeB, g, transposed: true, operation: "matmul")
       }
-      return Tensor<Scalar>._gemm(g, transposed: false, b, transposed: !transposeB, operation: "matmul")
+      return Tensor<Scalar>._gemm(
+        g, transposed: false, b, transposed: !transposeB, operation: "matmul")
     }
   )
 }

@@ -52,7 +52,8 @@ import _Differentiation
     }
     #expect(value == expectedValue)
     for index in mlp.layers.indices {
-      assertClose(gradient.base[index].weight, expected.base[index].weight, relativeTolerance: 1e-12)
+      assertClose(
+        gradient.base[index].weight, expected.base[index].weight, relativeTolerance: 1e-12)
       assertClose(gradient.base[index].bias, expected.base[index].bias, relativeTolerance: 1e-12)
     }
   }
