@@ -58,6 +58,16 @@ import _Differentiation
     }
   }
 
+  /// No layers: the identity, with an empty gradient.
+  @Test func applyingNoLayersToDataIsTheIdentity() {
+    let x = randomTensor([2, 3], seed: 13, as: Double.self)
+    let (value, pullback) = valueWithPullback(at: [Dense<Double>]()) { layers in
+      applyInOrder(layers, toData: x)
+    }
+    #expect(value == x)
+    #expect(pullback(x).base.isEmpty)
+  }
+
   @Test func keyPathsReachEveryLayer() {
     var generator = Xoshiro256StarStar(seed: 9)
     let mlp = MLP<Float>(sizes: [2, 3, 1], activation: .relu, using: &generator)
