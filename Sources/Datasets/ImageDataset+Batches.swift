@@ -24,19 +24,17 @@ extension ImageDataset {
     let size = pixelsPerImage
     checkBatch(indices: indices, buffer: buffer.count)
     pixels.withUnsafeBufferPointer { source in
-      do {
-        guard size > 0, let target = buffer.baseAddress, let source = source.baseAddress else {
-          return
-        }
-        var offset = 0
-        for index in indices {
-          precondition(self.indices.contains(index), "image index \(index) out of range")
-          // Row pointers keep overflow checks out of the inner loop, which then vectorises;
-          // the division equals the table's `Float(b) / 255` exactly.
-          let (image, row) = (source + index &* size, target + offset)
-          for pixel in 0..<size { row[pixel] = Float(image[pixel]) / 255 }
-          offset += size
-        }
+      guard size > 0, let target = buffer.baseAddress, let source = source.baseAddress else {
+        return
+      }
+      var offset = 0
+      for index in indices {
+        precondition(self.indices.contains(index), "image index \(index) out of range")
+        // Row pointers keep overflow checks out of the inner loop, which then vectorises;
+        // the division equals the table's `Float(b) / 255` exactly.
+        let (image, row) = (source + index &* size, target + offset)
+        for pixel in 0..<size { row[pixel] = Float(image[pixel]) / 255 }
+        offset += size
       }
     }
   }

@@ -163,7 +163,9 @@ func _vjpApplyInOrderToData<Scalar: TensorScalar>(
   value: Tensor<Scalar>,
   pullback: (Tensor<Scalar>) -> [Dense<Scalar>].TangentVector
 ) {
-  precondition(!layers.isEmpty, "applyInOrder(_:toData:): needs at least one layer")
+  if layers.isEmpty {
+    return (input, { _ in [Dense<Scalar>].TangentVector([]) })
+  }
   typealias LayerPullback = (Tensor<Scalar>) -> (Dense<Scalar>.TangentVector, Tensor<Scalar>)
   let (first, firstPullback) = valueWithPullback(at: layers[0], input, of: _applyToData)
   var pullbacks: [LayerPullback] = []

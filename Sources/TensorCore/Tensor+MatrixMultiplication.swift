@@ -38,11 +38,9 @@ extension Tensor {
       return result
     }
     guard m > 0 && n > 0 else { return result }
-    // Zeroing C with memset (on the cores, when large) and accumulating onto it (β = 1) is
-    // faster than OpenBLAS's own zeroing pass for β = 0 (`sgemm_beta`, 6% of a VAE step).
-    forEachChunk(of: result.scalarCount, minimumChunk: 1 << 16) {
-      (c + $0.lowerBound).initialize(repeating: 0, count: $0.count)
-    }
+    // Zeroing C with memset and accumulating onto it (β = 1) is faster than OpenBLAS's own
+    // zeroing pass for β = 0 (`sgemm_beta`, 6% of a VAE step).
+    c.initialize(repeating: 0, count: result.scalarCount)
     for index in 0..<batch {
       Scalar.gemm(
         transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
@@ -163,7 +161,8 @@ func _vjpMatmulOfConstant<Scalar>(
         return Tensor<Scalar>._gemm(
           g, transposed: true, a, transposed: transposeA, operation: "matmul")
       }
-      return Tensor<Scalar>._gemm(a, transposed: !transposeA, g, transposed: false, operation: "matmul")
+      return Tensor<Scalar>._gemm(
+        a, transposed: !transposeA, g, transposed: false, operation: "matmul")
     }
   )
 }
@@ -186,7 +185,8 @@ func _vjpMatmulByConstant<Scalar>(
         return Tensor<Scalar>._gemm(
           b, transposed: transposeB, g, transposed: true, operation: "matmul")
       }
-      return Tensor<Scalar>._gemm(g, transposed: false, b, transposed: !transposeB, operation: "matmul")
+      return Tensor<Scalar>._gemm(
+        g, transposed: false, b, transposed: !transposeB, operation: "matmul")
     }
   )
 }

@@ -52,9 +52,20 @@ import _Differentiation
     }
     #expect(value == expectedValue)
     for index in mlp.layers.indices {
-      assertClose(gradient.base[index].weight, expected.base[index].weight, relativeTolerance: 1e-12)
+      assertClose(
+        gradient.base[index].weight, expected.base[index].weight, relativeTolerance: 1e-12)
       assertClose(gradient.base[index].bias, expected.base[index].bias, relativeTolerance: 1e-12)
     }
+  }
+
+  /// No layers: the identity, with an empty gradient.
+  @Test func applyingNoLayersToDataIsTheIdentity() {
+    let x = randomTensor([2, 3], seed: 13, as: Double.self)
+    let (value, pullback) = valueWithPullback(at: [Dense<Double>]()) { layers in
+      applyInOrder(layers, toData: x)
+    }
+    #expect(value == x)
+    #expect(pullback(x).base.isEmpty)
   }
 
   @Test func keyPathsReachEveryLayer() {
