@@ -92,18 +92,19 @@ def main():
               "harness's ~30 MiB")
     print(f"load:    {load()} (1/5/15 min) at start")
     print(f"runs:    {arguments.epochs} epochs each, {arguments.repeats} round(s) of PyTorch, "
-          f"JAX, vae train in turn, {threads} threads")
+          f"JAX, vae train in turn (rotated each round), {threads} threads")
 
     epochs = {"pytorch": [], "jax": [], "ours": [], "floor": []}
     rss = {"pytorch": [], "jax": [], "ours": [], "evaluate": []}
     evaluation = {"pytorch": [], "ours": []}
     versions = {}
     floor_info = {}
-    for repeat in range(arguments.repeats):
+    def run_floor(repeat):
         output, _, _ = run_measured([arguments.gemm_floor], environment)
-        floor_info = last_json(output)
+        floor_info.update(last_json(output))
         epochs["floor"].append(floor_info["epoch_seconds"])
 
+    def run_pytorch(repeat):
         command = [python, "torch_vae.py", "--epochs", str(arguments.epochs),
                    "--threads", threads]
         if evaluate:
@@ -119,14 +120,18 @@ def main():
                 (result["log_likelihood_seconds"], result["log_likelihood"]))
         print(f"  round {repeat + 1}: PyTorch {fmt(result['epoch_seconds'])}", flush=True)
 
+    def run_jax(repeat):
         output, _, peak = run_measured(
             [python, "jax_vae.py", "--epochs", str(arguments.epochs)], environment)
         result = last_json(output)
         versions["jax"] = result["version"]
-        epochs["jax"] += result["epoch_seconds"]
+        # The first epoch compiles the step: left out of the median when there are others.
+        steady = result["epoch_seconds"][1:] or result["epoch_seconds"]
+        epochs["jax"] += steady
         rss["jax"].append(peak)
         print(f"  round {repeat + 1}: JAX     {fmt(result['epoch_seconds'])}", flush=True)
 
+    def run_ours(repeat):
         with tempfile.TemporaryDirectory() as directory:
             run_directory = os.path.join(directory, "run")
             _, _, peak = run_measured(
@@ -149,6 +154,14 @@ def main():
                     (result["log_likelihood_seconds"], result["log_likelihood"]))
                 rss["evaluate"].append(peak)
 
+    # Each round starts one place later in the order, so that no runner is always the one
+    # that meets a build starting up.
+    runners = [run_floor, run_pytorch, run_jax, run_ours]
+    for repeat in range(arguments.repeats):
+        shift = repeat % len(runners)
+        for runner in runners[shift:] + runners[:shift]:
+            runner(repeat)
+
     print(f"load:    {load()} (1/5/15 min) at end")
     print()
     median = {name: statistics.median(values) for name, values in epochs.items()}
@@ -165,7 +178,8 @@ def main():
     print(f"our fraction of the GEMM floor (floor ÷ ours): {median['floor'] / ours:.0%}; floor "
           f"{floor_info['flops_per_image'] / 1e6:.2f} MFLOP/image at {floor_info['gflops']:.0f} "
           f"GFLOP/s, {floor_info['config']}, {floor_info['threads']} threads")
-    print("epoch times: median over all epochs of all rounds (the first JAX epoch compiles)")
+    print("epoch times: median over all epochs of all rounds; JAX's first epoch of each round "
+          "(compilation) is left out")
     if evaluate:
         print()
         print(f"log p(x), K = {arguments.importance_samples}, first {arguments.limit} test "
