@@ -106,9 +106,14 @@ public struct VariationalInference<Family: VariationalFamily> {
     _ objective: VariationalObjective, _ family: Family, noise: Tensor<Double>,
     estimator: GradientEstimator
   ) -> (Double, Family.TangentVector) {
-    let (value, pullback) = valueWithPullback(at: family) { family in
-      objective.negativeELBO(family, noise: noise, estimator: estimator)
-    }
+    let (value, pullback) =
+      estimator == .closedFormEntropy && objective.isSingleRealBlock
+      ? valueWithPullback(at: family) { family in
+        objective.closedFormNegativeELBOOfRealBlock(family, noise: noise)
+      }
+      : valueWithPullback(at: family) { family in
+        objective.negativeELBO(family, noise: noise, estimator: estimator)
+      }
     let loss = value.scalarized()
     guard loss.isFinite else { return (loss, .zero) }
     return (loss, pullback(Tensor(1)))

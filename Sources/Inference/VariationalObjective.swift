@@ -58,6 +58,22 @@ public struct VariationalObjective {
     }
   }
 
+  /// Whether the parameters are one unconstrained block, so that ζ is the parameter itself.
+  var isSingleRealBlock: Bool { layout.declarations.count == 1 && layout.isIdentity }
+
+  /// ``negativeELBO(_:noise:estimator:)`` with the closed-form entropy for a single real
+  /// parameter block, written without branches: automatic differentiation records a heap-boxed
+  /// trace of every branch taken, which costs as much as an operation at the sizes of a
+  /// regression's step.
+  @differentiable(reverse, wrt: family)
+  func closedFormNegativeELBOOfRealBlock<Family: VariationalFamily>(
+    _ family: Family, noise: Tensor<Double>
+  ) -> Tensor<Double> {
+    let draws = family.reparameterizedSample(noise: noise)
+    let logP = logJoint(ParameterValues(tensors: [draws], layout: layout))
+    return -(logP.mean() + family.entropy())
+  }
+
   /// log p̃(ζ) − log q(ζ) for the draws of the rows of `noise`: the log importance weights of
   /// q as a proposal for the posterior, whose mean estimates the ELBO.
   public func logImportanceWeights<Family: VariationalFamily>(

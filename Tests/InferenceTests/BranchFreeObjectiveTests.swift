@@ -1,0 +1,41 @@
+import Datasets
+import TensorCore
+import Testing
+import _Differentiation
+
+@testable import Inference
+
+/// The branch-free closed-form objective used for a single real parameter block must equal the
+/// general one, in value and in gradient, for every family.
+@Suite struct BranchFreeObjectiveTests {
+  @Test func equalsTheGeneralObjective() throws {
+    var generator = Xoshiro256StarStar(seed: 4)
+    let features = Tensor<Double>(randomNormal: [40, 3], using: &generator).scalars
+    let targets = (0..<40).map { Double($0 % 2) }
+    let model = try LogisticRegression(
+      data: RegressionData(features: features, featureNames: ["a", "b", "c"], targets: targets))
+    let objective = try VariationalObjective(model)
+    #expect(objective.isSingleRealBlock)
+    let mean = Tensor<Double>([0.1, -0.3, 0.5, 0.2])
+    func check<Family: VariationalFamily>(_ family: Family) {
+      let noise = Tensor<Double>(randomNormal: [3, family.noiseDimension], using: &generator)
+      let (general, generalPullback) = valueWithPullback(at: family) {
+        objective.negativeELBO($0, noise: noise, estimator: .closedFormEntropy)
+      }
+      let (fast, fastPullback) = valueWithPullback(at: family) {
+        objective.closedFormNegativeELBOOfRealBlock($0, noise: noise)
+      }
+      let generalGradient = generalPullback(Tensor(1))
+      let fastGradient = fastPullback(Tensor(1))
+      #expect(Swift.abs(general.scalarized() - fast.scalarized()) < 1e-12)
+      for path in family.tangentKeyPaths {
+        let x = generalGradient[keyPath: path].scalars
+        let y = fastGradient[keyPath: path].scalars
+        #expect(x.count == y.count && zip(x, y).allSatisfy { Swift.abs($0 - $1) < 1e-12 })
+      }
+    }
+    check(MeanFieldGaussian(mean: mean, scale: 0.5))
+    check(FullRankGaussian(mean: mean, scale: 0.5))
+    check(LowRankGaussian(mean: mean, rank: 2, scale: 0.5, using: &generator))
+  }
+}
