@@ -106,13 +106,18 @@ public struct VariationalInference<Family: VariationalFamily> {
     _ objective: VariationalObjective, _ family: Family, noise: Tensor<Double>,
     estimator: GradientEstimator
   ) -> (Double, Family.TangentVector) {
+    // The estimator is chosen here, outside the differentiated code (see
+    // `VariationalObjective.unconstrainedLogDensity` for why branches there cost).
     let (value, pullback) =
-      estimator == .closedFormEntropy && objective.isSingleRealBlock
-      ? valueWithPullback(at: family) { family in
-        objective.closedFormNegativeELBOOfRealBlock(family, noise: noise)
-      }
-      : valueWithPullback(at: family) { family in
-        objective.negativeELBO(family, noise: noise, estimator: estimator)
+      switch estimator {
+      case .closedFormEntropy:
+        valueWithPullback(at: family) { objective.closedFormNegativeELBO($0, noise: noise) }
+      case .monteCarlo:
+        valueWithPullback(at: family) { objective.monteCarloNegativeELBO($0, noise: noise) }
+      case .stickingTheLanding:
+        valueWithPullback(at: family) {
+          objective.stickingTheLandingNegativeELBO($0, noise: noise)
+        }
       }
     let loss = value.scalarized()
     guard loss.isFinite else { return (loss, .zero) }

@@ -14,6 +14,10 @@ public struct VariationalObjective {
   public let layout: ParameterLayout
   /// The log joint in the constrained space, vectorised over draws.
   public let logJoint: @differentiable(reverse) (ParameterValues) -> Tensor<Double>
+  /// log p̃(ζ), composed once for the layout: differentiated code records a heap-boxed trace of
+  /// every branch it takes, which at the sizes of a regression's step costs as much as an
+  /// operation, so the branches on the layout are taken here rather than at every evaluation.
+  let unconstrainedLogDensity: @differentiable(reverse) (Tensor<Double>) -> Tensor<Double>
 
   /// The objective of `model`.
   ///
@@ -29,49 +33,65 @@ public struct VariationalObjective {
   ) {
     self.layout = layout
     self.logJoint = logJoint
+    if layout.declarations.count == 1 && layout.isIdentity {
+      unconstrainedLogDensity = { logJoint(ParameterValues(tensors: [$0], layout: layout)) }
+    } else if layout.isIdentity {
+      unconstrainedLogDensity = { logJoint(layout.constrain($0)) }
+    } else {
+      unconstrainedLogDensity = {
+        logJoint(layout.constrain($0)) + layout.logAbsDeterminant($0)
+      }
+    }
   }
 
   /// log p̃(ζ) for each row of `unconstrained` ([L, D]), as [L].
   @differentiable(reverse, wrt: unconstrained)
   public func logDensity(unconstrained: Tensor<Double>) -> Tensor<Double> {
-    let values = layout.constrain(unconstrained)
-    if withoutDerivative(at: layout.isIdentity) { return logJoint(values) }
-    return logJoint(values) + layout.logAbsDeterminant(unconstrained)
+    unconstrainedLogDensity(unconstrained)
   }
 
   /// −ELBO estimated from the draws g(ε; λ) of the rows ε of `noise`
   /// ([L, family.noiseDimension]) with `estimator`, rank 0; differentiable in the family.
+  /// (The optimisation steps call the estimator's own function, keeping this `switch` out of
+  /// their differentiated code.)
   @differentiable(reverse, wrt: family)
   public func negativeELBO<Family: VariationalFamily>(
     _ family: Family, noise: Tensor<Double>, estimator: GradientEstimator
   ) -> Tensor<Double> {
-    let draws = family.reparameterizedSample(noise: noise)
-    let logP = logDensity(unconstrained: draws)
     switch estimator {
-    case .closedFormEntropy:
-      return -(logP.mean() + family.entropy())
-    case .monteCarlo:
-      return -(logP - family.logDensity(of: draws)).mean()
-    case .stickingTheLanding:
-      let frozen = withoutDerivative(at: family)
-      return -(logP - frozen.logDensity(of: draws)).mean()
+    case .closedFormEntropy: return closedFormNegativeELBO(family, noise: noise)
+    case .monteCarlo: return monteCarloNegativeELBO(family, noise: noise)
+    case .stickingTheLanding: return stickingTheLandingNegativeELBO(family, noise: noise)
     }
   }
 
-  /// Whether the parameters are one unconstrained block, so that ζ is the parameter itself.
-  var isSingleRealBlock: Bool { layout.declarations.count == 1 && layout.isIdentity }
-
-  /// ``negativeELBO(_:noise:estimator:)`` with the closed-form entropy for a single real
-  /// parameter block, written without branches: automatic differentiation records a heap-boxed
-  /// trace of every branch taken, which costs as much as an operation at the sizes of a
-  /// regression's step.
+  /// −(mean log p̃(ζ) + H[q]): the closed-form entropy estimator.
   @differentiable(reverse, wrt: family)
-  func closedFormNegativeELBOOfRealBlock<Family: VariationalFamily>(
+  func closedFormNegativeELBO<Family: VariationalFamily>(
     _ family: Family, noise: Tensor<Double>
   ) -> Tensor<Double> {
     let draws = family.reparameterizedSample(noise: noise)
-    let logP = logJoint(ParameterValues(tensors: [draws], layout: layout))
-    return -(logP.mean() + family.entropy())
+    return -(logDensity(unconstrained: draws).mean() + family.entropy())
+  }
+
+  /// −mean(log p̃(ζ) − log q(ζ)): the Monte-Carlo estimator.
+  @differentiable(reverse, wrt: family)
+  func monteCarloNegativeELBO<Family: VariationalFamily>(
+    _ family: Family, noise: Tensor<Double>
+  ) -> Tensor<Double> {
+    let draws = family.reparameterizedSample(noise: noise)
+    return -(logDensity(unconstrained: draws) - family.logDensity(of: draws)).mean()
+  }
+
+  /// The Monte-Carlo estimator with log q's parameters held fixed ("sticking the landing",
+  /// Roeder et al. 2017): the path derivative only.
+  @differentiable(reverse, wrt: family)
+  func stickingTheLandingNegativeELBO<Family: VariationalFamily>(
+    _ family: Family, noise: Tensor<Double>
+  ) -> Tensor<Double> {
+    let draws = family.reparameterizedSample(noise: noise)
+    let frozen = withoutDerivative(at: family)
+    return -(logDensity(unconstrained: draws) - frozen.logDensity(of: draws)).mean()
   }
 
   /// log p̃(ζ) − log q(ζ) for the draws of the rows of `noise`: the log importance weights of
