@@ -1,5 +1,4 @@
 import CKernels
-import RealModule
 import TensorCore
 import _Differentiation
 
@@ -9,16 +8,16 @@ import _Differentiation
 /// ℓ_l = Σₙ yₙ l_ln − softplus(l_ln),    softplus(l) = max(l, 0) + log(1 + e^{−|l|}),
 /// ```
 /// of shape [L]. The fused form of `Bernoulli(logits:).logProbability(of:)` for logistic
-/// regression: one pass computes e^{−|l|} once for the value and keeps σ(l) for the vector–
-/// Jacobian product l̄_ln = ℓ̄_l (yₙ − σ(l_ln)), so no [L, N] intermediate of the log density is
-/// allocated. Finite for every finite logit. Outcomes are data and get no gradient.
+/// regression: one pass (`variational_logistic_rows` in CKernels) computes e^{−|l|} once for
+/// the value and keeps the residuals yₙ − σ(l_ln) for the vector–Jacobian product
+/// l̄_ln = ℓ̄_l (yₙ − σ(l_ln)), so no [L, N] intermediate of the log density is allocated. Finite for every finite logit. Outcomes are data and get no gradient.
 ///
 /// - Precondition: `logits` is [L, N] and `outcomes` is [N].
 @differentiable(reverse, wrt: logits)
 public func bernoulliLogLikelihood(
   logits: Tensor<Double>, outcomes: Tensor<Double>
 ) -> Tensor<Double> {
-  bernoulliLogLikelihoodAndProbabilities(logits, outcomes).value
+  bernoulliLogLikelihoodAndResiduals(logits, outcomes).value
 }
 
 @usableFromInline
@@ -26,60 +25,55 @@ public func bernoulliLogLikelihood(
 func _vjpBernoulliLogLikelihood(
   logits: Tensor<Double>, outcomes: Tensor<Double>
 ) -> (value: Tensor<Double>, pullback: (Tensor<Double>) -> Tensor<Double>) {
-  let (value, probabilities) = bernoulliLogLikelihoodAndProbabilities(logits, outcomes)
+  let (value, residuals) = bernoulliLogLikelihoodAndResiduals(logits, outcomes)
   let (rows, columns) = (logits.shape[0], logits.shape[1])
   return (
     value,
     { g in
       let g = g.shape == [rows] ? g : g.broadcasted(to: [rows])
-      return g.withUnsafeBufferPointer { g in
-        outcomes.withUnsafeBufferPointer { y in
-          probabilities.withUnsafeBufferPointer { p in
-            Tensor<Double>(shape: [rows, columns]) { result in
-              for row in 0..<rows {
-                let scale = g[row]
-                let offset = row * columns
-                for n in 0..<columns { result[offset + n] = scale * (y[n] - p[offset + n]) }
-              }
-            }
-          }
-        }
-      }
+      var gradient = residuals
+      scaleRows(&gradient, by: g, rows: rows, columns: columns)
+      return gradient
     }
   )
 }
 
-/// The log likelihood ([L]) and σ(l) ([L, N]), in one pass.
-func bernoulliLogLikelihoodAndProbabilities(
+/// The log likelihood ([L]) and the residuals y − σ(l) ([L, N]), in one pass.
+func bernoulliLogLikelihoodAndResiduals(
   _ logits: Tensor<Double>, _ outcomes: Tensor<Double>
-) -> (value: Tensor<Double>, probabilities: Tensor<Double>) {
+) -> (value: Tensor<Double>, residuals: Tensor<Double>) {
   precondition(
     logits.rank == 2 && outcomes.shape == [logits.shape[1]],
     "bernoulliLogLikelihood: logits \(logits.shape) and outcomes \(outcomes.shape) need shapes "
       + "[L, N] and [N]")
+  var residuals = logits
+  return (logisticRows(&residuals, outcomes), residuals)
+}
+
+/// ℓ for each row of `logits` ([L, N]), overwriting the logits with the residuals y − σ(l)
+/// (`variational_logistic_rows` in CKernels).
+func logisticRows(_ logits: inout Tensor<Double>, _ outcomes: Tensor<Double>) -> Tensor<Double> {
   let (rows, columns) = (logits.shape[0], logits.shape[1])
-  var probabilities = Tensor<Double>(zeros: [rows, columns])
-  var totals = [Double](repeating: 0, count: rows)
-  logits.withUnsafeBufferPointer { l in
-    outcomes.withUnsafeBufferPointer { y in
-      probabilities.withUnsafeMutableBufferPointer { p in
-        for row in 0..<rows {
-          var total = 0.0
-          var logOnePlus = LogProductAccumulator()
-          let offset = row * columns
-          for n in 0..<columns {
-            let logit = l[offset + n]
-            let e = Double.exp(-Swift.abs(logit))
-            total += y[n] * logit - Swift.max(logit, 0)
-            logOnePlus.multiply(by: 1 + e)
-            p[offset + n] = logit >= 0 ? 1 / (1 + e) : e / (1 + e)
-          }
-          totals[row] = total - logOnePlus.logarithm
-        }
+  var totals = Tensor<Double>(zeros: [rows])
+  outcomes.withUnsafeBufferPointer { y in
+    logits.withUnsafeMutableBufferPointer { r in
+      totals.withUnsafeMutableBufferPointer { t in
+        variational_logistic_rows(r.baseAddress!, y.baseAddress!, rows, columns, t.baseAddress!)
       }
     }
   }
-  return (Tensor(totals), probabilities)
+  return totals
+}
+
+/// Multiplies row r of `matrix` ([rows, columns]) by `scales[r]`, in place.
+func scaleRows(_ matrix: inout Tensor<Double>, by scales: Tensor<Double>, rows: Int, columns: Int) {
+  scales.withUnsafeBufferPointer { g in
+    matrix.withUnsafeMutableBufferPointer { m in
+      for row in 0..<rows {
+        for j in 0..<columns { m[row * columns + j] *= g[row] }
+      }
+    }
+  }
 }
 
 /// The log likelihood of logistic regression for each row βₗ of `coefficients` ([L, P]), with
@@ -113,14 +107,7 @@ func _vjpLogisticLogLikelihood(
     { g in
       let g = g.shape == [rows] ? g : g.broadcasted(to: [rows])
       var gradient = constantProduct(residuals, false, design, false)
-      let width = gradient.shape[1]
-      g.withUnsafeBufferPointer { g in
-        gradient.withUnsafeMutableBufferPointer { result in
-          for row in 0..<rows {
-            for j in 0..<width { result[row * width + j] *= g[row] }
-          }
-        }
-      }
+      scaleRows(&gradient, by: g, rows: rows, columns: gradient.shape[1])
       return gradient
     }
   )
@@ -136,41 +123,5 @@ func logisticValueAndResiduals(
     "bernoulliLogLikelihood: coefficients \(coefficients.shape), design \(design.shape) and "
       + "outcomes \(outcomes.shape) need shapes [L, P], [N, P] and [N]")
   var residuals = constantProduct(coefficients, false, design, true)
-  let (rows, columns) = (residuals.shape[0], residuals.shape[1])
-  var totals = Tensor<Double>(zeros: [rows])
-  outcomes.withUnsafeBufferPointer { y in
-    residuals.withUnsafeMutableBufferPointer { r in
-      totals.withUnsafeMutableBufferPointer { t in
-        variational_logistic_rows(r.baseAddress!, y.baseAddress!, rows, columns, t.baseAddress!)
-      }
-    }
-  }
-  return (totals, residuals)
-}
-
-/// Σᵢ log xᵢ for factors xᵢ in [1, 2], with one logarithm per 32 factors instead of one per
-/// factor: the running product of 32 such factors stays below 2³², and rounding it costs at most
-/// 32 ulp relative, 7e-15 absolute in its logarithm. Summing softplus(l) = max(l, 0) + log(1 +
-/// e^{−|l|}) this way makes the logistic likelihood's one pass about twice as fast, since
-/// `log1p` costs several times what `exp` does; the absolute error of a sum of N terms stays
-/// below N · 2.3e-16.
-struct LogProductAccumulator {
-  private var product = 1.0
-  private var factors = 0
-  private var sum = 0.0
-
-  /// Adds log `factor` to the sum; `factor` must lie in [1, 2].
-  @inline(__always)
-  mutating func multiply(by factor: Double) {
-    product *= factor
-    factors += 1
-    if factors == 32 {
-      sum += Double.log(product)
-      product = 1
-      factors = 0
-    }
-  }
-
-  /// The sum of the logarithms of the factors so far.
-  var logarithm: Double { sum + Double.log(product) }
+  return (logisticRows(&residuals, outcomes), residuals)
 }

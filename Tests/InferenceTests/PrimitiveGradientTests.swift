@@ -242,7 +242,7 @@ extension Constraint {
     let logits = Tensor<Double>(randomNormal: [2, 1000], using: &generator) * 20
     let outcomes = Tensor<Double>((0..<1000).map { Double($0 % 3 == 0 ? 1 : 0) })
     let value = bernoulliLogLikelihood(logits: logits, outcomes: outcomes)
-    // The fused product with a design matrix runs in C with a vectorised e^x: the same sums
+    // The fused product with a design matrix goes through the same C pass: the same sums
     // with the logits as the design's one column.
     let fused = Tensor<Double>(
       concatenating: (0..<2).map { row in
