@@ -74,12 +74,6 @@ struct FitFlags: ParsableArguments {
 
   /// Fits `model`, prints progress to standard error and the report to standard output, and
   /// writes the requested files.
-  func fitAndReport(_ model: some MinibatchModel) throws {
-    let fitted = try fit(model, family: familyKind, options: options, progress: show)
-    try report(fitted)
-  }
-
-  /// ``fitAndReport(_:)`` for a model that is not a sum over data rows.
   func fitAndReport(_ model: some ProbabilisticModel) throws {
     let fitted = try fit(model, family: familyKind, options: options, progress: show)
     try report(fitted)
