@@ -45,9 +45,15 @@ struct ADVIBenchmark: ParsableCommand {
   @Option(help: "Where to write the results.")
   var json: String
 
+  @Option(help: "Only this family (meanfield or fullrank), for profiling; both by default.")
+  var family: String?
+
   func validate() throws {
     if steps < 100 { throw ValidationError("--steps must be at least 100, got \(steps)") }
     if !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
+    if let family, family != "meanfield" && family != "fullrank" {
+      throw ValidationError("--family must be meanfield or fullrank, got \(family)")
+    }
     if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
   }
 
@@ -56,7 +62,8 @@ struct ADVIBenchmark: ParsableCommand {
       data: RegressionData(table: CSVTable(contentsOf: csv), target: target))
     let names = model.data.coefficientNames
     var sections: [String] = []
-    for (key, kind) in [("mean_field", FamilyKind.meanField), ("full_rank", .fullRank)] {
+    let families = [("mean_field", FamilyKind.meanField), ("full_rank", .fullRank)]
+    for (key, kind) in families where family == nil || family == kind.description {
       let rate = try stepsPerSecond(model, kind)
       var options = FitOptions(
         seed: seed, maxIterations: steps, tolerance: 0, optimizer: .adam(learningRate: lr))

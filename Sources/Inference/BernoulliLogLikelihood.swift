@@ -100,8 +100,22 @@ public func bernoulliLogLikelihood(
 func _vjpLogisticLogLikelihood(
   coefficients: Tensor<Double>, design: Tensor<Double>, outcomes: Tensor<Double>
 ) -> (value: Tensor<Double>, pullback: (Tensor<Double>) -> Tensor<Double>) {
-  let (value, residuals) = logisticValueAndResiduals(coefficients, design, outcomes)
   let rows = coefficients.shape[0]
+  if rows <= fusedGradientDraws {
+    // A few draws (a step's): the value and the whole gradient Xᵀ(y − σ(η)) in one pass over
+    // X; the pullback only scales it.
+    let (value, gradient) = logisticValueAndGradient(coefficients, design, outcomes)
+    return (
+      value,
+      { g in
+        let g = g.shape == [rows] ? g : g.broadcasted(to: [rows])
+        var gradient = gradient
+        scaleRows(&gradient, by: g, rows: rows, columns: gradient.shape[1])
+        return gradient
+      }
+    )
+  }
+  let (value, residuals) = logisticValueAndResiduals(coefficients, design, outcomes)
   return (
     value,
     { g in
@@ -113,15 +127,51 @@ func _vjpLogisticLogLikelihood(
   )
 }
 
-/// ℓ ([L]) and the residuals y − σ(η) ([L, N]), in one pass over the logits.
-func logisticValueAndResiduals(
+/// Up to this many draws, the gradient of the logistic log likelihood is computed with its
+/// value in one pass over the design (`variational_logistic_value_and_gradient`); more draws
+/// go through two matrix products, which reuse the design better.
+let fusedGradientDraws = 8
+
+/// ℓ ([L]) and its gradient Xᵀ(y − σ(ηₗ)) for each draw ([L, P]), in one pass over X.
+func logisticValueAndGradient(
   _ coefficients: Tensor<Double>, _ design: Tensor<Double>, _ outcomes: Tensor<Double>
-) -> (value: Tensor<Double>, residuals: Tensor<Double>) {
+) -> (value: Tensor<Double>, gradient: Tensor<Double>) {
+  checkLogisticShapes(coefficients, design, outcomes)
+  let (draws, columns) = (coefficients.shape[0], coefficients.shape[1])
+  var value = Tensor<Double>(zeros: [draws])
+  var gradient = Tensor<Double>(zeros: [draws, columns])
+  design.withUnsafeBufferPointer { x in
+    outcomes.withUnsafeBufferPointer { y in
+      coefficients.withUnsafeBufferPointer { beta in
+        value.withUnsafeMutableBufferPointer { v in
+          gradient.withUnsafeMutableBufferPointer { g in
+            variational_logistic_value_and_gradient(
+              x.baseAddress!, design.shape[0], columns, y.baseAddress!, beta.baseAddress!,
+              draws, v.baseAddress!, g.baseAddress!)
+          }
+        }
+      }
+    }
+  }
+  return (value, gradient)
+}
+
+/// Checks the shapes of `bernoulliLogLikelihood(coefficients:design:outcomes:)`.
+func checkLogisticShapes(
+  _ coefficients: Tensor<Double>, _ design: Tensor<Double>, _ outcomes: Tensor<Double>
+) {
   precondition(
     coefficients.rank == 2 && design.rank == 2 && design.shape[1] == coefficients.shape[1]
       && outcomes.shape == [design.shape[0]],
     "bernoulliLogLikelihood: coefficients \(coefficients.shape), design \(design.shape) and "
       + "outcomes \(outcomes.shape) need shapes [L, P], [N, P] and [N]")
+}
+
+/// ℓ ([L]) and the residuals y − σ(η) ([L, N]), in one pass over the logits.
+func logisticValueAndResiduals(
+  _ coefficients: Tensor<Double>, _ design: Tensor<Double>, _ outcomes: Tensor<Double>
+) -> (value: Tensor<Double>, residuals: Tensor<Double>) {
+  checkLogisticShapes(coefficients, design, outcomes)
   var residuals = constantProduct(coefficients, false, design, true)
   return (logisticRows(&residuals, outcomes), residuals)
 }

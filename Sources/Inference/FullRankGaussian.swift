@@ -71,31 +71,58 @@ public struct FullRankGaussian: GaussianFamily {
   func _vjpReparameterizedSample(noise: Tensor<Double>) -> (
     value: Tensor<Double>, pullback: (Tensor<Double>) -> TangentVector
   ) {
-    let l = materializedScaleTril()
-    let value = sample(noise: noise, scaleTril: l)
+    let value = sample(noise: noise, scaleTril: materializedScaleTril())
     let shape = value.shape
-    let logDiagonal = self.logDiagonal
     return (
       value,
       { g in
-        let g = g.shape == shape ? g : g.broadcasted(to: shape)
-        let d = logDiagonal.shape[0]
-        var outer = Self.lowerProduct(g, noise)
-        var diagonal = Tensor<Double>(zeros: [d])
-        logDiagonal.withUnsafeBufferPointer { omega in
-          diagonal.withUnsafeMutableBufferPointer { w in
+        sampleGradient(g.shape == shape ? g : g.broadcasted(to: shape), noise: noise, scale: 1)
+      }
+    )
+  }
+
+  /// −ELBO's gradient in closed form: with G = ∇ζ log p̃ at the draws, the sample's
+  /// gradients above for ζ̄ = −G/L, and −1 added to ω̄ (−∂H/∂ω).
+  public func negativeELBOGradient(
+    noise: Tensor<Double>, logDensityGradients: Tensor<Double>
+  ) -> TangentVector {
+    var gradient = sampleGradient(
+      logDensityGradients, noise: noise, scale: -1 / Double(noise.shape[0]))
+    gradient.logDiagonal.withUnsafeMutableBufferPointer { w in
+      for i in w.indices { w[i] -= 1 }
+    }
+    return gradient
+  }
+
+  /// μ̄ = s Σₗ ζ̄ₗ, M̄ = s tril₋₁(ζ̄ᵀε) and ω̄ᵢ = s (ζ̄ᵀε)ᵢᵢ exp(ωᵢ) for draws' gradients ζ̄
+  /// ([L, D]) and a scale s.
+  func sampleGradient(_ g: Tensor<Double>, noise: Tensor<Double>, scale: Double) -> TangentVector {
+    let (rows, d) = (g.shape[0], logDiagonal.shape[0])
+    var outer = Self.lowerProduct(g, noise)
+    var diagonal = Tensor<Double>(zeros: [d])
+    var meanGradient = Tensor<Double>(zeros: [d])
+    g.withUnsafeBufferPointer { g in
+      logDiagonal.withUnsafeBufferPointer { omega in
+        diagonal.withUnsafeMutableBufferPointer { w in
+          meanGradient.withUnsafeMutableBufferPointer { mu in
             outer.withUnsafeMutableBufferPointer { m in
+              for row in 0..<rows {
+                for i in 0..<d { mu[i] += g[row * d + i] }
+              }
               for i in 0..<d {
-                w[i] = m[i * d + i] * Double.exp(omega[i])
+                mu[i] *= scale
+                w[i] = scale * m[i * d + i] * Double.exp(omega[i])
                 m[i * d + i] = 0
+              }
+              if scale != 1 {
+                for k in m.indices { m[k] *= scale }
               }
             }
           }
         }
-        return TangentVector(
-          mean: g.sum(squeezingAxes: [0]), offDiagonal: outer, logDiagonal: diagonal)
       }
-    )
+    }
+    return TangentVector(mean: meanGradient, offDiagonal: outer, logDiagonal: diagonal)
   }
 
   /// L as a dense [D, D] matrix in one pass; not differentiable.

@@ -54,35 +54,57 @@ public struct MeanFieldGaussian: GaussianFamily {
     value: Tensor<Double>, pullback: (Tensor<Double>) -> TangentVector
   ) {
     let value = sample(noise: noise)
-    let logStandardDeviation = self.logStandardDeviation
     let shape = value.shape
     return (
       value,
       { g in
-        let g = g.shape == shape ? g : g.broadcasted(to: shape)
-        let (rows, d) = (shape[0], shape[1])
-        var meanGradient = Tensor<Double>(zeros: [d])
-        var scaleGradient = Tensor<Double>(zeros: [d])
-        g.withUnsafeBufferPointer { g in
-          noise.withUnsafeBufferPointer { e in
-            logStandardDeviation.withUnsafeBufferPointer { omega in
-              meanGradient.withUnsafeMutableBufferPointer { m in
-                scaleGradient.withUnsafeMutableBufferPointer { w in
-                  for row in 0..<rows {
-                    for i in 0..<d {
-                      m[i] += g[row * d + i]
-                      w[i] += g[row * d + i] * e[row * d + i]
-                    }
-                  }
-                  for i in 0..<d { w[i] *= Double.exp(omega[i]) }
+        sampleGradient(g.shape == shape ? g : g.broadcasted(to: shape), noise: noise, scale: 1)
+      }
+    )
+  }
+
+  /// −ELBO's gradient in closed form: with G = ∇ζ log p̃ at the draws,
+  /// ```
+  /// μ̄ = −(1/L) Σₗ Gₗ,   ω̄ = −(1/L) Σₗ Gₗ ⊙ e^ω ⊙ εₗ − 1
+  /// ```
+  /// (the −1 is −∂H/∂ω).
+  public func negativeELBOGradient(
+    noise: Tensor<Double>, logDensityGradients: Tensor<Double>
+  ) -> TangentVector {
+    var gradient = sampleGradient(
+      logDensityGradients, noise: noise, scale: -1 / Double(noise.shape[0]))
+    gradient.logStandardDeviation.withUnsafeMutableBufferPointer { w in
+      for i in w.indices { w[i] -= 1 }
+    }
+    return gradient
+  }
+
+  /// μ̄ = s Σₗ ζ̄ₗ and ω̄ = s Σₗ ζ̄ₗ ⊙ e^ω ⊙ εₗ for draws' gradients ζ̄ ([L, D]) and a scale s.
+  func sampleGradient(_ g: Tensor<Double>, noise: Tensor<Double>, scale: Double) -> TangentVector {
+    let (rows, d) = (g.shape[0], g.shape[1])
+    var meanGradient = Tensor<Double>(zeros: [d])
+    var scaleGradient = Tensor<Double>(zeros: [d])
+    g.withUnsafeBufferPointer { g in
+      noise.withUnsafeBufferPointer { e in
+        logStandardDeviation.withUnsafeBufferPointer { omega in
+          meanGradient.withUnsafeMutableBufferPointer { m in
+            scaleGradient.withUnsafeMutableBufferPointer { w in
+              for row in 0..<rows {
+                for i in 0..<d {
+                  m[i] += g[row * d + i]
+                  w[i] += g[row * d + i] * e[row * d + i]
                 }
+              }
+              for i in 0..<d {
+                m[i] *= scale
+                w[i] *= scale * Double.exp(omega[i])
               }
             }
           }
         }
-        return TangentVector(mean: meanGradient, logStandardDeviation: scaleGradient)
       }
-    )
+    }
+    return TangentVector(mean: meanGradient, logStandardDeviation: scaleGradient)
   }
 
   /// μ + e^ω ⊙ ε for the rows ε of `noise`; not differentiable.

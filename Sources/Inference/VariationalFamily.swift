@@ -33,6 +33,29 @@ public protocol VariationalFamily: ParameterGroup where Scalar == Double {
   /// The entropy H[q] = −E_q[log q(ζ; λ)] in closed form, rank 0.
   @differentiable(reverse)
   func entropy() -> Tensor<Double>
+
+  /// The gradient with respect to λ of −ELBO with the closed-form entropy,
+  /// ```
+  /// −ELBO(λ) ≈ −(1/L) Σₗ log p̃(g(εₗ; λ)) − H[q(λ)],
+  /// ```
+  /// given the gradients ∇ζ log p̃ at the draws ζₗ = g(εₗ; λ) (`logDensityGradients`, [L, D]):
+  /// the chain rule through the reparameterisation taken by hand, as Stan's ADVI does
+  /// (`normal_meanfield::calc_grad`), so that a step differentiates only the model. The
+  /// default implementation differentiates ``reparameterizedSample(noise:)`` and
+  /// ``entropy()``.
+  func negativeELBOGradient(noise: Tensor<Double>, logDensityGradients: Tensor<Double>)
+    -> TangentVector
+}
+
+extension VariationalFamily {
+  public func negativeELBOGradient(
+    noise: Tensor<Double>, logDensityGradients: Tensor<Double>
+  ) -> TangentVector {
+    let draws = Double(noise.shape[0])
+    let samplePullback = pullback(at: self) { $0.reparameterizedSample(noise: noise) }
+    let entropyGradient = pullback(at: self) { $0.entropy() }(Tensor(1))
+    return samplePullback(logDensityGradients * (-1 / draws)) - entropyGradient
+  }
 }
 
 /// A Gaussian variational family: q = N(μ, Σ), so the mean and covariance can be read off.

@@ -108,11 +108,12 @@ public struct VariationalInference<Family: VariationalFamily> {
   ) -> (Double, Family.TangentVector) {
     // The estimator is chosen here, outside the differentiated code (see
     // `VariationalObjective.unconstrainedLogDensity` for why branches there cost).
+    if estimator == .closedFormEntropy {
+      return closedFormLossAndGradient(objective, family, noise: noise)
+    }
     let (value, pullback) =
       switch estimator {
-      case .closedFormEntropy:
-        valueWithPullback(at: family) { objective.closedFormNegativeELBO($0, noise: noise) }
-      case .monteCarlo:
+      case .closedFormEntropy, .monteCarlo:
         valueWithPullback(at: family) { objective.monteCarloNegativeELBO($0, noise: noise) }
       case .stickingTheLanding:
         valueWithPullback(at: family) {
@@ -122,6 +123,25 @@ public struct VariationalInference<Family: VariationalFamily> {
     let loss = value.scalarized()
     guard loss.isFinite else { return (loss, .zero) }
     return (loss, pullback(Tensor(1)))
+  }
+
+  /// −ELBO with the closed-form entropy and its gradient, differentiating only the model: the
+  /// gradients ∇ζ log p̃ of the draws by reverse mode, then the chain rule through the
+  /// family in closed form (``VariationalFamily/negativeELBOGradient(noise:logDensityGradients:)``).
+  /// The same value and gradient as differentiating
+  /// ``VariationalObjective/negativeELBO(_:noise:estimator:)``, with less bookkeeping.
+  static func closedFormLossAndGradient(
+    _ objective: VariationalObjective, _ family: Family, noise: Tensor<Double>
+  ) -> (Double, Family.TangentVector) {
+    let draws = family.reparameterizedSample(noise: noise)
+    let (logDensity, pullback) = valueWithPullback(at: draws) {
+      objective.logDensity(unconstrained: $0)
+    }
+    let total = logDensity.withUnsafeBufferPointer { $0.reduce(0, +) }
+    let loss = -(total / Double(noise.shape[0]) + family.entropy().scalarized())
+    guard loss.isFinite else { return (loss, .zero) }
+    let gradients = pullback(Tensor(repeating: 1, shape: [noise.shape[0]]))
+    return (loss, family.negativeELBOGradient(noise: noise, logDensityGradients: gradients))
   }
 
   /// The ELBO of the current family estimated from `samples` fresh draws, with every data row.

@@ -58,6 +58,18 @@ func gradientCases() -> [GradientCase] {
       bernoulliLogLikelihood(logits: $0[0], outcomes: tensor([1, 0, 0, 1]))
     },
     GradientCase(
+      name: "bernoulliLogLikelihood with a design, two draws (one fused pass)",
+      inputs: [tensor([0.3, -0.2, 0.5, 0.1, 0.4, -0.6], shape: [2, 3])]
+    ) {
+      bernoulliLogLikelihood(coefficients: $0[0], design: data, outcomes: tensor([1, 0, 0, 1]))
+    },
+    GradientCase(
+      name: "bernoulliLogLikelihood with a design, nine draws (two products)",
+      inputs: [Tensor(shape: [9, 3], scalars: (0..<27).map { Double($0 % 7) * 0.2 - 0.6 })]
+    ) {
+      bernoulliLogLikelihood(coefficients: $0[0], design: data, outcomes: tensor([1, 0, 0, 1]))
+    },
+    GradientCase(
       name: "mean-field sample",
       inputs: [tensor([0.1, -0.2, 0.3]), tensor([0.2, -0.5, 0.1])]
     ) {

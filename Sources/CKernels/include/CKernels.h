@@ -59,6 +59,18 @@ void variational_bias_activation_gradient_float(
 void variational_logistic_rows(
     double *logits, const double *outcomes, size_t rows, size_t columns, double *totals);
 
+/// The log likelihood of logistic regression and its gradient for each of `draws` rows βₗ of
+/// `coefficients` ([draws, columns]), with a row-major design X ([rows, columns]) and 0/1
+/// outcomes y ([rows]):
+///   values[l] = Σₙ yₙ ηₗₙ − softplus(ηₗₙ),   ηₗ = X βₗ,
+///   gradients[l] = Xᵀ (y − σ(ηₗ))            ([draws, columns])
+/// in one pass over X, four rows at a time (each block's logits, terms and gradient
+/// contributions while it is in L1), for up to 8 draws per pass; e^{−|η|} and the sums of
+/// log(1 + e^{−|η|}) as in `variational_logistic_rows`.
+void variational_logistic_value_and_gradient(
+    const double *design, size_t rows, size_t columns, const double *outcomes,
+    const double *coefficients, size_t draws, double *values, double *gradients);
+
 /// y = A x for a row-major `rows` × `columns` matrix A with leading dimension `lda` and a
 /// vector x of stride `incx`: yᵢ = Σⱼ A[i][j] x[j·incx], each dot product in 4 lanes.
 void variational_gemv_rows(

@@ -1,0 +1,72 @@
+import RealModule
+import TensorCore
+import Testing
+import _Differentiation
+
+@testable import Inference
+
+/// The value and gradient of the logistic log likelihood with a design matrix, which a step
+/// computes in one pass over the design (`variational_logistic_value_and_gradient`, for up to
+/// 8 draws) and evaluations with two matrix products, against the definition
+/// ```
+/// ℓₗ = Σₙ yₙ ηₗₙ − log(1 + e^{ηₗₙ}),   ∂ℓₗ/∂βₗ = Σₙ (yₙ − σ(ηₗₙ)) xₙ,   ηₗ = Xβₗ
+/// ```
+/// summed term by term. Shapes cover row counts that are not multiples of the kernel's blocks
+/// (4 and 32 rows), widths that are not multiples of 4 or that exceed 32 columns (several
+/// stripes), and more draws than one pass takes (8).
+@Suite struct LogisticKernelTests {
+  @Test(arguments: [
+    (1, 569, 31), (3, 37, 5), (9, 70, 33), (2, 3, 1), (1, 4, 4), (8, 100, 64), (5, 33, 2),
+  ])
+  func valueAndGradientMatchTheDefinition(draws: Int, rows: Int, columns: Int) {
+    var generator = Xoshiro256StarStar(seed: UInt64(draws * 10_000 + rows * 100 + columns))
+    let design = Tensor<Double>(randomNormal: [rows, columns], using: &generator)
+    let coefficients = Tensor<Double>(randomNormal: [draws, columns], using: &generator) * 2
+    let outcomes = Tensor<Double>((0..<rows).map { _ in Double(generator.next() % 2) })
+    let weights = Tensor<Double>(randomNormal: [draws], using: &generator)
+    let (value, pullback) = valueWithPullback(at: coefficients) {
+      bernoulliLogLikelihood(coefficients: $0, design: design, outcomes: outcomes)
+    }
+    let gradient = pullback(weights)
+
+    let (x, beta, y) = (design.scalars, coefficients.scalars, outcomes.scalars)
+    for l in 0..<draws {
+      var expectedValue = 0.0
+      var expectedGradient = [Double](repeating: 0, count: columns)
+      for n in 0..<rows {
+        var eta = 0.0
+        for j in 0..<columns { eta += x[n * columns + j] * beta[l * columns + j] }
+        expectedValue += y[n] * eta - (Swift.max(eta, 0) + .log(onePlus: .exp(-Swift.abs(eta))))
+        let residual = y[n] - 1 / (1 + .exp(-eta))
+        for j in 0..<columns { expectedGradient[j] += residual * x[n * columns + j] }
+      }
+      // Sums of `rows` terms of size ~|η| ≤ 2√columns·3, added in another order.
+      let scale = Double(rows) * (1 + 6 * Double(columns).squareRoot())
+      #expect(
+        Swift.abs(value.scalars[l] - expectedValue) < scale * 1e-15,
+        "value of draw \(l): \(value.scalars[l]) vs \(expectedValue)")
+      for j in 0..<columns {
+        let got = gradient.scalars[l * columns + j]
+        let want = weights.scalars[l] * expectedGradient[j]
+        #expect(
+          Swift.abs(got - want) < Double(rows) * 1e-14,
+          "gradient of draw \(l), column \(j): \(got) vs \(want)")
+      }
+    }
+  }
+
+  /// The one-pass kernel and the two products give the same numbers for the same draws.
+  @Test func onePassEqualsTwoProducts() {
+    var generator = Xoshiro256StarStar(seed: 3)
+    let design = Tensor<Double>(randomNormal: [569, 31], using: &generator)
+    let coefficients = Tensor<Double>(randomNormal: [4, 31], using: &generator) * 0.5
+    let outcomes = Tensor<Double>((0..<569).map { Double($0 % 3 == 0 ? 1 : 0) })
+    let (value, gradient) = logisticValueAndGradient(coefficients, design, outcomes)
+    let (otherValue, residuals) = logisticValueAndResiduals(coefficients, design, outcomes)
+    let otherGradient = matmul(residuals, transposed: false, constant: design)
+    for (a, b) in zip(value.scalars, otherValue.scalars) { #expect(Swift.abs(a - b) < 1e-10) }
+    for (a, b) in zip(gradient.scalars, otherGradient.scalars) {
+      #expect(Swift.abs(a - b) < 1e-11)
+    }
+  }
+}
