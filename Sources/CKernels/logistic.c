@@ -100,7 +100,9 @@ static void logistic_gradient_portable(
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-/// exp_of_nonpositive in four lanes.
+/// exp_of_nonpositive in four lanes, with the same reduction and Taylor polynomial evaluated
+/// by Estrin's scheme (pairs of coefficients combined with r², r⁴, r⁸), whose dependency chain
+/// is 5 operations deep instead of Horner's 13, so that neighbouring vectors overlap.
 __attribute__((target("avx2,fma"))) static inline __m256d exp_of_nonpositive4(__m256d x) {
   const __m256d round_to_integer = _mm256_set1_pd(6755399441055744.0);
   x = _mm256_max_pd(x, _mm256_set1_pd(-708.0));
@@ -108,78 +110,76 @@ __attribute__((target("avx2,fma"))) static inline __m256d exp_of_nonpositive4(__
       _mm256_fmadd_pd(x, _mm256_set1_pd(1.4426950408889634), round_to_integer), round_to_integer);
   __m256d r = _mm256_fnmadd_pd(n, _mm256_set1_pd(0.6931471803691238), x);
   r = _mm256_fnmadd_pd(n, _mm256_set1_pd(1.9082149292705877e-10), r);
-  __m256d p = _mm256_set1_pd(1.0 / 479001600.0);
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 39916800.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 3628800.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 362880.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 40320.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 5040.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 720.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 120.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 24.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 6.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(0.5));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0));
+#define C(k) _mm256_set1_pd(1.0 / k)
+  __m256d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2), r8 = _mm256_mul_pd(r4, r4);
+  __m256d p01 = _mm256_fmadd_pd(r, C(1.0), C(1.0));
+  __m256d p23 = _mm256_fmadd_pd(r, C(6.0), C(2.0));
+  __m256d p45 = _mm256_fmadd_pd(r, C(120.0), C(24.0));
+  __m256d p67 = _mm256_fmadd_pd(r, C(5040.0), C(720.0));
+  __m256d p89 = _mm256_fmadd_pd(r, C(362880.0), C(40320.0));
+  __m256d p1011 = _mm256_fmadd_pd(r, C(39916800.0), C(3628800.0));
+  __m256d p03 = _mm256_fmadd_pd(p23, r2, p01);
+  __m256d p47 = _mm256_fmadd_pd(p67, r2, p45);
+  __m256d p811 = _mm256_fmadd_pd(p1011, r2, p89);
+  __m256d p812 = _mm256_fmadd_pd(C(479001600.0), r4, p811);
+  __m256d p07 = _mm256_fmadd_pd(p47, r4, p03);
+  __m256d p = _mm256_fmadd_pd(p812, r8, p07);
+#undef C
   // 2ⁿ: n + 1023 + 2⁵² holds n + 1023 in its low mantissa bits; shifted into the exponent.
   __m256i biased = _mm256_castpd_si256(_mm256_add_pd(n, _mm256_set1_pd(6755399441055744.0 + 1023)));
   __m256d scale = _mm256_castsi256_pd(_mm256_slli_epi64(biased, 52));
   return _mm256_mul_pd(p, scale);
 }
 
-/// The logits of four rows r₀…r₃ of the design for coefficients β, in four lanes: the first
-/// `full` columns (a multiple of 4) in vectors, the rest one by one (masked loads and stores
-/// are slow on AMD's Zen cores).
+/// Vector slots of a row of `columns` ≥ 4 doubles: slot t starts at column 4t, except that
+/// when 4 does not divide `columns` the last slot starts at `columns − 4` and overlaps the one
+/// before it (unaligned full-width loads instead of masked ones, which are slow on AMD's Zen
+/// cores). `overlap` lanes of the last slot repeat columns that the previous slot covers.
+typedef struct {
+  size_t count, last_offset, overlap;
+} slots;
+
+static inline slots row_slots(size_t columns) {
+  size_t count = (columns + 3) / 4;
+  slots result = {count, columns - 4, 4 * count - columns};
+  return result;
+}
+
+/// The logits of four rows r₀…r₃ of the design for coefficients β given as slots with the
+/// overlapping lanes zeroed (`beta`, 4 · slots.count doubles), in four lanes.
 __attribute__((target("avx2,fma"))) static inline __m256d four_logits(
-    const double *r0, size_t columns, const double *beta, size_t full) {
+    const double *r0, size_t columns, const double *beta, slots s) {
   const double *r1 = r0 + columns, *r2 = r1 + columns, *r3 = r2 + columns;
   __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
-  for (size_t j = 0; j < full; j += 4) {
-    __m256d b = _mm256_loadu_pd(beta + j);
+  for (size_t t = 0; t < s.count; t++) {
+    size_t j = t + 1 < s.count ? 4 * t : s.last_offset;
+    __m256d b = _mm256_loadu_pd(beta + 4 * t);
     s0 = _mm256_fmadd_pd(_mm256_loadu_pd(r0 + j), b, s0);
     s1 = _mm256_fmadd_pd(_mm256_loadu_pd(r1 + j), b, s1);
     s2 = _mm256_fmadd_pd(_mm256_loadu_pd(r2 + j), b, s2);
     s3 = _mm256_fmadd_pd(_mm256_loadu_pd(r3 + j), b, s3);
   }
-  double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-  for (size_t j = full; j < columns; j++) {
-    t0 += r0[j] * beta[j];
-    t1 += r1[j] * beta[j];
-    t2 += r2[j] * beta[j];
-    t3 += r3[j] * beta[j];
-  }
   __m256d h01 = _mm256_hadd_pd(s0, s1), h23 = _mm256_hadd_pd(s2, s3);
-  __m256d sums = _mm256_add_pd(
+  return _mm256_add_pd(
       _mm256_permute2f128_pd(h01, h23, 0x20), _mm256_permute2f128_pd(h01, h23, 0x31));
-  return _mm256_add_pd(sums, _mm256_set_pd(t3, t2, t1, t0));
 }
 
-/// g[0..<4W] += Σₖ wₖ · rowₖ[0..<4W] for W = 1…8 vectors of columns, the sums in registers
-/// while the rows go by (one broadcast and W loads per row), even and odd rows in separate
-/// sums so that consecutive rows' additions overlap.
-#define WEIGHTED_ROWS(W)                                                                     \
-  __attribute__((target("avx2,fma"))) static void weighted_rows_##W(                          \
-      const double *x, size_t n, size_t stride, const double *w, double *g) {                \
-    __m256d even[W], odd[W];                                                                  \
-    for (int t = 0; t < W; t++) {                                                             \
-      even[t] = _mm256_loadu_pd(g + 4 * t);                                                   \
-      odd[t] = _mm256_setzero_pd();                                                           \
-    }                                                                                         \
-    size_t k = 0;                                                                             \
-    for (; k + 2 <= n; k += 2) {                                                              \
-      __m256d w0 = _mm256_broadcast_sd(w + k), w1 = _mm256_broadcast_sd(w + k + 1);           \
-      const double *r0 = x + k * stride, *r1 = r0 + stride;                                   \
-      for (int t = 0; t < W; t++) {                                                           \
-        even[t] = _mm256_fmadd_pd(w0, _mm256_loadu_pd(r0 + 4 * t), even[t]);                  \
-        odd[t] = _mm256_fmadd_pd(w1, _mm256_loadu_pd(r1 + 4 * t), odd[t]);                    \
-      }                                                                                       \
-    }                                                                                         \
-    if (k < n) {                                                                              \
-      __m256d w0 = _mm256_broadcast_sd(w + k);                                                \
-      for (int t = 0; t < W; t++)                                                             \
-        even[t] = _mm256_fmadd_pd(w0, _mm256_loadu_pd(x + k * stride + 4 * t), even[t]);      \
-    }                                                                                         \
-    for (int t = 0; t < W; t++) _mm256_storeu_pd(g + 4 * t, _mm256_add_pd(even[t], odd[t]));  \
+/// sums[t] += Σₖ wₖ · rowₖ[slot t] for W = 1…8 slots, slot t at column 4t except the last at
+/// `last` (the sums in registers while the rows go by: one broadcast, W loads and W
+/// fused multiply-adds per row).
+#define WEIGHTED_ROWS(W)                                                                      \
+  __attribute__((target("avx2,fma"))) static void weighted_rows_##W(                           \
+      const double *x, size_t n, size_t stride, size_t last, const double *w, __m256d *sums) { \
+    __m256d s[W];                                                                              \
+    for (int t = 0; t < W; t++) s[t] = sums[t];                                                \
+    for (size_t k = 0; k < n; k++) {                                                           \
+      __m256d weight = _mm256_broadcast_sd(w + k);                                             \
+      const double *row = x + k * stride;                                                      \
+      for (int t = 0; t + 1 < W; t++)                                                          \
+        s[t] = _mm256_fmadd_pd(weight, _mm256_loadu_pd(row + 4 * t), s[t]);                    \
+      s[W - 1] = _mm256_fmadd_pd(weight, _mm256_loadu_pd(row + last), s[W - 1]);               \
+    }                                                                                          \
+    for (int t = 0; t < W; t++) sums[t] = s[t];                                                \
   }
 WEIGHTED_ROWS(1)
 WEIGHTED_ROWS(2)
@@ -191,118 +191,110 @@ WEIGHTED_ROWS(7)
 WEIGHTED_ROWS(8)
 #undef WEIGHTED_ROWS
 
-/// gradient += Σₖ wₖ · rowₖ over the n rows of x (`columns` wide): 32 columns at a time with
-/// the sums in registers, the last `columns − full` (< 4) one by one.
+/// sums (4 · slots.count doubles) += Σₖ wₖ · rowₖ in slots over the n rows of x, eight slots
+/// (32 columns) per pass.
 __attribute__((target("avx2,fma"))) static void add_weighted_rows(
-    const double *x, size_t n, size_t columns, size_t full, const double *w, double *gradient) {
-  for (size_t start = 0; start < full; start += 32) {
-    size_t vectors = (full - start) / 4 < 8 ? (full - start) / 4 : 8;
-    const double *stripe = x + start;
-    double *g = gradient + start;
-    switch (vectors) {
-    case 1: weighted_rows_1(stripe, n, columns, w, g); break;
-    case 2: weighted_rows_2(stripe, n, columns, w, g); break;
-    case 3: weighted_rows_3(stripe, n, columns, w, g); break;
-    case 4: weighted_rows_4(stripe, n, columns, w, g); break;
-    case 5: weighted_rows_5(stripe, n, columns, w, g); break;
-    case 6: weighted_rows_6(stripe, n, columns, w, g); break;
-    case 7: weighted_rows_7(stripe, n, columns, w, g); break;
-    default: weighted_rows_8(stripe, n, columns, w, g); break;
+    const double *x, size_t n, size_t columns, slots s, const double *w, __m256d *sums) {
+  for (size_t first = 0; first < s.count; first += 8) {
+    size_t count = s.count - first < 8 ? s.count - first : 8;
+    size_t last = first + count == s.count ? s.last_offset - 4 * first : 4 * (count - 1);
+    const double *stripe = x + 4 * first;
+    __m256d *part = sums + first;
+    switch (count) {
+    case 1: weighted_rows_1(stripe, n, columns, last, w, part); break;
+    case 2: weighted_rows_2(stripe, n, columns, last, w, part); break;
+    case 3: weighted_rows_3(stripe, n, columns, last, w, part); break;
+    case 4: weighted_rows_4(stripe, n, columns, last, w, part); break;
+    case 5: weighted_rows_5(stripe, n, columns, last, w, part); break;
+    case 6: weighted_rows_6(stripe, n, columns, last, w, part); break;
+    case 7: weighted_rows_7(stripe, n, columns, last, w, part); break;
+    default: weighted_rows_8(stripe, n, columns, last, w, part); break;
     }
   }
-  double t0 = 0, t1 = 0, t2 = 0;
-  size_t rest = columns - full;
-  for (size_t k = 0; k < n && rest > 0; k++) {
-    const double *tail = x + k * columns + full;
-    t0 += w[k] * tail[0];
-    if (rest > 1) t1 += w[k] * tail[1];
-    if (rest > 2) t2 += w[k] * tail[2];
-  }
-  if (rest > 0) gradient[full] += t0;
-  if (rest > 1) gradient[full + 1] += t1;
-  if (rest > 2) gradient[full + 2] += t2;
 }
 
-/// The rows of the design in chunks of 32 (8 KB for 31 columns, so the chunk stays in L1
+/// The rows of the design in chunks of 32 (8 KB for 31 columns, so that a chunk stays in L1
 /// between its three phases), per draw: (1) the chunk's logits, four rows at a time; (2) their
 /// terms, eight independent 4-lane evaluations of e^{−|η|} that the CPU overlaps; (3) the rows
-/// added to the gradient weighted by their residuals, 32 gradient columns at a time in eight
-/// vector registers. The design is read from memory once per 8 draws.
+/// added to the gradient weighted by their residuals, in registers 32 columns at a time. The
+/// design is read from memory once per 8 draws. Needs columns ≥ 4 and at most 64 slots
+/// (256 columns); the caller takes the plain loops otherwise.
 __attribute__((target("avx2,fma"))) static void logistic_gradient_avx2(
     const double *design, size_t rows, size_t columns, const double *outcomes,
     const double *coefficients, size_t draws, double *values, double *gradients) {
-  enum { chunk = 32, most_draws = 8 };
-  size_t full = columns / 4 * 4;
+  enum { chunk = 32, most_slots = 64 };
+  const slots s = row_slots(columns);
   const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1);
   double eta[chunk], residual[chunk];
-  __m256d totals[most_draws], products[most_draws];
-  double scalar_totals[most_draws], log_sums[most_draws];
-  for (size_t first = 0; first < draws; first += most_draws) {
-    size_t count = draws - first < most_draws ? draws - first : most_draws;
-    for (size_t l = 0; l < count; l++) {
-      totals[l] = zero;
-      products[l] = one;
-      scalar_totals[l] = 0;
-      log_sums[l] = 0;
-      for (size_t j = 0; j < columns; j++) gradients[(first + l) * columns + j] = 0;
+  double beta[4 * most_slots] __attribute__((aligned(32)));
+  __m256d sums[most_slots];
+  for (size_t l = 0; l < draws; l++) {
+    const double *coefficient = coefficients + l * columns;
+    // β in slots, the lanes of the last slot that repeat columns zeroed.
+    for (size_t t = 0; t < s.count; t++) {
+      for (size_t i = 0; i < 4; i++) {
+        int repeated = t + 1 == s.count && i < s.overlap;
+        size_t j = t + 1 < s.count ? 4 * t + i : s.last_offset + i;
+        beta[4 * t + i] = repeated ? 0 : coefficient[j];
+      }
+      sums[t] = zero;
     }
+    __m256d total = zero, product = one;
+    double scalar_total = 0, log_sum = 0;
     for (size_t start = 0; start < rows; start += chunk) {
       size_t n = rows - start < chunk ? rows - start : chunk;
       size_t vectors = n / 4;
       const double *x = design + start * columns;
       const double *y = outcomes + start;
-      for (size_t l = 0; l < count; l++) {
-        const double *beta = coefficients + (first + l) * columns;
-        double *gradient = gradients + (first + l) * columns;
 
-        // (1) Logits.
-        for (size_t v = 0; v < vectors; v++)
-          _mm256_storeu_pd(eta + 4 * v, four_logits(x + 4 * v * columns, columns, beta, full));
-        for (size_t k = 4 * vectors; k < n; k++) {
-          double sum = 0;
-          for (size_t j = 0; j < columns; j++) sum += x[k * columns + j] * beta[j];
-          eta[k] = sum;
-        }
+      // (1) Logits.
+      for (size_t v = 0; v < vectors; v++)
+        _mm256_storeu_pd(eta + 4 * v, four_logits(x + 4 * v * columns, columns, beta, s));
+      for (size_t k = 4 * vectors; k < n; k++) {
+        double sum = 0;
+        for (size_t j = 0; j < columns; j++) sum += x[k * columns + j] * coefficient[j];
+        eta[k] = sum;
+      }
 
-        // (2) Terms: e = e^{−|η|}, y η − max(η, 0), 1 + e (into the product), y − σ(η).
-        __m256d total = totals[l], product = products[l];
-        for (size_t v = 0; v < vectors; v++) {
-          __m256d h = _mm256_loadu_pd(eta + 4 * v), yv = _mm256_loadu_pd(y + 4 * v);
-          __m256d e = exp_of_nonpositive4(
-              _mm256_sub_pd(zero, _mm256_andnot_pd(_mm256_set1_pd(-0.0), h)));
-          __m256d one_plus_e = _mm256_add_pd(one, e);
-          total = _mm256_add_pd(total, _mm256_fmsub_pd(yv, h, _mm256_max_pd(h, zero)));
-          product = _mm256_mul_pd(product, one_plus_e);
-          __m256d numerator = _mm256_blendv_pd(e, one, _mm256_cmp_pd(h, zero, _CMP_GE_OQ));
-          _mm256_storeu_pd(
-              residual + 4 * v, _mm256_sub_pd(yv, _mm256_div_pd(numerator, one_plus_e)));
-        }
-        double product_rest = 1;
-        for (size_t k = 4 * vectors; k < n; k++)
-          residual[k] = logistic_term(eta[k], y[k], &scalar_totals[l], &product_rest);
-        // Each lane's product gains up to 8 factors in [1, 2] per chunk: its log is taken
-        // every 64 chunks (a product below 2⁵¹²), far from overflow.
-        if ((start / chunk) % 64 == 63 || start + chunk >= rows) {
-          double lanes[4];
-          _mm256_storeu_pd(lanes, product);
-          log_sums[l] += log(lanes[0] * lanes[1]) + log(lanes[2] * lanes[3]) + log(product_rest);
-          product = one;
-        } else if (product_rest != 1) {
-          log_sums[l] += log(product_rest);
-        }
-        totals[l] = total;
-        products[l] = product;
+      // (2) Terms: e = e^{−|η|}, y η − max(η, 0), 1 + e (into the product), y − σ(η).
+      for (size_t v = 0; v < vectors; v++) {
+        __m256d h = _mm256_loadu_pd(eta + 4 * v), yv = _mm256_loadu_pd(y + 4 * v);
+        __m256d e =
+            exp_of_nonpositive4(_mm256_sub_pd(zero, _mm256_andnot_pd(_mm256_set1_pd(-0.0), h)));
+        __m256d one_plus_e = _mm256_add_pd(one, e);
+        total = _mm256_add_pd(total, _mm256_fmsub_pd(yv, h, _mm256_max_pd(h, zero)));
+        product = _mm256_mul_pd(product, one_plus_e);
+        __m256d numerator = _mm256_blendv_pd(e, one, _mm256_cmp_pd(h, zero, _CMP_GE_OQ));
+        _mm256_storeu_pd(residual + 4 * v, _mm256_sub_pd(yv, _mm256_div_pd(numerator, one_plus_e)));
+      }
+      double product_rest = 1;
+      for (size_t k = 4 * vectors; k < n; k++)
+        residual[k] = logistic_term(eta[k], y[k], &scalar_total, &product_rest);
+      log_sum += log(product_rest);
+      // Each lane's product gains up to 8 factors in [1, 2] per chunk: its log is taken every
+      // 64 chunks (a product below 2⁵¹²), far from overflow, and at the end.
+      if ((start / chunk) % 64 == 63 || start + chunk >= rows) {
+        double lanes[4];
+        _mm256_storeu_pd(lanes, product);
+        log_sum += log(lanes[0] * lanes[1]) + log(lanes[2] * lanes[3]);
+        product = one;
+      }
 
-        // (3) Gradient: Σₖ residualₖ · rowₖ.
-        add_weighted_rows(x, n, columns, full, residual, gradient);
+      // (3) Gradient: Σₖ residualₖ · rowₖ.
+      add_weighted_rows(x, n, columns, s, residual, sums);
+    }
+    double *gradient = gradients + l * columns;
+    for (size_t t = 0; t < s.count; t++) {
+      double lanes[4];
+      _mm256_storeu_pd(lanes, sums[t]);
+      for (size_t i = 0; i < 4; i++) {
+        if (t + 1 < s.count) gradient[4 * t + i] = lanes[i];
+        else if (i >= s.overlap) gradient[s.last_offset + i] = lanes[i];
       }
     }
-    for (size_t l = 0; l < count; l++) {
-      double sums[4];
-      _mm256_storeu_pd(sums, totals[l]);
-      values[first + l] =
-          (sums[0] + sums[1]) + (sums[2] + sums[3]) + scalar_totals[l] - log_sums[l];
-    }
+    double lanes[4];
+    _mm256_storeu_pd(lanes, total);
+    values[l] = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + scalar_total - log_sum;
   }
 }
 
@@ -320,7 +312,7 @@ void variational_logistic_value_and_gradient(
     const double *design, size_t rows, size_t columns, const double *outcomes,
     const double *coefficients, size_t draws, double *values, double *gradients) {
 #if defined(__x86_64__)
-  if (logistic_has_avx2()) {
+  if (logistic_has_avx2() && columns >= 4 && columns <= 256) {
     logistic_gradient_avx2(
         design, rows, columns, outcomes, coefficients, draws, values, gradients);
     return;

@@ -109,6 +109,8 @@ func _vjpLogisticLogLikelihood(
       value,
       { g in
         let g = g.shape == [rows] ? g : g.broadcasted(to: [rows])
+        // A step seeds every draw with 1: the gradient as it is, without a scaled copy.
+        if g.withUnsafeBufferPointer({ $0.allSatisfy { $0 == 1 } }) { return gradient }
         var gradient = gradient
         scaleRows(&gradient, by: g, rows: rows, columns: gradient.shape[1])
         return gradient

@@ -84,7 +84,7 @@ public struct FullRankGaussian: GaussianFamily {
   /// −ELBO's gradient in closed form: with G = ∇ζ log p̃ at the draws, the sample's
   /// gradients above for ζ̄ = −G/L, and −1 added to ω̄ (−∂H/∂ω).
   public func negativeELBOGradient(
-    noise: Tensor<Double>, logDensityGradients: Tensor<Double>
+    noise: Tensor<Double>, draws: Tensor<Double>, logDensityGradients: Tensor<Double>
   ) -> TangentVector {
     var gradient = sampleGradient(
       logDensityGradients, noise: noise, scale: -1 / Double(noise.shape[0]))

@@ -58,29 +58,48 @@ public struct MeanFieldGaussian: GaussianFamily {
     return (
       value,
       { g in
-        sampleGradient(g.shape == shape ? g : g.broadcasted(to: shape), noise: noise, scale: 1)
+        sampleGradient(g.shape == shape ? g : g.broadcasted(to: shape), noise: noise)
       }
     )
   }
 
-  /// −ELBO's gradient in closed form: with G = ∇ζ log p̃ at the draws,
+  /// −ELBO's gradient in closed form: with G = ∇ζ log p̃ at the draws ζₗ = μ + e^ω ⊙ εₗ,
   /// ```
-  /// μ̄ = −(1/L) Σₗ Gₗ,   ω̄ = −(1/L) Σₗ Gₗ ⊙ e^ω ⊙ εₗ − 1
+  /// μ̄ = −(1/L) Σₗ Gₗ,   ω̄ = −(1/L) Σₗ Gₗ ⊙ (ζₗ − μ) − 1
   /// ```
-  /// (the −1 is −∂H/∂ω).
+  /// (e^ω ⊙ εₗ read off the draws as ζₗ − μ; the −1 is −∂H/∂ω).
   public func negativeELBOGradient(
-    noise: Tensor<Double>, logDensityGradients: Tensor<Double>
+    noise: Tensor<Double>, draws: Tensor<Double>, logDensityGradients: Tensor<Double>
   ) -> TangentVector {
-    var gradient = sampleGradient(
-      logDensityGradients, noise: noise, scale: -1 / Double(noise.shape[0]))
-    gradient.logStandardDeviation.withUnsafeMutableBufferPointer { w in
-      for i in w.indices { w[i] -= 1 }
+    let (rows, d) = (draws.shape[0], dimension)
+    let scale = -1 / Double(rows)
+    var meanGradient = Tensor<Double>(zeros: [d])
+    var scaleGradient = Tensor<Double>(zeros: [d])
+    logDensityGradients.withUnsafeBufferPointer { g in
+      draws.withUnsafeBufferPointer { z in
+        mean.withUnsafeBufferPointer { mu in
+          meanGradient.withUnsafeMutableBufferPointer { m in
+            scaleGradient.withUnsafeMutableBufferPointer { w in
+              for row in 0..<rows {
+                for i in 0..<d {
+                  m[i] += g[row * d + i]
+                  w[i] += g[row * d + i] * (z[row * d + i] - mu[i])
+                }
+              }
+              for i in 0..<d {
+                m[i] *= scale
+                w[i] = w[i] * scale - 1
+              }
+            }
+          }
+        }
+      }
     }
-    return gradient
+    return TangentVector(mean: meanGradient, logStandardDeviation: scaleGradient)
   }
 
-  /// μ̄ = s Σₗ ζ̄ₗ and ω̄ = s Σₗ ζ̄ₗ ⊙ e^ω ⊙ εₗ for draws' gradients ζ̄ ([L, D]) and a scale s.
-  func sampleGradient(_ g: Tensor<Double>, noise: Tensor<Double>, scale: Double) -> TangentVector {
+  /// μ̄ = Σₗ ζ̄ₗ and ω̄ = Σₗ ζ̄ₗ ⊙ e^ω ⊙ εₗ for draws' gradients ζ̄ ([L, D]).
+  func sampleGradient(_ g: Tensor<Double>, noise: Tensor<Double>) -> TangentVector {
     let (rows, d) = (g.shape[0], g.shape[1])
     var meanGradient = Tensor<Double>(zeros: [d])
     var scaleGradient = Tensor<Double>(zeros: [d])
@@ -95,10 +114,7 @@ public struct MeanFieldGaussian: GaussianFamily {
                   w[i] += g[row * d + i] * e[row * d + i]
                 }
               }
-              for i in 0..<d {
-                m[i] *= scale
-                w[i] *= scale * Double.exp(omega[i])
-              }
+              for i in 0..<d { w[i] *= Double.exp(omega[i]) }
             }
           }
         }

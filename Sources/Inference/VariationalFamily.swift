@@ -38,23 +38,24 @@ public protocol VariationalFamily: ParameterGroup where Scalar == Double {
   /// ```
   /// −ELBO(λ) ≈ −(1/L) Σₗ log p̃(g(εₗ; λ)) − H[q(λ)],
   /// ```
-  /// given the gradients ∇ζ log p̃ at the draws ζₗ = g(εₗ; λ) (`logDensityGradients`, [L, D]):
+  /// given the noise ε ([L, noiseDimension]), the draws ζₗ = g(εₗ; λ) ([L, D]) and the
+  /// gradients ∇ζ log p̃ there (`logDensityGradients`, [L, D]):
   /// the chain rule through the reparameterisation taken by hand, as Stan's ADVI does
   /// (`normal_meanfield::calc_grad`), so that a step differentiates only the model. The
   /// default implementation differentiates ``reparameterizedSample(noise:)`` and
   /// ``entropy()``.
-  func negativeELBOGradient(noise: Tensor<Double>, logDensityGradients: Tensor<Double>)
-    -> TangentVector
+  func negativeELBOGradient(
+    noise: Tensor<Double>, draws: Tensor<Double>, logDensityGradients: Tensor<Double>
+  ) -> TangentVector
 }
 
 extension VariationalFamily {
   public func negativeELBOGradient(
-    noise: Tensor<Double>, logDensityGradients: Tensor<Double>
+    noise: Tensor<Double>, draws: Tensor<Double>, logDensityGradients: Tensor<Double>
   ) -> TangentVector {
-    let draws = Double(noise.shape[0])
     let samplePullback = pullback(at: self) { $0.reparameterizedSample(noise: noise) }
     let entropyGradient = pullback(at: self) { $0.entropy() }(Tensor(1))
-    return samplePullback(logDensityGradients * (-1 / draws)) - entropyGradient
+    return samplePullback(logDensityGradients * (-1 / Double(noise.shape[0]))) - entropyGradient
   }
 }
 

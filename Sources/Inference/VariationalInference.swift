@@ -126,8 +126,8 @@ public struct VariationalInference<Family: VariationalFamily> {
   }
 
   /// −ELBO with the closed-form entropy and its gradient, differentiating only the model: the
-  /// gradients ∇ζ log p̃ of the draws by reverse mode, then the chain rule through the
-  /// family in closed form (``VariationalFamily/negativeELBOGradient(noise:logDensityGradients:)``).
+  /// gradients ∇ζ log p̃ of the draws by reverse mode, then the chain rule through the family
+  /// in closed form (``VariationalFamily/negativeELBOGradient(noise:draws:logDensityGradients:)``).
   /// The same value and gradient as differentiating
   /// ``VariationalObjective/negativeELBO(_:noise:estimator:)``, with less bookkeeping.
   static func closedFormLossAndGradient(
@@ -141,7 +141,9 @@ public struct VariationalInference<Family: VariationalFamily> {
     let loss = -(total / Double(noise.shape[0]) + family.entropy().scalarized())
     guard loss.isFinite else { return (loss, .zero) }
     let gradients = pullback(Tensor(repeating: 1, shape: [noise.shape[0]]))
-    return (loss, family.negativeELBOGradient(noise: noise, logDensityGradients: gradients))
+    let gradient = family.negativeELBOGradient(
+      noise: noise, draws: draws, logDensityGradients: gradients)
+    return (loss, gradient)
   }
 
   /// The ELBO of the current family estimated from `samples` fresh draws, with every data row.
