@@ -28,7 +28,7 @@ public struct ParameterValues: Differentiable {
   /// - Precondition: the model declares a parameter of that name.
   @differentiable(reverse)
   public subscript(name: String) -> Tensor<Double> {
-    tensors[withoutDerivative(at: layout.index(of: name))]
+    self[withoutDerivative(at: layout.index(of: name))]
   }
 
   /// The `[L, size]` values of the parameter declared at position `index`.
@@ -36,4 +36,26 @@ public struct ParameterValues: Differentiable {
   public subscript(index: Int) -> Tensor<Double> {
     tensors[index]
   }
+
+  /// The gradient of one parameter's values: that tensor's gradient, and the shared rank-0 zero
+  /// for the others (the standard library's array-subscript derivative allocates a fresh zero
+  /// for every entry at every evaluation).
+  @usableFromInline
+  @derivative(of: subscript(_:))
+  func _vjpSubscript(index: Int) -> (
+    value: Tensor<Double>, pullback: (Tensor<Double>) -> TangentVector
+  ) {
+    let count = tensors.count
+    return (
+      tensors[index],
+      { g in
+        var tangents = [Tensor<Double>](repeating: ParameterValues.zeroTangent, count: count)
+        tangents[index] = g
+        return TangentVector(tensors: Array.DifferentiableView(tangents))
+      }
+    )
+  }
+
+  /// The rank-0 zero that stands for the gradient of parameters a subscript did not read.
+  static let zeroTangent = Tensor<Double>(0)
 }

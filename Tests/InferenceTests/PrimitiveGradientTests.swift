@@ -21,7 +21,25 @@ func gradientCases() -> [GradientCase] {
   let noise = tensor([0.4, -1.1, 0.7, 1.3, 0.2, -0.5], shape: [2, 3])
   let draws = tensor([0.1, 0.6, -0.2, 1.0, -0.4, 0.3], shape: [2, 3])
   let lowRankNoise = tensor([0.4, -1.1, 0.7, 1.3, 0.2, -0.5, 0.9, -0.3], shape: [2, 4])
+  // A log joint that reads two of three parameters, by name and by index, and one of them
+  // twice: the subscripts' own derivative (one gradient, rank-0 zeros elsewhere) and the sum of
+  // the tangents, through the bijectors.
+  let layout = try! ParameterLayout([
+    ParameterDeclaration("a", shape: [2]),
+    ParameterDeclaration("b", shape: [1], constraint: .positive),
+    ParameterDeclaration("unused", shape: [1]),
+  ])
+  let subscripted = VariationalObjective(layout: layout) { values in
+    (values["a"] * values[1]).sum(alongAxes: [1]).squeezingShape(at: [1])
+      + values[0].squared().sum(alongAxes: [1]).squeezingShape(at: [1])
+  }
   return [
+    GradientCase(
+      name: "log density through parameter subscripts",
+      inputs: [tensor([0.3, -0.7, 0.2, 1.1, 0.5, -0.4, 0.9, 0.1], shape: [2, 4])]
+    ) {
+      subscripted.logDensity(unconstrained: $0[0])
+    },
     GradientCase(name: "cumulativeSum along axis 1", inputs: [matrix]) {
       $0[0].cumulativeSum(alongAxis: 1)
     },

@@ -60,8 +60,9 @@ public struct LogisticRegression: MinibatchModel {
 
   @differentiable(reverse)
   public func logJoint(_ parameters: ParameterValues) -> Tensor<Double> {
-    let likelihood = bernoulliLogLikelihood(
-      coefficients: parameters[0], design: data.design, outcomes: data.targets)
-    return logPrior(parameters) + likelihood
+    let coefficients = parameters[0]
+    return isotropicNormalLogDensity(coefficients, standardDeviation: priorStandardDeviation)
+      + bernoulliLogLikelihood(
+        coefficients: coefficients, design: data.design, outcomes: data.targets)
   }
 }
