@@ -53,34 +53,25 @@ public struct AdaptiveStepSize<Model: ParameterGroup>: Optimizer {
   /// Takes one step on `model` against `gradient`.
   public mutating func update(_ model: inout Model, along gradient: Model.TangentVector) {
     typealias Scalar = Model.Scalar
-    let modelPaths = model.parameterKeyPaths
-    let gradientPaths = model.tangentKeyPaths
-    precondition(
-      modelPaths.count == gradientPaths.count,
-      "AdaptiveStepSize: \(modelPaths.count) parameter key paths but \(gradientPaths.count) "
-        + "tangent key paths")
     let first = squaredGradientAverages.isEmpty
     if first {
-      squaredGradientAverages = modelPaths.map { Tensor(zeros: model[keyPath: $0].shape) }
+      squaredGradientAverages = model.parameters.map { Tensor(zeros: $0.shape) }
     }
     step += 1
     let decay = Scalar(learningRate * Double.pow(Double(step), -0.5 + epsilon))
     let (alpha, tau) = (Scalar(self.alpha), Scalar(self.tau))
-    for k in modelPaths.indices {
-      let g = gradient[keyPath: gradientPaths[k]]
-      modifyInPlace(&model, at: modelPaths[k]) { theta in
-        let stride = g.shape == theta.shape ? 1 : 0
-        precondition(
-          stride == 1 || g.scalarCount == 1,
-          "AdaptiveStepSize: gradient \(g.shape) for parameter \(k) of shape \(theta.shape)")
-        theta.withUnsafeMutableBufferPointer { theta in
-          squaredGradientAverages[k].withUnsafeMutableBufferPointer { s in
-            g.withUnsafeBufferPointer { g in
-              for i in theta.indices {
-                let gi = g[i &* stride]
-                s[i] = first ? gi * gi : alpha * gi * gi + (1 - alpha) * s[i]
-                theta[i] -= decay / (tau + s[i].squareRoot()) * gi
-              }
+    model.updateParameters(along: gradient) { k, theta, g in
+      let stride = g.shape == theta.shape ? 1 : 0
+      precondition(
+        stride == 1 || g.scalarCount == 1,
+        "AdaptiveStepSize: gradient \(g.shape) for parameter \(k) of shape \(theta.shape)")
+      theta.withUnsafeMutableBufferPointer { theta in
+        squaredGradientAverages[k].withUnsafeMutableBufferPointer { s in
+          g.withUnsafeBufferPointer { g in
+            for i in theta.indices {
+              let gi = g[i &* stride]
+              s[i] = first ? gi * gi : alpha * gi * gi + (1 - alpha) * s[i]
+              theta[i] -= decay / (tau + s[i].squareRoot()) * gi
             }
           }
         }

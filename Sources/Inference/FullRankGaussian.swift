@@ -222,6 +222,18 @@ public struct FullRankGaussian: GaussianFamily {
     sqrt(scaleTril.squared().sum(squeezingAxes: [1]))
   }
 
+  public mutating func updateParameters(
+    along gradient: TangentVector, _ body: (Int, inout Tensor<Double>, Tensor<Double>) -> Void
+  ) {
+    body(0, &mean, gradient.mean)
+    body(1, &offDiagonal, gradient.offDiagonal)
+    body(2, &logDiagonal, gradient.logDiagonal)
+  }
+
+  public func isFinite(_ gradient: TangentVector) -> Bool {
+    gradient.mean.isFinite && gradient.offDiagonal.isFinite && gradient.logDiagonal.isFinite
+  }
+
   public var parameterKeyPaths: [WritableKeyPath<FullRankGaussian, Tensor<Double>>] {
     [\.mean, \.offDiagonal, \.logDiagonal]
   }

@@ -165,6 +165,17 @@ public struct MeanFieldGaussian: GaussianFamily {
   /// σ = exp(ω).
   public func marginalStandardDeviations() -> Tensor<Double> { exp(logStandardDeviation) }
 
+  public mutating func updateParameters(
+    along gradient: TangentVector, _ body: (Int, inout Tensor<Double>, Tensor<Double>) -> Void
+  ) {
+    body(0, &mean, gradient.mean)
+    body(1, &logStandardDeviation, gradient.logStandardDeviation)
+  }
+
+  public func isFinite(_ gradient: TangentVector) -> Bool {
+    gradient.mean.isFinite && gradient.logStandardDeviation.isFinite
+  }
+
   public var parameterKeyPaths: [WritableKeyPath<MeanFieldGaussian, Tensor<Double>>] {
     [\.mean, \.logStandardDeviation]
   }

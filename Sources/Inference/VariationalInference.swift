@@ -154,22 +154,9 @@ public struct VariationalInference<Family: VariationalFamily> {
 }
 
 extension VariationalFamily {
-  /// Whether every scalar of `gradient` is finite.
-  func isFinite(_ gradient: TangentVector) -> Bool {
-    for path in tangentKeyPaths {
-      let finite = gradient[keyPath: path].withUnsafeBufferPointer { g in
-        g.allSatisfy { $0.isFinite }
-      }
-      if !finite { return false }
-    }
-    return true
-  }
-
   /// Whether every variational parameter is finite.
   var hasFiniteParameters: Bool {
-    parameterKeyPaths.allSatisfy { path in
-      self[keyPath: path].withUnsafeBufferPointer { $0.allSatisfy { $0.isFinite } }
-    }
+    parameterKeyPaths.allSatisfy { self[keyPath: $0].isFinite }
   }
 }
 

@@ -52,16 +52,6 @@ public struct Adam<Model: ParameterGroup>: CheckpointableOptimizer {
   /// The model's and the gradient's parameter key paths, built on the first update and reused:
   /// building them costs more than updating a small model's scalars. Like the moments, they
   /// assume the model keeps its structure from one update to the next.
-  @usableFromInline var _keyPaths:
-    (
-      model: [WritableKeyPath<Model, Tensor<Model.Scalar>>],
-      gradient: [WritableKeyPath<Model.TangentVector, Tensor<Model.Scalar>>]
-    )?
-
-  /// Creates an optimiser for models like `model` (only its type is used), with PyTorch's
-  /// defaults.
-  ///
-  /// - Precondition: η > 0, 0 ≤ β₁ < 1, 0 ≤ β₂ < 1, ε ≥ 0, λ ≥ 0.
   public init(
     for model: Model, learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
     epsilon: Double = 1e-8, weightDecay: Double = 0
@@ -82,15 +72,10 @@ public struct Adam<Model: ParameterGroup>: CheckpointableOptimizer {
   @inlinable
   public mutating func update(_ model: inout Model, along gradient: Model.TangentVector) {
     typealias Scalar = Model.Scalar
-    if _keyPaths == nil { _keyPaths = parameterUpdate.keyPaths(model, gradient) }
-    let (modelPaths, gradientPaths) = _keyPaths!
     if _firstMoments.isEmpty {
-      _firstMoments = modelPaths.map { Tensor<Scalar>(zeros: model[keyPath: $0].shape) }
+      _firstMoments = model.parameters.map { Tensor<Scalar>(zeros: $0.shape) }
       _secondMoments = _firstMoments
     }
-    precondition(
-      _firstMoments.count == modelPaths.count,
-      "Adam: the state holds \(_firstMoments.count) parameters, the model \(modelPaths.count)")
     _step += 1
     let (correction1, correction2) = Self.biasCorrections(beta1, beta2, step: _step)
     let kernel = AdamKernel<Scalar>(
@@ -98,9 +83,11 @@ public struct Adam<Model: ParameterGroup>: CheckpointableOptimizer {
       correction2Root: Scalar(correction2.squareRoot()), oneMinusBeta1: Scalar(1 - beta1),
       beta2: Scalar(beta2), oneMinusBeta2: Scalar(1 - beta2), epsilon: Scalar(epsilon),
       weightDecay: Scalar(weightDecay))
-    for k in modelPaths.indices {
-      let g = gradient[keyPath: gradientPaths[k]]
-      parameterUpdate(&model, at: modelPaths[k], index: k, gradient: g) { theta, g, stride in
+    let parameterCount = _firstMoments.count
+    model.updateParameters(along: gradient) { k, parameter, g in
+      precondition(
+        k < parameterCount, "Adam: the state holds \(parameterCount) parameters, the model more")
+      parameterUpdate(&parameter, index: k, gradient: g) { theta, g, stride in
         _firstMoments[k].withUnsafeMutableBufferPointer { m in
           _secondMoments[k].withUnsafeMutableBufferPointer { v in
             precondition(m.count == theta.count, "Adam: parameter \(k) changed shape")
@@ -113,8 +100,6 @@ public struct Adam<Model: ParameterGroup>: CheckpointableOptimizer {
     }
   }
 
-  /// The bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ, with the powers from C's `pow`, as Python's
-  /// `beta ** step` in PyTorch.
   @usableFromInline
   static func biasCorrections(
     _ beta1: Double, _ beta2: Double, step: Int

@@ -45,6 +45,46 @@ public protocol ParameterGroup: Differentiable {
   /// The key paths to the gradient of every parameter tensor, in the order of
   /// ``parameterKeyPaths``.
   var tangentKeyPaths: [WritableKeyPath<TangentVector, Tensor<Scalar>>] { get }
+
+  /// Calls `body` once per parameter, in the order of ``parameterKeyPaths``, with its index,
+  /// the parameter (to change in place) and its tensor in `gradient`. The default goes through
+  /// the key paths; a type with a few stored parameters can pass them directly, which saves
+  /// the key-path lookups (four per parameter and step, as costly as the update itself at the
+  /// sizes of variational inference).
+  mutating func updateParameters(
+    along gradient: TangentVector,
+    _ body: (_ index: Int, _ parameter: inout Tensor<Scalar>, _ gradient: Tensor<Scalar>) -> Void)
+
+  /// Whether every scalar of `gradient` is finite; the default reads its tensors through
+  /// ``tangentKeyPaths``.
+  func isFinite(_ gradient: TangentVector) -> Bool
+}
+
+extension ParameterGroup {
+  @inlinable
+  public mutating func updateParameters(
+    along gradient: TangentVector,
+    _ body: (_ index: Int, _ parameter: inout Tensor<Scalar>, _ gradient: Tensor<Scalar>) -> Void
+  ) {
+    let modelPaths = parameterKeyPaths
+    let gradientPaths = tangentKeyPaths
+    precondition(
+      modelPaths.count == gradientPaths.count,
+      "\(Self.self) lists \(modelPaths.count) parameter key paths but \(gradientPaths.count) "
+        + "tangent key paths")
+    let placeholder = Tensor<Scalar>.zero
+    for k in modelPaths.indices {
+      let g = gradient[keyPath: gradientPaths[k]]
+      modifyInPlace(&self, at: modelPaths[k], placeholder: placeholder) { body(k, &$0, g) }
+    }
+  }
+
+  @inlinable
+  public func isFinite(_ gradient: TangentVector) -> Bool {
+    tangentKeyPaths.allSatisfy { path in
+      gradient[keyPath: path].isFinite
+    }
+  }
 }
 
 extension ParameterGroup {

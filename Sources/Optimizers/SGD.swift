@@ -64,18 +64,16 @@ public struct SGD<Model: ParameterGroup>: CheckpointableOptimizer {
   /// Takes one step of (momentum) gradient descent on `model`.
   @inlinable
   public mutating func update(_ model: inout Model, along gradient: Model.TangentVector) {
-    let (modelPaths, gradientPaths) = parameterUpdate.keyPaths(model, gradient)
     let first = _velocities.isEmpty
     if momentum > 0 && first {
-      _velocities = modelPaths.map { Tensor<Model.Scalar>(zeros: model[keyPath: $0].shape) }
+      _velocities = model.parameters.map { Tensor<Model.Scalar>(zeros: $0.shape) }
     }
     let eta = Model.Scalar(learningRate)
     let mu = Model.Scalar(momentum)
     let lambda = Model.Scalar(weightDecay)
     let (useMomentum, useNesterov) = (momentum > 0, nesterov)
-    for k in modelPaths.indices {
-      let g = gradient[keyPath: gradientPaths[k]]
-      parameterUpdate(&model, at: modelPaths[k], index: k, gradient: g) { theta, g, stride in
+    model.updateParameters(along: gradient) { k, parameter, g in
+      parameterUpdate(&parameter, index: k, gradient: g) { theta, g, stride in
         guard useMomentum else {
           for i in theta.indices { theta[i] -= eta * (g[i &* stride] + lambda * theta[i]) }
           return

@@ -116,6 +116,11 @@ public struct Tensor<Scalar: TensorScalar> {
   /// The number of scalars: the product of the shape.
   @inlinable @noDerivative public var scalarCount: Int { buffer.count }
 
+  /// Whether no scalar is infinite or NaN.
+  @inlinable @noDerivative public var isFinite: Bool {
+    UnsafeBufferPointer(start: buffer.base, count: buffer.count).allSatisfy { $0.isFinite }
+  }
+
   /// The scalars in row-major order.
   @inlinable public var scalars: [Scalar] {
     Array(UnsafeBufferPointer(start: buffer.base, count: buffer.count))
