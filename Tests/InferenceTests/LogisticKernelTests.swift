@@ -1,3 +1,4 @@
+import Foundation
 import RealModule
 import TensorCore
 import Testing
@@ -17,6 +18,7 @@ import _Differentiation
 @Suite struct LogisticKernelTests {
   @Test(arguments: [
     (1, 569, 31), (3, 37, 5), (9, 70, 33), (2, 3, 1), (1, 4, 4), (8, 100, 64), (5, 33, 2),
+    (2, 300, 260), (3, 1000, 9),
   ])
   func valueAndGradientMatchTheDefinition(draws: Int, rows: Int, columns: Int) {
     var generator = Xoshiro256StarStar(seed: UInt64(draws * 10_000 + rows * 100 + columns))
@@ -55,6 +57,28 @@ import _Differentiation
     }
   }
 
+  /// Large designs are split in two halves that a helper thread may compute: evaluations from
+  /// many threads at once (each finding the helper free or busy) must agree bit for bit, and
+  /// with the definition.
+  @Test func halvesOnAnyThreadGiveTheSameNumbers() {
+    var generator = Xoshiro256StarStar(seed: 17)
+    let design = Tensor<Double>(randomNormal: [1000, 31], using: &generator)
+    let coefficients = Tensor<Double>(randomNormal: [2, 31], using: &generator) * 0.3
+    let outcomes = Tensor<Double>((0..<1000).map { Double($0 % 2) })
+    let (value, gradient) = logisticValueAndGradient(coefficients, design, outcomes)
+    let results = ConcurrentResults(count: 64)
+    DispatchQueue.concurrentPerform(iterations: 64) { index in
+      let (v, g) = logisticValueAndGradient(coefficients, design, outcomes)
+      results.store(v.scalars + g.scalars, at: index)
+    }
+    let expected = (value.scalars + gradient.scalars).map(\.bitPattern)
+    for index in 0..<64 { #expect(results.values[index].map(\.bitPattern) == expected) }
+    let (twoProducts, residuals) = logisticValueAndResiduals(coefficients, design, outcomes)
+    for (a, b) in zip(value.scalars, twoProducts.scalars) { #expect(Swift.abs(a - b) < 1e-10) }
+    let otherGradient = matmul(residuals, transposed: false, constant: design)
+    for (a, b) in zip(gradient.scalars, otherGradient.scalars) { #expect(Swift.abs(a - b) < 1e-11) }
+  }
+
   /// The one-pass kernel and the two products give the same numbers for the same draws.
   @Test func onePassEqualsTwoProducts() {
     var generator = Xoshiro256StarStar(seed: 3)
@@ -68,5 +92,19 @@ import _Differentiation
     for (a, b) in zip(gradient.scalars, otherGradient.scalars) {
       #expect(Swift.abs(a - b) < 1e-11)
     }
+  }
+}
+
+/// Results written by concurrent iterations, one slot each.
+final class ConcurrentResults: @unchecked Sendable {
+  private let lock = NSLock()
+  private(set) var values: [[Double]]
+
+  init(count: Int) { values = Array(repeating: [], count: count) }
+
+  func store(_ value: [Double], at index: Int) {
+    lock.lock()
+    values[index] = value
+    lock.unlock()
   }
 }

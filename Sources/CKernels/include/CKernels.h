@@ -64,9 +64,11 @@ void variational_logistic_rows(
 /// outcomes y ([rows]):
 ///   values[l] = Σₙ yₙ ηₗₙ − softplus(ηₗₙ),   ηₗ = X βₗ,
 ///   gradients[l] = Xᵀ (y − σ(ηₗ))            ([draws, columns])
-/// in one pass over X, four rows at a time (each block's logits, terms and gradient
-/// contributions while it is in L1), for up to 8 draws per pass; e^{−|η|} and the sums of
-/// log(1 + e^{−|η|}) as in `variational_logistic_rows`.
+/// in one pass over X per draw, 32 rows at a time (each chunk's logits, terms and gradient
+/// contributions while it is in L1); e^{−|η|} and the sums of log(1 + e^{−|η|}) as in
+/// `variational_logistic_rows`. Designs of at least 256 rows and 8192 scalars are split into
+/// two halves of rows, the second on a helper thread when one is free
+/// (`variational_run_halves`), and added in a fixed order.
 void variational_logistic_value_and_gradient(
     const double *design, size_t rows, size_t columns, const double *outcomes,
     const double *coefficients, size_t draws, double *values, double *gradients);
@@ -77,6 +79,12 @@ void variational_logistic_value_and_gradient(
 /// (the last sine dropped when `count` is odd), with polynomial log, sin and cos that
 /// vectorise: within a few ulp of libm, and the same draws on every code path.
 void variational_standard_normals(const double *u1, const double *u2, size_t count, double *out);
+
+/// Runs work(context, 0) on the calling thread and work(context, 1) on a helper thread when
+/// one is free (else on the calling thread too), and returns when both are done. The helper is
+/// started on first use when the machine has two or more CPUs; VARIATIONAL_THREADS=1 keeps
+/// everything on the calling thread. The halves must not depend on which thread runs them.
+void variational_run_halves(void (*work)(void *context, int half), void *context);
 
 /// y = A x for a row-major `rows` × `columns` matrix A with leading dimension `lda` and a
 /// vector x of stride `incx`: yᵢ = Σⱼ A[i][j] x[j·incx], each dot product in 4 lanes.

@@ -119,7 +119,7 @@ extension RandomNumberGenerator {
 
 /// The Box–Muller transform for doubles, 256 pairs of uniforms at a time
 /// (`variational_standard_normals` in CKernels).
-@usableFromInline
+@inlinable
 func fillStandardNormalDoubles(
   _ values: UnsafeMutableBufferPointer<Double>, using generator: inout some RandomNumberGenerator
 ) {
