@@ -132,9 +132,10 @@ public struct FullRankGaussian: GaussianFamily {
       logDiagonal.withUnsafeBufferPointer { omega in
         Tensor(shape: [d, d]) { l in
           for i in 0..<d {
-            for j in 0..<d {
-              l[i * d + j] = j < i ? m[i * d + j] : (j == i ? Double.exp(omega[i]) : 0)
-            }
+            let row = i * d
+            for j in 0..<i { l[row + j] = m[row + j] }
+            l[row + i] = Double.exp(omega[i])
+            for j in (i + 1)..<d { l[row + j] = 0 }
           }
         }
       }

@@ -118,7 +118,15 @@ public struct Tensor<Scalar: TensorScalar> {
 
   /// Whether no scalar is infinite or NaN.
   @inlinable @noDerivative public var isFinite: Bool {
-    UnsafeBufferPointer(start: buffer.base, count: buffer.count).allSatisfy { $0.isFinite }
+    if Scalar.self == Double.self {
+      // A branch-free test of the exponent bits (all ones for ±∞ and NaN) that vectorises.
+      let bits = UnsafeRawPointer(buffer.base).assumingMemoryBound(to: UInt64.self)
+      let exponent: UInt64 = 0x7ff0_0000_0000_0000
+      var infiniteOrNaN: UInt64 = 0
+      for i in 0..<buffer.count { infiniteOrNaN |= (bits[i] & exponent) == exponent ? 1 : 0 }
+      return infiniteOrNaN == 0
+    }
+    return UnsafeBufferPointer(start: buffer.base, count: buffer.count).allSatisfy { $0.isFinite }
   }
 
   /// The scalars in row-major order.

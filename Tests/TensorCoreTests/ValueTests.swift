@@ -28,6 +28,23 @@ import _Differentiation
   }
 
   /// ψ₁(1) = π²/6 and ψ₁(½) = π²/2.
+  /// `isFinite` is false exactly when some scalar is ±∞ or NaN, for doubles (a bit test) and
+  /// floats, wherever that scalar sits.
+  @Test func isFiniteFindsEveryInfinityAndNaN() {
+    let finite: [Double] = [0, -0.0, 1, -1e308, .greatestFiniteMagnitude, .leastNonzeroMagnitude]
+    #expect(Tensor<Double>(finite).isFinite)
+    #expect(
+      Tensor<Float>([0, -0.0, 1, -1e38, .greatestFiniteMagnitude, .leastNonzeroMagnitude]).isFinite)
+    for bad in [Double.infinity, -.infinity, .nan, -.nan, .signalingNaN] {
+      for position in 0..<7 {
+        var values = Array(repeating: 1.5, count: 7)
+        values[position] = bad
+        #expect(!Tensor<Double>(values).isFinite, "\(bad) at \(position)")
+        #expect(!Tensor<Float>(values.map { Float($0) }).isFinite, "\(bad) at \(position)")
+      }
+    }
+  }
+
   @Test func trigamma() {
     assertClose(Double.trigamma(1), Double.pi * Double.pi / 6, relativeTolerance: 1e-12)
     assertClose(Double.trigamma(0.5), Double.pi * Double.pi / 2, relativeTolerance: 1e-12)
