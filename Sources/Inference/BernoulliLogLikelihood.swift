@@ -141,7 +141,7 @@ func logisticValueAndGradient(
   checkLogisticShapes(coefficients, design, outcomes)
   let (draws, columns) = (coefficients.shape[0], coefficients.shape[1])
   var value = Tensor<Double>(zeros: [draws])
-  var gradient = Tensor<Double>(zeros: [draws, columns])
+  var gradient = Tensor<Double>(zeros: coefficients.shape)
   design.withUnsafeBufferPointer { x in
     outcomes.withUnsafeBufferPointer { y in
       coefficients.withUnsafeBufferPointer { beta in

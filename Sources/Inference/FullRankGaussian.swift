@@ -99,8 +99,8 @@ public struct FullRankGaussian: GaussianFamily {
   func sampleGradient(_ g: Tensor<Double>, noise: Tensor<Double>, scale: Double) -> TangentVector {
     let (rows, d) = (g.shape[0], logDiagonal.shape[0])
     var outer = Self.lowerProduct(g, noise)
-    var diagonal = Tensor<Double>(zeros: [d])
-    var meanGradient = Tensor<Double>(zeros: [d])
+    var diagonal = Tensor<Double>(zeros: logDiagonal.shape)
+    var meanGradient = Tensor<Double>(zeros: logDiagonal.shape)
     g.withUnsafeBufferPointer { g in
       logDiagonal.withUnsafeBufferPointer { omega in
         diagonal.withUnsafeMutableBufferPointer { w in

@@ -73,8 +73,8 @@ public struct MeanFieldGaussian: GaussianFamily {
   ) -> TangentVector {
     let (rows, d) = (draws.shape[0], dimension)
     let scale = -1 / Double(rows)
-    var meanGradient = Tensor<Double>(zeros: [d])
-    var scaleGradient = Tensor<Double>(zeros: [d])
+    var meanGradient = Tensor<Double>(zeros: mean.shape)
+    var scaleGradient = Tensor<Double>(zeros: mean.shape)
     logDensityGradients.withUnsafeBufferPointer { g in
       draws.withUnsafeBufferPointer { z in
         mean.withUnsafeBufferPointer { mu in
@@ -101,8 +101,8 @@ public struct MeanFieldGaussian: GaussianFamily {
   /// μ̄ = Σₗ ζ̄ₗ and ω̄ = Σₗ ζ̄ₗ ⊙ e^ω ⊙ εₗ for draws' gradients ζ̄ ([L, D]).
   func sampleGradient(_ g: Tensor<Double>, noise: Tensor<Double>) -> TangentVector {
     let (rows, d) = (g.shape[0], g.shape[1])
-    var meanGradient = Tensor<Double>(zeros: [d])
-    var scaleGradient = Tensor<Double>(zeros: [d])
+    var meanGradient = Tensor<Double>(zeros: mean.shape)
+    var scaleGradient = Tensor<Double>(zeros: mean.shape)
     g.withUnsafeBufferPointer { g in
       noise.withUnsafeBufferPointer { e in
         logStandardDeviation.withUnsafeBufferPointer { omega in

@@ -140,7 +140,7 @@ public struct VariationalInference<Family: VariationalFamily> {
     let total = logDensity.withUnsafeBufferPointer { $0.reduce(0, +) }
     let loss = -(total / Double(noise.shape[0]) + family.entropy().scalarized())
     guard loss.isFinite else { return (loss, .zero) }
-    let gradients = pullback(Tensor(repeating: 1, shape: [noise.shape[0]]))
+    let gradients = pullback(Tensor(repeating: 1, shape: logDensity.shape))
     let gradient = family.negativeELBOGradient(
       noise: noise, draws: draws, logDensityGradients: gradients)
     return (loss, gradient)

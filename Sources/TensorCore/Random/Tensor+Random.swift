@@ -123,7 +123,10 @@ extension RandomNumberGenerator {
 func fillStandardNormalDoubles(
   _ values: UnsafeMutableBufferPointer<Double>, using generator: inout some RandomNumberGenerator
 ) {
-  let block = 256
+  if values.isEmpty { return }
+  // At most 256 pairs at a time, and no more than needed, so that small fills (a VI step's
+  // noise) stay within the stack allocation limit instead of a 4 KB malloc.
+  let block = Swift.min(256, (values.count + 1) / 2)
   withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * block) { uniforms in
     let u1 = uniforms.baseAddress!
     let u2 = u1 + block
