@@ -7,7 +7,10 @@
 // Per family it reports
 // - steps_per_second: `steps` optimisation steps (one gradient draw each) ÷ the time of a fit
 //   that runs them with a single ELBO evaluation at the end, the median of `--repeats` fits;
-//   like NumPyro's compiled `lax.scan` loop, this leaves out convergence checks;
+//   like NumPyro's compiled `lax.scan` loop, this leaves out convergence checks; the
+//   likelihood splits its rows over two threads when the machine has two CPUs
+//   (`helperThreadEnabled`; "threads" says which);
+// - steps_per_second_one_thread: the same with the helper thread turned off;
 // - fit_seconds: the whole `fit` with the same steps and step size (Stan's convergence checks
 //   every 100 steps, iterate averaging and the final 10,000-draw ELBO included);
 // - elbo, elbo_se: the ELBO of the fitted q from 10,000 fresh draws;
@@ -64,6 +67,10 @@ struct ADVIBenchmark: ParsableCommand {
     var sections: [String] = []
     let families = [("mean_field", FamilyKind.meanField), ("full_rank", .fullRank)]
     for (key, kind) in families where family == nil || family == kind.description {
+      let usesTwoThreads = helperThreadEnabled
+      helperThreadEnabled = false
+      let oneThreadRate = try stepsPerSecond(model, kind)
+      helperThreadEnabled = usesTwoThreads
       let rate = try stepsPerSecond(model, kind)
       var options = FitOptions(
         seed: seed, maxIterations: steps, tolerance: 0, optimizer: .adam(learningRate: lr))
@@ -74,13 +81,15 @@ struct ADVIBenchmark: ParsableCommand {
       let d = mean.count
       let sds = (0..<d).map { covariance.scalars[$0 * d + $0].squareRoot() }
       print(
-        "\(kind): \(Int(rate)) steps/s, fit \(String(format: "%.2f", fitted.seconds)) s, "
+        "\(kind): \(Int(rate)) steps/s (\(Int(oneThreadRate)) on one thread), fit \(String(format: "%.2f", fitted.seconds)) s, "
           + "ELBO \(String(format: "%.3f", fitted.elbo.value)) "
           + "± \(String(format: "%.3f", fitted.elbo.standardError))")
       sections.append(
         """
           "\(key)": {
             "steps_per_second": \(rate),
+            "steps_per_second_one_thread": \(oneThreadRate),
+            "threads": \(usesTwoThreads ? 2 : 1),
             "fit_seconds": \(fitted.seconds),
             "elbo": \(fitted.elbo.value),
             "elbo_se": \(fitted.elbo.standardError),
@@ -100,15 +109,18 @@ struct ADVIBenchmark: ParsableCommand {
     try text.write(toFile: json, atomically: true, encoding: .utf8)
   }
 
-  /// The median over `repeats` fits of `steps` steps per second of the whole fit, run with
-  /// one ELBO evaluation (at the end), no averaging and a 10-draw final ELBO, so that nearly
-  /// all of its time is the optimisation steps.
+  /// The median over `repeats` fits (after one untimed fit) of `steps` steps per second of the
+  /// whole fit, run with one ELBO evaluation (at the end), no averaging and a 10-draw final
+  /// ELBO, so that nearly all of its time is the optimisation steps.
   func stepsPerSecond(_ model: LogisticRegression, _ kind: FamilyKind) throws -> Double {
     var options = FitOptions(
       seed: seed, maxIterations: steps, elboSamples: 10, evalEvery: steps, tolerance: 0,
       optimizer: .adam(learningRate: lr))
     options.averaging = .none
     options.finalELBOSamples = 10
+    // One untimed fit first: the first fits of a process run slower (the allocator's and the
+    // buffer cache's warm-up).
+    _ = try fit(model, family: kind, options: options)
     var rates: [Double] = []
     for _ in 0..<repeats {
       rates.append(Double(steps) / (try fit(model, family: kind, options: options)).seconds)

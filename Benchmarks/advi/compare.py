@@ -9,8 +9,9 @@ Inputs (both written for one run of run.sh):
                                "means": {name: float}, "sds": {name: float}},
                 "full_rank":  {... the same ...}}
              names: "intercept" and the CSV's feature column names. Optional extras that
-             are shown when present: "system" (a label), per family "elbo_se", and
-             "settings" {"steps", "lr", "num_particles", "dtype"}.
+             are shown when present: "system" (a label), per family "elbo_se" and
+             "steps_per_second_one_thread", and "settings" {"steps", "lr", "num_particles",
+             "dtype"}.
 
 Exit status: 0 when our side's results were complete, 2 when our side did not run or
 wrote no usable JSON, 3 when its JSON was incomplete. NumPyro's numbers are printed in
@@ -154,6 +155,10 @@ def main():
         ratio = (f"ours/NumPyro = {o_sps / n_sps:.2f}×"
                  if is_number(o_sps) and o_sps > 0 else "")
         rows.append((label, "steps/s", fmt(o_sps, ",.0f"), fmt(n_sps, ",.0f"), ratio))
+        o_one = o.get("steps_per_second_one_thread")
+        if is_number(o_one) and o_one > 0:
+            rows.append(("", "steps/s, ours on one thread", fmt(o_one, ",.0f"), "",
+                         f"ours/NumPyro = {o_one / n_sps:.2f}×"))
 
         o_elbo, n_elbo = o.get("elbo"), n["elbo"]
         diff = ""

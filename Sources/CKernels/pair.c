@@ -29,6 +29,7 @@ static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static atomic_int owner;     // 1 while a caller owns the helper
 static atomic_int state;     // idle, posted, taken_by_helper, done or taken_by_caller
 static atomic_int sleeping;  // 1 while the helper waits on `wake`
+static atomic_int disabled;  // 1 after variational_set_helper_thread(0)
 static void (*job_work)(void *, int);
 static void *job_context;
 
@@ -71,7 +72,8 @@ static void start_helper(void) {
 void variational_run_halves(void (*work)(void *context, int half), void *context) {
   pthread_once(&start_once, start_helper);
   int free_helper = 0;
-  if (!helper_started || !atomic_compare_exchange_strong(&owner, &free_helper, 1)) {
+  if (!helper_started || atomic_load(&disabled) ||
+      !atomic_compare_exchange_strong(&owner, &free_helper, 1)) {
     work(context, 0);
     work(context, 1);
     return;
@@ -93,4 +95,11 @@ void variational_run_halves(void (*work)(void *context, int half), void *context
   }
   atomic_store(&state, idle);
   atomic_store(&owner, 0);
+}
+
+void variational_set_helper_thread(int enabled) { atomic_store(&disabled, !enabled); }
+
+int variational_helper_thread(void) {
+  pthread_once(&start_once, start_helper);
+  return helper_started && !atomic_load(&disabled);
 }

@@ -86,6 +86,12 @@ void variational_standard_normals(const double *u1, const double *u2, size_t cou
 /// everything on the calling thread. The halves must not depend on which thread runs them.
 void variational_run_halves(void (*work)(void *context, int half), void *context);
 
+/// Allows (1) or forbids (0) `variational_run_halves` to use its helper thread from now on.
+void variational_set_helper_thread(int enabled);
+
+/// 1 when `variational_run_halves` would use its helper thread: started and allowed.
+int variational_helper_thread(void);
+
 /// y = A x for a row-major `rows` × `columns` matrix A with leading dimension `lda` and a
 /// vector x of stride `incx`: yᵢ = Σⱼ A[i][j] x[j·incx], each dot product in 4 lanes.
 void variational_gemv_rows(
