@@ -58,8 +58,8 @@ import _Differentiation
   }
 
   /// Large designs are split in two halves that a helper thread may compute: evaluations from
-  /// many threads at once (each finding the helper free or busy) must agree bit for bit, and
-  /// with the definition.
+  /// many threads at once (each finding the helper free or busy) and with the helper turned
+  /// off must agree bit for bit, and with the definition.
   @Test func halvesOnAnyThreadGiveTheSameNumbers() {
     var generator = Xoshiro256StarStar(seed: 17)
     let design = Tensor<Double>(randomNormal: [1000, 31], using: &generator)
@@ -73,6 +73,12 @@ import _Differentiation
     }
     let expected = (value.scalars + gradient.scalars).map(\.bitPattern)
     for index in 0..<64 { #expect(results.values[index].map(\.bitPattern) == expected) }
+    // With the helper thread off (other tests may run meanwhile: their numbers do not change).
+    let enabled = helperThreadEnabled
+    helperThreadEnabled = false
+    let (serialValue, serialGradient) = logisticValueAndGradient(coefficients, design, outcomes)
+    helperThreadEnabled = enabled
+    #expect((serialValue.scalars + serialGradient.scalars).map(\.bitPattern) == expected)
     let (twoProducts, residuals) = logisticValueAndResiduals(coefficients, design, outcomes)
     for (a, b) in zip(value.scalars, twoProducts.scalars) { #expect(Swift.abs(a - b) < 1e-10) }
     let otherGradient = matmul(residuals, transposed: false, constant: design)
