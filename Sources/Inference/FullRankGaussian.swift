@@ -58,7 +58,7 @@ public struct FullRankGaussian: GaussianFamily {
   /// `_vjpReparameterizedSample`): the hot path of every full-rank step.
   @differentiable(reverse, wrt: self)
   public func reparameterizedSample(noise: Tensor<Double>) -> Tensor<Double> {
-    sample(noise: noise, scaleTril: materializedScaleTril())
+    sample(noise: noise)
   }
 
   /// The gradients of ζ = μ + εLᵀ (rows), L = tril₋₁(M) + diag(exp ω), for an incoming ζ̄:
@@ -71,7 +71,7 @@ public struct FullRankGaussian: GaussianFamily {
   func _vjpReparameterizedSample(noise: Tensor<Double>) -> (
     value: Tensor<Double>, pullback: (Tensor<Double>) -> TangentVector
   ) {
-    let value = sample(noise: noise, scaleTril: materializedScaleTril())
+    let value = sample(noise: noise)
     let shape = value.shape
     return (
       value,
@@ -98,6 +98,8 @@ public struct FullRankGaussian: GaussianFamily {
   /// ([L, D]) and a scale s.
   func sampleGradient(_ g: Tensor<Double>, noise: Tensor<Double>, scale: Double) -> TangentVector {
     let (rows, d) = (g.shape[0], logDiagonal.shape[0])
+    // Scaling the [L, D] gradients first scales M̄ and the diagonal with them.
+    let g = scale == 1 ? g : g * scale
     var outer = Self.lowerProduct(g, noise)
     var diagonal = Tensor<Double>(zeros: logDiagonal.shape)
     var meanGradient = Tensor<Double>(zeros: logDiagonal.shape)
@@ -110,12 +112,8 @@ public struct FullRankGaussian: GaussianFamily {
                 for i in 0..<d { mu[i] += g[row * d + i] }
               }
               for i in 0..<d {
-                mu[i] *= scale
-                w[i] = scale * m[i * d + i] * Double.exp(omega[i])
+                w[i] = m[i * d + i] * Double.exp(omega[i])
                 m[i * d + i] = 0
-              }
-              if scale != 1 {
-                for k in m.indices { m[k] *= scale }
               }
             }
           }
@@ -142,27 +140,32 @@ public struct FullRankGaussian: GaussianFamily {
     }
   }
 
-  /// μ + εLᵀ for the rows ε of `noise`; not differentiable.
-  func sample(noise: Tensor<Double>, scaleTril l: Tensor<Double>) -> Tensor<Double> {
+  /// μ + εLᵀ for the rows ε of `noise`; not differentiable. Many draws go through a GEMM with
+  /// L materialised; a few (a gradient step's) read M's strict lower triangle and exp(ω)
+  /// directly: ζᵢ = μᵢ + Σ_{j<i} Mᵢⱼ εⱼ + exp(ωᵢ) εᵢ.
+  func sample(noise: Tensor<Double>) -> Tensor<Double> {
     precondition(
       noise.rank == 2 && noise.shape[1] == dimension,
       "FullRankGaussian: noise \(noise.shape) needs shape [L, \(dimension)]")
     let (rows, d) = (noise.shape[0], dimension)
     guard rows <= 4 else {
-      var result = matmul(noise, transposed: false, l, transposed: true)
+      var result = matmul(noise, transposed: false, materializedScaleTril(), transposed: true)
       result += mean
       return result
     }
-    // A few draws (a gradient step): the triangle directly, without a GEMM call's set-up.
     return noise.withUnsafeBufferPointer { e in
-      l.withUnsafeBufferPointer { l in
-        mean.withUnsafeBufferPointer { mu in
-          Tensor(shape: [rows, d]) { z in
-            for row in 0..<rows {
+      offDiagonal.withUnsafeBufferPointer { m in
+        logDiagonal.withUnsafeBufferPointer { omega in
+          mean.withUnsafeBufferPointer { mu in
+            Tensor(shape: noise.shape) { z in
               for i in 0..<d {
-                var total = mu[i]
-                for j in 0...i { total += l[i * d + j] * e[row * d + j] }
-                z[row * d + i] = total
+                let diagonal = Double.exp(omega[i])
+                for row in 0..<rows {
+                  let noiseRow = row * d
+                  var total = mu[i] + diagonal * e[noiseRow + i]
+                  for j in 0..<i { total += m[i * d + j] * e[noiseRow + j] }
+                  z[noiseRow + i] = total
+                }
               }
             }
           }
