@@ -216,9 +216,9 @@ __attribute__((target("avx2,fma"))) static void add_weighted_rows(
 /// The rows of the design in chunks of 32 (8 KB for 31 columns, so that a chunk stays in L1
 /// between its three phases), per draw: (1) the chunk's logits, four rows at a time; (2) their
 /// terms, eight independent 4-lane evaluations of e^{−|η|} that the CPU overlaps; (3) the rows
-/// added to the gradient weighted by their residuals, in registers 32 columns at a time. The
-/// design is read from memory once per 8 draws. Needs columns ≥ 4 and at most 64 slots
-/// (256 columns); the caller takes the plain loops otherwise.
+/// added to the gradient weighted by their residuals, in registers 32 columns at a time. One
+/// pass over the design per draw. Needs columns ≥ 4 and at most 64 slots (256 columns); the
+/// caller takes the plain loops otherwise.
 __attribute__((target("avx2,fma"))) static void logistic_gradient_avx2(
     const double *design, size_t rows, size_t columns, const double *outcomes,
     const double *coefficients, size_t draws, double *values, double *gradients) {

@@ -103,7 +103,7 @@ func _vjpLogisticLogLikelihood(
   let rows = coefficients.shape[0]
   if rows <= fusedGradientDraws {
     // A few draws (a step's): the value and the whole gradient Xᵀ(y − σ(η)) in one pass over
-    // X; the pullback only scales it.
+    // X per draw (its rows split over two cores when X is large); the pullback only scales it.
     let (value, gradient) = logisticValueAndGradient(coefficients, design, outcomes)
     return (
       value,
@@ -130,11 +130,12 @@ func _vjpLogisticLogLikelihood(
 }
 
 /// Up to this many draws, the gradient of the logistic log likelihood is computed with its
-/// value in one pass over the design (`variational_logistic_value_and_gradient`); more draws
-/// go through two matrix products, which reuse the design better.
+/// value in one pass over the design per draw (`variational_logistic_value_and_gradient`);
+/// more draws go through two matrix products, which reuse the design across draws.
 let fusedGradientDraws = 8
 
-/// ℓ ([L]) and its gradient Xᵀ(y − σ(ηₗ)) for each draw ([L, P]), in one pass over X.
+/// ℓ ([L]) and its gradient Xᵀ(y − σ(ηₗ)) for each draw ([L, P]), in one pass over X per
+/// draw.
 func logisticValueAndGradient(
   _ coefficients: Tensor<Double>, _ design: Tensor<Double>, _ outcomes: Tensor<Double>
 ) -> (value: Tensor<Double>, gradient: Tensor<Double>) {

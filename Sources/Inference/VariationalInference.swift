@@ -108,18 +108,25 @@ public struct VariationalInference<Family: VariationalFamily> {
   ) -> (Double, Family.TangentVector) {
     // The estimator is chosen here, outside the differentiated code (see
     // `VariationalObjective.unconstrainedLogDensity` for why branches there cost).
-    if estimator == .closedFormEntropy {
+    switch estimator {
+    case .closedFormEntropy:
       return closedFormLossAndGradient(objective, family, noise: noise)
-    }
-    let (value, pullback) =
-      switch estimator {
-      case .closedFormEntropy, .monteCarlo:
-        valueWithPullback(at: family) { objective.monteCarloNegativeELBO($0, noise: noise) }
-      case .stickingTheLanding:
-        valueWithPullback(at: family) {
-          objective.stickingTheLandingNegativeELBO($0, noise: noise)
-        }
+    case .monteCarlo:
+      return differentiatedLossAndGradient(family) {
+        objective.monteCarloNegativeELBO($0, noise: noise)
       }
+    case .stickingTheLanding:
+      return differentiatedLossAndGradient(family) {
+        objective.stickingTheLandingNegativeELBO($0, noise: noise)
+      }
+    }
+  }
+
+  /// −ELBO and its gradient by reverse mode through the whole estimate, family included.
+  static func differentiatedLossAndGradient(
+    _ family: Family, _ negativeELBO: @differentiable(reverse) (Family) -> Tensor<Double>
+  ) -> (Double, Family.TangentVector) {
+    let (value, pullback) = valueWithPullback(at: family, of: negativeELBO)
     let loss = value.scalarized()
     guard loss.isFinite else { return (loss, .zero) }
     return (loss, pullback(Tensor(1)))

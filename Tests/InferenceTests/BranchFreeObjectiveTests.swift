@@ -41,6 +41,23 @@ import _Differentiation
         // A gradient of zeros would pass trivially: each tensor must carry signal.
         #expect(z.contains { Swift.abs($0) > 1e-3 })
       }
+      // The other estimators' steps differentiate their own functions.
+      for estimator in [GradientEstimator.monteCarlo, .stickingTheLanding] {
+        let (value, pullback) = valueWithPullback(at: family) {
+          objective.negativeELBO($0, noise: noise, estimator: estimator)
+        }
+        let expected = pullback(Tensor(1))
+        let (loss, gradient) = VariationalInference<Family>.lossAndGradient(
+          objective, family, noise: noise, estimator: estimator)
+        #expect(Swift.abs(value.scalarized() - loss) < 1e-12, "\(estimator)")
+        for path in family.tangentKeyPaths {
+          let x = expected[keyPath: path].scalars
+          let y = gradient[keyPath: path].scalars
+          #expect(
+            x.count == y.count && zip(x, y).allSatisfy { Swift.abs($0 - $1) < 1e-12 },
+            "\(estimator)")
+        }
+      }
     }
     check(MeanFieldGaussian(mean: mean, scale: 0.5))
     check(FullRankGaussian(mean: mean, scale: 0.5))
