@@ -1,4 +1,5 @@
 #include "CKernels.h"
+#include "cpu_features.h"
 #include <stdlib.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -107,14 +108,6 @@ __attribute__((target("avx2,fma"))) static void columns_avx2(
   }
 }
 
-static int has_avx2(void) {
-  static int answer = -1;
-  if (answer < 0) {
-    __builtin_cpu_init();
-    answer = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  }
-  return answer;
-}
 #endif
 
 void variational_gemv_rows(
@@ -123,7 +116,7 @@ void variational_gemv_rows(
   double *owned;
   const double *v = contiguous(x, columns, incx, &owned);
 #if defined(__x86_64__)
-  if (has_avx2()) {
+  if (variational_has_avx2_fma()) {
     rows_avx2(a, rows, columns, lda, v, y);
     free(owned);
     return;
@@ -139,7 +132,7 @@ void variational_gemv_columns(
   double *owned;
   const double *v = contiguous(x, rows, incx, &owned);
 #if defined(__x86_64__)
-  if (has_avx2()) {
+  if (variational_has_avx2_fma()) {
     columns_avx2(a, rows, columns, lda, v, y);
     free(owned);
     return;

@@ -1,4 +1,5 @@
 #include "CKernels.h"
+#include "cpu_features.h"
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -300,14 +301,6 @@ __attribute__((target("avx2,fma"))) static void logistic_gradient_avx2(
   }
 }
 
-static int logistic_has_avx2(void) {
-  static int answer = -1;
-  if (answer < 0) {
-    __builtin_cpu_init();
-    answer = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  }
-  return answer;
-}
 #endif
 
 /// One pass of the kernel over rows [first, first + count).
@@ -317,7 +310,7 @@ static void logistic_gradient_rows(
   design += first * columns;
   outcomes += first;
 #if defined(__x86_64__)
-  if (logistic_has_avx2() && columns >= 4 && columns <= 256) {
+  if (variational_has_avx2_fma() && columns >= 4 && columns <= 256) {
     logistic_gradient_avx2(design, count, columns, outcomes, coefficients, draws, values, gradients);
     return;
   }

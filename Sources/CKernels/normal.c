@@ -1,4 +1,5 @@
 #include "CKernels.h"
+#include "cpu_features.h"
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -165,20 +166,12 @@ __attribute__((target("avx2,fma"))) static void normal_pairs4(
   _mm256_storeu_pd(out + 4, _mm256_permute2f128_pd(low, high, 0x31));
 }
 
-static int normal_has_avx2(void) {
-  static int answer = -1;
-  if (answer < 0) {
-    __builtin_cpu_init();
-    answer = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  }
-  return answer;
-}
 #endif
 
 void variational_standard_normals(const double *u1, const double *u2, size_t count, double *out) {
   size_t pairs = (count + 1) / 2, i = 0;
 #if defined(__x86_64__)
-  if (normal_has_avx2()) {
+  if (variational_has_avx2_fma()) {
     for (; i + 4 <= pairs && 2 * i + 8 <= count; i += 4) normal_pairs4(u1 + i, u2 + i, out + 2 * i);
     // The rest through the same vector code, padded.
     if (i < pairs) {

@@ -43,8 +43,7 @@ public struct MeanFieldGaussian: GaussianFamily {
     sample(noise: noise)
   }
 
-  /// The gradients of ζ = μ + e^ω ⊙ ε (rows) for an incoming ζ̄, as one primitive (the hot
-  /// path of every mean-field step):
+  /// The gradients of ζ = μ + e^ω ⊙ ε (rows) for an incoming ζ̄, as one primitive:
   /// ```
   /// μ̄ = Σₗ ζ̄ₗ,   ω̄ = Σₗ ζ̄ₗ ⊙ e^ω ⊙ εₗ
   /// ```
@@ -58,7 +57,7 @@ public struct MeanFieldGaussian: GaussianFamily {
     return (
       value,
       { g in
-        sampleGradient(g.shape == shape ? g : g.broadcasted(to: shape), noise: noise)
+        sampleGradient(g.shape == shape ? g : g.broadcasted(to: shape), draws: value, scale: 1)
       }
     )
   }
@@ -67,15 +66,26 @@ public struct MeanFieldGaussian: GaussianFamily {
   /// ```
   /// μ̄ = −(1/L) Σₗ Gₗ,   ω̄ = −(1/L) Σₗ Gₗ ⊙ (ζₗ − μ) − 1
   /// ```
-  /// (e^ω ⊙ εₗ read off the draws as ζₗ − μ; the −1 is −∂H/∂ω).
+  /// (the −1 is −∂H/∂ω).
   public func negativeELBOGradient(
     noise: Tensor<Double>, draws: Tensor<Double>, logDensityGradients: Tensor<Double>
   ) -> TangentVector {
-    let (rows, d) = (draws.shape[0], dimension)
-    let scale = -1 / Double(rows)
+    var gradient = sampleGradient(
+      logDensityGradients, draws: draws, scale: -1 / Double(draws.shape[0]))
+    gradient.logStandardDeviation.withUnsafeMutableBufferPointer { w in
+      for i in w.indices { w[i] -= 1 }
+    }
+    return gradient
+  }
+
+  /// μ̄ = s Σₗ ζ̄ₗ and ω̄ = s Σₗ ζ̄ₗ ⊙ e^ω ⊙ εₗ for the draws ζₗ = μ + e^ω ⊙ εₗ ([L, D]), their
+  /// gradients ζ̄ ([L, D]) and a scale s, with e^ω ⊙ εₗ read off the draws as ζₗ − μ (no
+  /// exponentials).
+  func sampleGradient(_ g: Tensor<Double>, draws: Tensor<Double>, scale: Double) -> TangentVector {
+    let (rows, d) = (g.shape[0], g.shape[1])
     var meanGradient = Tensor<Double>(zeros: mean.shape)
     var scaleGradient = Tensor<Double>(zeros: mean.shape)
-    logDensityGradients.withUnsafeBufferPointer { g in
+    g.withUnsafeBufferPointer { g in
       draws.withUnsafeBufferPointer { z in
         mean.withUnsafeBufferPointer { mu in
           meanGradient.withUnsafeMutableBufferPointer { m in
@@ -88,33 +98,8 @@ public struct MeanFieldGaussian: GaussianFamily {
               }
               for i in 0..<d {
                 m[i] *= scale
-                w[i] = w[i] * scale - 1
+                w[i] *= scale
               }
-            }
-          }
-        }
-      }
-    }
-    return TangentVector(mean: meanGradient, logStandardDeviation: scaleGradient)
-  }
-
-  /// μ̄ = Σₗ ζ̄ₗ and ω̄ = Σₗ ζ̄ₗ ⊙ e^ω ⊙ εₗ for draws' gradients ζ̄ ([L, D]).
-  func sampleGradient(_ g: Tensor<Double>, noise: Tensor<Double>) -> TangentVector {
-    let (rows, d) = (g.shape[0], g.shape[1])
-    var meanGradient = Tensor<Double>(zeros: mean.shape)
-    var scaleGradient = Tensor<Double>(zeros: mean.shape)
-    g.withUnsafeBufferPointer { g in
-      noise.withUnsafeBufferPointer { e in
-        logStandardDeviation.withUnsafeBufferPointer { omega in
-          meanGradient.withUnsafeMutableBufferPointer { m in
-            scaleGradient.withUnsafeMutableBufferPointer { w in
-              for row in 0..<rows {
-                for i in 0..<d {
-                  m[i] += g[row * d + i]
-                  w[i] += g[row * d + i] * e[row * d + i]
-                }
-              }
-              for i in 0..<d { w[i] *= Double.exp(omega[i]) }
             }
           }
         }
