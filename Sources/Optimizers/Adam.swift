@@ -49,9 +49,10 @@ public struct Adam<Model: ParameterGroup>: CheckpointableOptimizer {
 
   @usableFromInline let parameterUpdate = ParameterUpdate<Model.Scalar>(optimizer: "Adam")
 
-  /// The model's and the gradient's parameter key paths, built on the first update and reused:
-  /// building them costs more than updating a small model's scalars. Like the moments, they
-  /// assume the model keeps its structure from one update to the next.
+  /// Creates an optimiser for models like `model` (only its type is used), with PyTorch's
+  /// defaults.
+  ///
+  /// - Precondition: η > 0, 0 ≤ β₁ < 1, 0 ≤ β₂ < 1, ε ≥ 0, λ ≥ 0.
   public init(
     for model: Model, learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
     epsilon: Double = 1e-8, weightDecay: Double = 0
@@ -84,9 +85,12 @@ public struct Adam<Model: ParameterGroup>: CheckpointableOptimizer {
       beta2: Scalar(beta2), oneMinusBeta2: Scalar(1 - beta2), epsilon: Scalar(epsilon),
       weightDecay: Scalar(weightDecay))
     let parameterCount = _firstMoments.count
+    var updated = 0
     model.updateParameters(along: gradient) { k, parameter, g in
+      updated += 1
       precondition(
-        k < parameterCount, "Adam: the state holds \(parameterCount) parameters, the model more")
+        k < parameterCount,
+        "Adam: the state holds \(parameterCount) parameters, the model at least \(k + 1)")
       parameterUpdate(&parameter, index: k, gradient: g) { theta, g, stride in
         _firstMoments[k].withUnsafeMutableBufferPointer { m in
           _secondMoments[k].withUnsafeMutableBufferPointer { v in
@@ -98,8 +102,13 @@ public struct Adam<Model: ParameterGroup>: CheckpointableOptimizer {
         }
       }
     }
+    precondition(
+      updated == parameterCount,
+      "Adam: the state holds \(parameterCount) parameters, the model \(updated)")
   }
 
+  /// The bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ, with the powers from C's `pow`, as Python's
+  /// `beta ** step` in PyTorch.
   @usableFromInline
   static func biasCorrections(
     _ beta1: Double, _ beta2: Double, step: Int
