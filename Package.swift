@@ -132,7 +132,10 @@ let package = Package(
       path: "Tests/TestSupport"),
     .testTarget(
       name: "TensorCoreTests",
-      dependencies: ["TensorCore", "TestSupport", "CKernels"]),
+      dependencies: [
+        "TensorCore", "TestSupport", "CKernels",
+        .product(name: "RealModule", package: "swift-numerics"),
+      ]),
     .testTarget(
       name: "DistributionsTests",
       dependencies: [
