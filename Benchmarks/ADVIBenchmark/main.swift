@@ -81,7 +81,8 @@ struct ADVIBenchmark: ParsableCommand {
       let d = mean.count
       let sds = (0..<d).map { covariance.scalars[$0 * d + $0].squareRoot() }
       print(
-        "\(kind): \(Int(rate)) steps/s (\(Int(oneThreadRate)) on one thread), fit \(String(format: "%.2f", fitted.seconds)) s, "
+        "\(kind): \(Int(rate)) steps/s (\(Int(oneThreadRate)) on one thread), "
+          + "fit \(String(format: "%.2f", fitted.seconds)) s, "
           + "ELBO \(String(format: "%.3f", fitted.elbo.value)) "
           + "± \(String(format: "%.3f", fitted.elbo.standardError))")
       sections.append(

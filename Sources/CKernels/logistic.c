@@ -311,11 +311,13 @@ static void logistic_gradient_rows(
   outcomes += first;
 #if defined(__x86_64__)
   if (variational_has_avx2_fma() && columns >= 4 && columns <= 256) {
-    logistic_gradient_avx2(design, count, columns, outcomes, coefficients, draws, values, gradients);
+    logistic_gradient_avx2(
+        design, count, columns, outcomes, coefficients, draws, values, gradients);
     return;
   }
 #endif
-  logistic_gradient_portable(design, count, columns, outcomes, coefficients, draws, values, gradients);
+  logistic_gradient_portable(
+      design, count, columns, outcomes, coefficients, draws, values, gradients);
 }
 
 /// The arguments of a split evaluation: rows [0, split) into the outputs, rows [split, rows)
@@ -344,7 +346,8 @@ void variational_logistic_value_and_gradient(
   // numbers whether one thread or two computed them.
   enum { smallest_split = 1 << 13, stack_scalars = 2048 };
   if (rows < 256 || rows * columns < smallest_split) {
-    logistic_gradient_rows(design, 0, rows, columns, outcomes, coefficients, draws, values, gradients);
+    logistic_gradient_rows(
+        design, 0, rows, columns, outcomes, coefficients, draws, values, gradients);
     return;
   }
   size_t outputs = draws * (columns + 1);

@@ -122,7 +122,8 @@ __attribute__((target("avx2,fma"))) static void normal_pairs4(
     const double *u1, const double *u2, double *out) {
   __m256d radius = _mm256_sqrt_pd(_mm256_mul_pd(K(-2), log_unit4(_mm256_loadu_pd(u1))));
   __m256d t = _mm256_loadu_pd(u2);
-  __m256d q = _mm256_round_pd(_mm256_mul_pd(K(4), t), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256d q =
+      _mm256_round_pd(_mm256_mul_pd(K(4), t), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   __m256d r = _mm256_fnmadd_pd(K(0.25), q, t);
   __m256d x = _mm256_fmadd_pd(r, K(TWO_PI_HIGH), _mm256_mul_pd(r, K(TWO_PI_LOW)));
   __m256d z = _mm256_mul_pd(x, x);
