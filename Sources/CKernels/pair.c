@@ -18,6 +18,10 @@
 // busy (another thread's job) runs both halves itself, and a caller that finishes its half
 // before the helper has taken the other runs that too: nobody waits for a thread that is not
 // running. Which thread runs a half never changes its result.
+//
+// TensorCore's `forEachChunk` (Dispatch) is the project's other way to use both cores, for
+// passes of tens of microseconds and more: Dispatch parks idle workers and wakes them with a
+// futex system call per job, and a VI step's whole likelihood takes about 4.5 µs.
 
 enum { idle, posted, taken_by_helper, done, taken_by_caller };
 enum { spins_before_sleeping = 1 << 16 };

@@ -141,13 +141,13 @@ func logisticValueAndGradient(
 ) -> (value: Tensor<Double>, gradient: Tensor<Double>) {
   checkLogisticShapes(coefficients, design, outcomes)
   let (draws, columns) = (coefficients.shape[0], coefficients.shape[1])
+  // The kernel writes every scalar of both outputs.
   var value = Tensor<Double>(zeros: [draws])
-  var gradient = Tensor<Double>(zeros: coefficients.shape)
-  design.withUnsafeBufferPointer { x in
+  let gradient = design.withUnsafeBufferPointer { x in
     outcomes.withUnsafeBufferPointer { y in
       coefficients.withUnsafeBufferPointer { beta in
         value.withUnsafeMutableBufferPointer { v in
-          gradient.withUnsafeMutableBufferPointer { g in
+          Tensor<Double>(shape: coefficients.shape) { g in
             variational_logistic_value_and_gradient(
               x.baseAddress!, design.shape[0], columns, y.baseAddress!, beta.baseAddress!,
               draws, v.baseAddress!, g.baseAddress!)

@@ -3,18 +3,17 @@ import CKernels
 import TensorCore
 import _Differentiation
 
-/// The matrix product op(A)·op(B) of parameters A and data B: differentiable in A only.
-///
-/// TensorCore's `matmul` is differentiable in both operands, so its pullback also computes the
-/// gradient with respect to B, which for a data matrix (a design matrix of N rows, say) is
-/// wasted work and a large allocation at every step. Here the vector–Jacobian product computes
-/// Ā alone:
+/// The matrix product op(A)·op(B) of parameters A and data B: differentiable in A only, so
+/// that no gradient is formed for the data matrix (a design matrix of N rows, say). The
+/// vector–Jacobian product computes Ā alone:
 /// ```
 /// C = A·op(B):    Ā = C̄·op(B)ᵀ
 /// C = Aᵀ·op(B):   Ā = op(B)·C̄ᵀ
 /// ```
-/// A product with a single row of A (one Monte-Carlo draw) goes through BLAS `dgemv`, which is
-/// about twice as fast as `dgemm` for it.
+/// Unlike TensorCore's `matmul` (whose derivative with respect to one operand does the same
+/// with `dgemm`), a product with a single row or column (one Monte-Carlo draw, or its
+/// gradient) goes through the AVX2 matrix–vector kernels of CKernels: OpenBLAS's `dgemv` and
+/// `dgemm` spend more in set-up than in arithmetic at these sizes.
 @differentiable(reverse, wrt: a)
 public func matmul(
   _ a: Tensor<Double>, transposed transposeA: Bool = false, constant b: Tensor<Double>,

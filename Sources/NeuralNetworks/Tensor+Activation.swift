@@ -73,30 +73,8 @@ func _vjpFusedBiasActivation<Scalar: TensorScalar>(
   _ x: Tensor<Scalar>, bias: Tensor<Scalar>, activation: Activation
 ) -> (value: Tensor<Scalar>, pullback: (Tensor<Scalar>) -> (Tensor<Scalar>, Tensor<Scalar>)) {
   let y = fusedBiasActivation(x, bias: bias, activation: activation)
-  let columns = bias.scalarCount
-  return (
-    y,
-    { g in
-      let g = g._expanded(to: y.shape)
-      var gradientX = Tensor<Scalar>(zeros: y.shape)
-      var gradientBias = Tensor<Scalar>(zeros: [columns])
-      g.withUnsafeBufferPointer { g in
-        y.withUnsafeBufferPointer { y in
-          gradientX.withUnsafeMutableBufferPointer { gx in
-            gradientBias.withUnsafeMutableBufferPointer { gb in
-              switch activation {
-              case .identity: _biasPullbackLoop(g, y, gx, gb) { _ in 1 }
-              case .relu: _biasPullbackLoop(g, y, gx, gb) { $0 > 0 ? 1 : 0 }
-              case .leakyRelu, .sigmoid, .tanh, .softplus:
-                _biasPullbackLoop(g, y, gx, gb) { activation.derivative(fromOutput: $0) }
-              }
-            }
-          }
-        }
-      }
-      return (gradientX, gradientBias)
-    }
-  )
+  // The same gradients as a dense layer's bias and activation (`_densePreactivationGradient`).
+  return (y, { g in _densePreactivationGradient(g, y, activation) })
 }
 
 /// y[…, j] = f(x[…, j] + b[j]) over rows of `b.count` scalars.
