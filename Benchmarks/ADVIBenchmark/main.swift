@@ -20,6 +20,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import Inference
+import TensorCore
 
 @main
 struct ADVIBenchmark: ParsableCommand {

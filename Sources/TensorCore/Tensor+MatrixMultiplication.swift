@@ -38,15 +38,21 @@ extension Tensor {
       return result
     }
     guard m > 0 && n > 0 else { return result }
-    // Zeroing C with memset and accumulating onto it (β = 1) is faster than OpenBLAS's own
-    // zeroing pass for β = 0 (`sgemm_beta`, 6% of a VAE step).
-    c.initialize(repeating: 0, count: result.scalarCount)
+    // Zeroing C and accumulating onto it (β = 1) is faster than OpenBLAS's own zeroing pass
+    // for β = 0 (`sgemm_beta`, 6% of a VAE step); each half of C is zeroed by the thread
+    // that computes it.
     for index in 0..<batch {
+      let c = c + index * m * n
       Scalar.gemm(
         transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
         alpha: 1, a: a.buffer.base + index * aRows * aColumns, lda: aColumns,
         b: b.buffer.base + index * bRows * bColumns, ldb: bColumns,
-        beta: 1, c: c + index * m * n, ldc: n)
+        beta: 1, c: c, ldc: n
+      ) { rows, columns in
+        for row in rows {
+          (c + (row &* n &+ columns.lowerBound)).initialize(repeating: 0, count: columns.count)
+        }
+      }
     }
     return result
   }
@@ -135,11 +141,19 @@ public func matmul<Scalar>(
   let (m, k, n) = (x.shape[0], x.shape[1], weight.shape[1])
   let result = Tensor<Scalar>(uninitializedShape: [m, n])
   let c = result.buffer.base
-  for row in 0..<m { (c + row &* n).initialize(from: bias.buffer.base, count: n) }
-  guard m > 0 && n > 0 && k > 0 else { return result }
+  guard m > 0 && n > 0 && k > 0 else {
+    for row in 0..<m { (c + row &* n).initialize(from: bias.buffer.base, count: n) }
+    return result
+  }
   Scalar.gemm(
     transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: x.buffer.base, lda: k,
-    b: weight.buffer.base, ldb: n, beta: 1, c: c, ldc: n)
+    b: weight.buffer.base, ldb: n, beta: 1, c: c, ldc: n
+  ) { rows, columns in
+    for row in rows {
+      (c + (row &* n &+ columns.lowerBound)).initialize(
+        from: bias.buffer.base + columns.lowerBound, count: columns.count)
+    }
+  }
   return result
 }
 

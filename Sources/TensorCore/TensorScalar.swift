@@ -10,11 +10,13 @@ import _Differentiation
 /// Accelerate (Apple platforms). All matrices are row-major.
 public protocol TensorScalar: Real, BinaryFloatingPoint, Differentiable, Sendable
 where TangentVector == Self {
-  /// `C ← α·op(A)·op(B) + β·C` (BLAS `?gemm`), with `op(X) = Xᵀ` when the matching flag is set.
+  /// `C ← α·op(A)·op(B) + β·C` (BLAS `?gemm`), with `op(X) = Xᵀ` when the matching flag is set,
+  /// as one BLAS call on the calling thread. ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:preparing:)``
+  /// is the same product in two halves on two cores.
   ///
   /// `op(A)` is `m × k`, `op(B)` is `k × n` and `C` is `m × n`; `lda`, `ldb`, `ldc` are the row
   /// strides of the matrices as stored.
-  static func gemm(
+  static func singleCallGEMM(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
@@ -30,6 +32,33 @@ where TangentVector == Self {
     transposeL: Bool, m: Int, n: Int, l: UnsafePointer<Self>, b: UnsafeMutablePointer<Self>)
 }
 
+extension TensorScalar {
+  /// `C ← α·op(A)·op(B) + β·C` (BLAS `?gemm`), with `op(X) = Xᵀ` when the matching flag is set:
+  /// on two cores, in two halves of `C` (rows or columns, by the shapes alone), one on a
+  /// helper thread; else as one BLAS call, which may use BLAS's own threads. `prepare(rows,
+  /// columns)` is called for each half before its product, on the thread that computes it,
+  /// to fill that block of `C` (zeros, or a bias) while it is about to be in cache.
+  ///
+  /// `op(A)` is `m × k`, `op(B)` is `k × n` and `C` is `m × n`; `lda`, `ldb`, `ldc` are the row
+  /// strides of the matrices as stored.
+  @inlinable
+  public static func gemm(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+    alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+    beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int,
+    preparing prepare: (_ rows: Range<Int>, _ columns: Range<Int>) -> Void = { _, _ in }
+  ) {
+    _forEachProductHalf(m: m, n: n, k: k) { rows, columns in
+      prepare(rows, columns)
+      singleCallGEMM(
+        transposeA: transposeA, transposeB: transposeB, m: rows.count, n: columns.count,
+        k: k, alpha: alpha, a: a + (transposeA ? rows.lowerBound : rows.lowerBound &* lda),
+        lda: lda, b: b + (transposeB ? columns.lowerBound &* ldb : columns.lowerBound),
+        ldb: ldb, beta: beta, c: c + (rows.lowerBound &* ldc &+ columns.lowerBound), ldc: ldc)
+    }
+  }
+}
+
 @inlinable
 func _cblasTranspose(_ flag: Bool) -> CBLAS_TRANSPOSE {
   flag ? CblasTrans : CblasNoTrans
@@ -37,7 +66,7 @@ func _cblasTranspose(_ flag: Bool) -> CBLAS_TRANSPOSE {
 
 extension Float: TensorScalar {
   @inlinable
-  public static func gemm(
+  public static func singleCallGEMM(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
@@ -69,7 +98,7 @@ extension Float: TensorScalar {
 
 extension Double: TensorScalar {
   @inlinable
-  public static func gemm(
+  public static func singleCallGEMM(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
     beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int

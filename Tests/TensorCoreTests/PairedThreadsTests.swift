@@ -1,0 +1,122 @@
+import Foundation
+import TensorCore
+import Testing
+
+/// Matrix products large enough to be split in halves over two threads, and elementwise passes
+/// cut into chunks: every element computed once, with the same numbers on any thread.
+@Suite struct PairedThreadsTests {
+  /// A matrix of small integers, whose products (sums of at most a few hundred terms below
+  /// 2²⁴) are exact in `Float` in any order of summation.
+  static func integers(_ rows: Int, _ columns: Int, seed: Int) -> Tensor<Float> {
+    Tensor(shape: [rows, columns], scalars: (0..<(rows * columns)).map {
+      Float(($0 &* 7919 &+ seed &* 104_729) % 7 - 3)
+    })
+  }
+
+  /// C = A·B by the definition, in `Double`.
+  static func reference(_ a: Tensor<Float>, _ b: Tensor<Float>) -> [Float] {
+    let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
+    let (x, y) = (a.scalars, b.scalars)
+    var c = [Float](repeating: 0, count: m * n)
+    for i in 0..<m {
+      for j in 0..<n {
+        var total = 0.0
+        for l in 0..<k { total += Double(x[i * k + l]) * Double(y[l * n + j]) }
+        c[i * n + j] = Float(total)
+      }
+    }
+    return c
+  }
+
+  /// Tall (split by rows) and wide (split by columns) products, with every transposition and
+  /// with a bias, equal the definition exactly.
+  @Test(arguments: [(300, 170, 90), (90, 170, 300), (129, 64, 65), (64, 20, 400)])
+  func splitProductsEqualTheDefinition(m: Int, k: Int, n: Int) {
+    let a = Self.integers(m, k, seed: 1)
+    let b = Self.integers(k, n, seed: 2)
+    let expected = Self.reference(a, b)
+    // The number of elements that differ, so that a failure prints a count, not the matrices.
+    func wrong(_ c: Tensor<Float>, _ expected: [Float] = expected) -> Int {
+      zip(c.scalars, expected).count { $0 != $1 } + Swift.abs(c.scalarCount - expected.count)
+    }
+    #expect(wrong(matmul(a, b)) == 0)
+    #expect(wrong(matmul(a.transposed(), transposed: true, b)) == 0)
+    #expect(wrong(matmul(a, transposed: false, b.transposed(), transposed: true)) == 0)
+    #expect(wrong(matmul(a.transposed(), transposed: true, b.transposed(), transposed: true)) == 0)
+    let bias = Tensor<Float>((0..<n).map { Float($0 % 5) })
+    let withBias = expected.indices.map { expected[$0] + Float($0 % n % 5) }
+    #expect(wrong(matmul(a, b, plusBias: bias), withBias) == 0)
+  }
+
+  /// The blocks a product hands to `preparing` cover C exactly once.
+  @Test func preparedBlocksCoverTheResult() {
+    let (m, n, k) = (250, 130, 40)
+    let a = [Float](repeating: 1, count: m * k)
+    let b = [Float](repeating: 1, count: k * n)
+    var c = [Float](repeating: .nan, count: m * n)
+    let visits = Visits(count: m * n)
+    a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        c.withUnsafeMutableBufferPointer { c in
+          let base = c.baseAddress!
+          Float.gemm(
+            transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1,
+            a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: n, beta: 1, c: base, ldc: n
+          ) { rows, columns in
+            for row in rows {
+              for column in columns {
+                visits.add(row * n + column)
+                base[row * n + column] = 0
+              }
+            }
+          }
+        }
+      }
+    }
+    #expect(visits.counts.allSatisfy { $0 == 1 })
+    #expect(c.allSatisfy { $0 == Float(k) })
+  }
+
+  /// A product of random numbers gives the same bits with the helper thread off, where the
+  /// calling thread computes both halves.
+  @Test func sameBitsWithoutTheHelperThread() {
+    var generator = Xoshiro256StarStar(seed: 11)
+    let a = Tensor<Float>(randomNormal: [256, 300], using: &generator)
+    let b = Tensor<Float>(randomNormal: [300, 200], using: &generator)
+    let paired = matmul(a, transposed: true, a, transposed: false)
+    let product = matmul(a, b)
+    let enabled = helperThreadEnabled
+    helperThreadEnabled = false
+    let single = matmul(a, transposed: true, a, transposed: false)
+    let singleProduct = matmul(a, b)
+    helperThreadEnabled = enabled
+    #expect(paired.scalars.map(\.bitPattern) == single.scalars.map(\.bitPattern))
+    #expect(product.scalars.map(\.bitPattern) == singleProduct.scalars.map(\.bitPattern))
+  }
+
+  /// `forEachChunk` hands out every index exactly once, whatever the count.
+  @Test(arguments: [0, 1, 7, 65_535, 65_536, 100_003])
+  func chunksCoverEveryIndexOnce(count: Int) {
+    var visits = [Int](repeating: 0, count: count)
+    visits.withUnsafeMutableBufferPointer { visits in
+      forEachChunk(of: count, minimumChunk: 1 << 15) { range in
+        for index in range { visits[index] += 1 }
+      }
+    }
+    #expect(visits.allSatisfy { $0 == 1 })
+  }
+}
+
+/// Counts of visits to each element, from any thread.
+final class Visits: @unchecked Sendable {
+  private let lock = NSLock()
+  private(set) var counts: [Int]
+
+  init(count: Int) { counts = Array(repeating: 0, count: count) }
+
+  func add(_ index: Int) {
+    lock.lock()
+    counts[index] += 1
+    lock.unlock()
+  }
+}
