@@ -22,14 +22,14 @@ void variational_bias_activation_float(
 __attribute__((target_clones("arch=x86-64-v3", "default")))
 void variational_bias_activation_gradient_float(
     const float *gradient, const float *y, float *preactivation_gradient, float *bias_gradient,
-    size_t rows, size_t columns, int relu) {
+    size_t rows, size_t columns, size_t stride, int relu) {
   for (size_t j = 0; j < columns; j++) bias_gradient[j] = 0.0f;
   for (size_t row = 0; row < rows; row++) {
-    const float *restrict g = gradient + row * columns;
+    const float *restrict g = gradient + row * stride;
     float *restrict gb = bias_gradient;
     if (relu) {
-      const float *restrict out = y + row * columns;
-      float *restrict gz = preactivation_gradient + row * columns;
+      const float *restrict out = y + row * stride;
+      float *restrict gz = preactivation_gradient + row * stride;
       for (size_t j = 0; j < columns; j++) {
         float value = out[j] > 0.0f ? g[j] : 0.0f;
         gz[j] = value;

@@ -112,15 +112,20 @@ func _densePreactivationGradient<Scalar: TensorScalar>(
       y.withUnsafeBufferPointer { y in
         gradientBias.withUnsafeMutableBufferPointer { gb in
           let (g, y, gb) = (g.baseAddress!, y.baseAddress!, gb.baseAddress!)
+          // Blocks of columns, split across the cores: each column's sum is the same.
+          func blocks(_ gz: UnsafeMutablePointer<Scalar>?) {
+            forEachChunk(of: columns, minimumChunk: Swift.max(1, (1 << 14) / rows)) { block in
+              let j = block.lowerBound
+              variational_bias_activation_gradient_float(
+                _float(g + j), _float(y + j), gz.map { _float($0 + j) }, _float(gb + j), rows,
+                block.count, columns, relu ? 1 : 0)
+            }
+          }
           if !relu {
-            variational_bias_activation_gradient_float(
-              _float(g), _float(y), nil, _float(gb), rows, columns, 0)
+            blocks(nil)
             return Optional<Tensor<Scalar>>.none
           }
-          return Tensor<Scalar>(shape: shape) { gz in
-            variational_bias_activation_gradient_float(
-              _float(g), _float(y), _float(gz.baseAddress!), _float(gb), rows, columns, 1)
-          }
+          return Tensor<Scalar>(shape: shape) { gz in blocks(gz.baseAddress!) }
         }
       }
     }

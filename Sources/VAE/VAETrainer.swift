@@ -102,7 +102,15 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
         if training.binarize {
           data.writeBinarisedBatch(indices: indices, into: buffer, using: &generator)
         } else {
-          data.writeBatch(indices: indices, into: buffer)
+          // Images are independent: the conversion is split across the cores.
+          let size = configuration.inputSize
+          forEachChunk(of: indices.count, minimumChunk: 32) { rows in
+            let first = indices.startIndex + rows.lowerBound
+            data.writeBatch(
+              indices: indices[first..<(first + rows.count)],
+              into: UnsafeMutableBufferPointer(
+                rebasing: buffer[(rows.lowerBound * size)..<(rows.upperBound * size)]))
+          }
         }
       }
       let noise = Tensor<Float>(randomNormal: [samples * indices.count, latent], using: &generator)

@@ -44,10 +44,12 @@ void variational_relu_float(float *y, size_t count);
 
 /// The pullback of `variational_bias_activation_float` from its output y and the incoming
 /// gradient ȳ: z̄ = ȳ ⊙ [y > 0] into `preactivation_gradient` (relu only; unused for the
-/// identity, where z̄ = ȳ) and b̄[j] = Σ_rows z̄[row][j] into `bias_gradient` (overwritten).
+/// identity, where z̄ = ȳ) and b̄[j] = Σ_rows z̄[row][j] into `bias_gradient` (overwritten),
+/// for `columns` columns of matrices whose rows are `stride` apart (a block of columns of a
+/// wider matrix: each column's sum runs over the rows in order whatever the block).
 void variational_bias_activation_gradient_float(
     const float *gradient, const float *y, float *preactivation_gradient, float *bias_gradient,
-    size_t rows, size_t columns, int relu);
+    size_t rows, size_t columns, size_t stride, int relu);
 
 /// The log likelihood of 0/1 outcomes y under Bernoulli(σ(l)), for `rows` rows of `columns`
 /// logits l (outcomes shared by the rows), in place:
