@@ -11,52 +11,75 @@
 #define SPIN_PAUSE() ((void)0)
 #endif
 
-// Two halves of a kernel on two cores: one helper thread per process, started on first use
-// when the machine has two or more CPUs (and VARIATIONAL_THREADS is not 1). The helper spins
-// for a while after each job, so that the next one (a VI step later, microseconds away) starts
-// without a system call, then sleeps on a condition variable. A caller that finds the helper
-// busy (another thread's job) runs both halves itself, and a caller that finishes its half
-// before the helper has taken the other runs that too: nobody waits for a thread that is not
-// running. Which thread runs a half never changes its result.
+// Fixed pieces of a kernel on two cores: one helper thread per process, started on first use
+// when the machine has two or more CPUs (and VARIATIONAL_THREADS is not 1). The caller and the
+// helper each take the next piece not yet taken until none is left, so a thread that the
+// machine slows down (another process on its core) does fewer pieces instead of holding up the
+// other. The helper spins for a while after each job, so that the next one (microseconds
+// later) starts without a system call, then sleeps on a condition variable. A caller that finds
+// the helper busy (another thread's job) runs all pieces itself. Which thread runs a piece
+// never changes its result.
 //
-// TensorCore's `forEachChunk` (Dispatch) is the project's other way to use both cores, for
-// passes of tens of microseconds and more: Dispatch parks idle workers and wakes them with a
-// futex system call per job, and a VI step's whole likelihood takes about 4.5 µs.
+// TensorCore's `forEachChunk` falls back to Dispatch on machines with more cores, whose pool
+// parks idle workers and wakes them with a futex system call per job.
+//
+// A job is published as one 64-bit ticket: generation (32 bits), piece count (16 bits) and
+// the next piece (16 bits). A piece is taken by a compare-and-swap on the ticket, so a helper
+// that read an old generation can never take a piece of a newer job.
 
-enum { idle, posted, taken_by_helper, done, taken_by_caller };
 enum { spins_before_sleeping = 1 << 16 };
 
 static pthread_once_t start_once = PTHREAD_ONCE_INIT;
 static int helper_started;
 static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
-static atomic_int owner;     // 1 while a caller owns the helper
-static atomic_int state;     // idle, posted, taken_by_helper, done or taken_by_caller
-static atomic_int sleeping;  // 1 while the helper waits on `wake`
-static atomic_int disabled;  // 1 after variational_set_helper_thread(0)
+static atomic_int owner;                // 1 while a caller owns the helper
+static _Atomic unsigned long long ticket;  // generation << 32 | count << 16 | next
+static atomic_int finished;             // pieces of the current job done
+static atomic_int sleeping;             // 1 while the helper waits on `wake`
+static atomic_int disabled;             // 1 after variational_set_helper_thread(0)
 static void (*job_work)(void *, int);
 static void *job_context;
 
+static unsigned generation_of(unsigned long long t) { return (unsigned)(t >> 32); }
+
+// Takes and runs pieces of the job of `generation` until none is left; returns how many.
+static int run_pieces(unsigned generation, void (*work)(void *, int), void *context) {
+  int done = 0;
+  for (;;) {
+    unsigned long long t = atomic_load(&ticket);
+    unsigned next = (unsigned)(t & 0xffff), count = (unsigned)((t >> 16) & 0xffff);
+    if (generation_of(t) != generation || next >= count) return done;
+    if (atomic_compare_exchange_weak(&ticket, &t, t + 1)) {
+      work(context, (int)next);
+      atomic_fetch_add(&finished, 1);
+      done++;
+    }
+  }
+}
+
 static void *helper_main(void *unused) {
   (void)unused;
+  unsigned seen = 0;
   for (;;) {
     int spins = 0;
-    while (atomic_load(&state) != posted) {
+    while (generation_of(atomic_load(&ticket)) == seen) {
       if (++spins < spins_before_sleeping) {
         SPIN_PAUSE();
         continue;
       }
       pthread_mutex_lock(&mutex);
       atomic_store(&sleeping, 1);
-      while (atomic_load(&state) != posted) pthread_cond_wait(&wake, &mutex);
+      while (generation_of(atomic_load(&ticket)) == seen) pthread_cond_wait(&wake, &mutex);
       atomic_store(&sleeping, 0);
       pthread_mutex_unlock(&mutex);
     }
-    int expected = posted;
-    if (atomic_compare_exchange_strong(&state, &expected, taken_by_helper)) {
-      job_work(job_context, 1);
-      atomic_store(&state, done);
-    }
+    seen = generation_of(atomic_load(&ticket));
+    // Read after the ticket that published them: if the job is already over, no piece of
+    // this generation is left and they are not used.
+    void (*work)(void *, int) = job_work;
+    void *context = job_context;
+    run_pieces(seen, work, context);
   }
   return NULL;
 }
@@ -73,32 +96,33 @@ static void start_helper(void) {
   pthread_attr_destroy(&attributes);
 }
 
-void variational_run_halves(void (*work)(void *context, int half), void *context) {
+void variational_run_pieces(void (*work)(void *context, int piece), void *context, int count) {
+  if (count <= 0) return;
   pthread_once(&start_once, start_helper);
   int free_helper = 0;
-  if (!helper_started || atomic_load(&disabled) ||
+  if (count == 1 || count > 0xffff || !helper_started || atomic_load(&disabled) ||
       !atomic_compare_exchange_strong(&owner, &free_helper, 1)) {
-    work(context, 0);
-    work(context, 1);
+    for (int piece = 0; piece < count; piece++) work(context, piece);
     return;
   }
   job_work = work;
   job_context = context;
-  atomic_store(&state, posted);
+  atomic_store(&finished, 0);
+  unsigned generation = generation_of(atomic_load(&ticket)) + 1;
+  if (generation == 0) generation = 1;  // 0 is the helper's initial "seen"
+  atomic_store(&ticket, (unsigned long long)generation << 32 | (unsigned long long)count << 16);
   if (atomic_load(&sleeping)) {
     pthread_mutex_lock(&mutex);
     pthread_cond_signal(&wake);
     pthread_mutex_unlock(&mutex);
   }
-  work(context, 0);
-  int expected = posted;
-  if (atomic_compare_exchange_strong(&state, &expected, taken_by_caller)) {
-    work(context, 1);
-  } else {
-    while (atomic_load(&state) != done) SPIN_PAUSE();
-  }
-  atomic_store(&state, idle);
+  run_pieces(generation, work, context);
+  while (atomic_load(&finished) != count) SPIN_PAUSE();
   atomic_store(&owner, 0);
+}
+
+void variational_run_halves(void (*work)(void *context, int half), void *context) {
+  variational_run_pieces(work, context, 2);
 }
 
 void variational_set_helper_thread(int enabled) { atomic_store(&disabled, !enabled); }

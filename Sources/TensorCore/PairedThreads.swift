@@ -5,18 +5,18 @@ import CKernels
   import Glibc
 #endif
 
-/// Whether the library runs its parallel work as two halves, one on the calling thread and one
-/// on CKernels' helper thread (`variational_run_halves`), instead of OpenBLAS's and Dispatch's
+/// Whether the library runs its parallel work as fixed pieces shared by the calling thread and
+/// CKernels' helper thread (`variational_run_pieces`), instead of OpenBLAS's and Dispatch's
 /// thread pools: when it may use at most two threads (the online cores, or
 /// `OPENBLAS_NUM_THREADS` when that is set and smaller) and the BLAS is OpenBLAS.
 ///
 /// On two cores the pools get in each other's way: OpenBLAS's worker spins in `sched_yield`
 /// between products while a Dispatch worker needs the same core for the optimiser's update,
 /// and Dispatch wakes its workers with a system call per job. One helper that serves both
-/// the products' halves and the elementwise halves, and spins between them, keeps exactly two
+/// the products' pieces and the elementwise pieces, and spins between them, keeps exactly two
 /// threads busy. OpenBLAS is then set to one thread for the whole process.
 ///
-/// The split depends only on the shapes, never on which thread runs a half, so the numbers are
+/// The pieces depend only on the shapes, never on which thread runs them, so the numbers are
 /// the same on one core (`VARIATIONAL_THREADS=1`) as on two.
 @usableFromInline
 let _pairedThreads: Bool = {
@@ -35,32 +35,52 @@ let _pairedThreads: Bool = {
   #endif
 }()
 
-/// Calls `body(0)` on the calling thread and `body(1)` on the helper thread when it is free
-/// (else on the calling thread too), and returns when both are done.
+/// The most pieces work is cut into. Each thread takes the next piece left, so with two the
+/// caller also does the second when the helper has not started on it yet. Four pieces (to
+/// share out a slowed-down thread's work) measured no faster for the VAE, whose products run as
+/// fast in four blocks as in two.
+@usableFromInline
+let _pieces = 2
+
+/// Calls `body(piece)` for each piece in `0..<count`, shared between the calling thread and
+/// the helper thread when it is free (else all on the calling thread), and returns when all
+/// are done.
 @inlinable
-func _runInHalves(_ body: (_ half: Int) -> Void) {
+func _runInPieces(_ count: Int, _ body: (_ piece: Int) -> Void) {
   withoutActuallyEscaping(body) { body in
     var work = body
     withUnsafeMutablePointer(to: &work) { pointer in
-      variational_run_halves(
-        { context, half in
-          context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(half))
-        }, pointer)
+      variational_run_pieces(
+        { context, piece in
+          context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(piece))
+        }, pointer, Int32(count))
     }
   }
 }
 
-/// The fewest multiply–adds (m·n·k) for which a matrix product is split in two: about 10 µs of
-/// one core, against about a microsecond to hand a half to the helper.
+/// The `piece`th of `pieces` consecutive ranges that cover `0..<count`, cut at multiples of
+/// `alignment` (the last range takes the rest).
+@inlinable
+func _piece(_ piece: Int, of pieces: Int, covering count: Int, alignment: Int = 1) -> Range<Int> {
+  func cut(_ index: Int) -> Int {
+    if index >= pieces { return count }
+    let point = (index * count / pieces + alignment / 2) / alignment * alignment
+    return Swift.min(point, count)
+  }
+  return cut(piece)..<cut(piece + 1)
+}
+
+/// The fewest multiply–adds (m·n·k) for which a matrix product is cut in pieces: about 10 µs
+/// of one core, against well under a microsecond to hand a piece to the helper.
 @usableFromInline
 let _splitProductMinimum = 1 << 18
 
 /// Runs `body(rows, columns)` over blocks that together cover the `m × n` result of a product
-/// with inner dimension `k`: in two halves of the longer side (cut at a multiple of 16, the
+/// with inner dimension `k`: ``_pieces`` blocks of the longer side (cut at multiples of 16, the
 /// kernels' register blocking) when the library pairs threads and the product is large
 /// enough, else once over the whole.
 @inlinable
-func _forEachProductHalf(
+func _forEachProductBlock(
   m: Int, n: Int, k: Int, _ body: (_ rows: Range<Int>, _ columns: Range<Int>) -> Void
 ) {
   let longer = Swift.max(m, n)
@@ -68,20 +88,20 @@ func _forEachProductHalf(
     body(0..<m, 0..<n)
     return
   }
-  let cut = (longer / 2 + 15) & ~15
-  _runInHalves { half in
-    let side = half == 0 ? 0..<cut : cut..<longer
+  let pieces = longer >= 32 * _pieces ? _pieces : 2
+  _runInPieces(pieces) { piece in
+    let side = _piece(piece, of: pieces, covering: longer, alignment: 16)
     if m >= n { body(side, 0..<n) } else { body(0..<m, side) }
   }
 }
 
-/// Whether the library's parallel work uses the helper thread on a second core: halves of
+/// Whether the library's parallel work uses the helper thread on a second core: pieces of
 /// large matrix products and elementwise passes on two-core machines (see `_pairedThreads`),
 /// and half of the rows of likelihood kernels over large designs (at least 256 rows and 8192
 /// scalars, such as the VI engine's logistic regression). On by default on machines with two or
 /// more CPUs; the environment variable `VARIATIONAL_THREADS=1` turns it off for the whole
-/// process. The results are the same bit for bit either way: the work is always split in the
-/// same halves, combined in the same order.
+/// process. The results are the same bit for bit either way: the work is always cut in the
+/// same pieces, combined in the same order.
 ///
 /// The helper spins briefly after each job, so that the next one, microseconds later, starts
 /// without a system call, then sleeps.

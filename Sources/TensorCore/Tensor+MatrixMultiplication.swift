@@ -39,7 +39,7 @@ extension Tensor {
     }
     guard m > 0 && n > 0 else { return result }
     // Zeroing C and accumulating onto it (β = 1) is faster than OpenBLAS's own zeroing pass
-    // for β = 0 (`sgemm_beta`, 6% of a VAE step); each half of C is zeroed by the thread
+    // for β = 0 (`sgemm_beta`, 6% of a VAE step); each block of C is zeroed by the thread
     // that computes it.
     for index in 0..<batch {
       let c = c + index * m * n

@@ -11,8 +11,8 @@ import _Differentiation
 public protocol TensorScalar: Real, BinaryFloatingPoint, Differentiable, Sendable
 where TangentVector == Self {
   /// `C ← α·op(A)·op(B) + β·C` (BLAS `?gemm`), with `op(X) = Xᵀ` when the matching flag is set,
-  /// as one BLAS call on the calling thread. ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:preparing:)``
-  /// is the same product in two halves on two cores.
+  /// as one BLAS call on the calling thread. The `gemm` of the extension below is the same
+  /// product cut in blocks for two cores.
   ///
   /// `op(A)` is `m × k`, `op(B)` is `k × n` and `C` is `m × n`; `lda`, `ldb`, `ldc` are the row
   /// strides of the matrices as stored.
@@ -34,9 +34,9 @@ where TangentVector == Self {
 
 extension TensorScalar {
   /// `C ← α·op(A)·op(B) + β·C` (BLAS `?gemm`), with `op(X) = Xᵀ` when the matching flag is set:
-  /// on two cores, in two halves of `C` (rows or columns, by the shapes alone), one on a
+  /// on two cores, in blocks of rows or columns of `C` (by the shapes alone) shared with a
   /// helper thread; else as one BLAS call, which may use BLAS's own threads. `prepare(rows,
-  /// columns)` is called for each half before its product, on the thread that computes it,
+  /// columns)` is called for each block before its product, on the thread that computes it,
   /// to fill that block of `C` (zeros, or a bias) while it is about to be in cache.
   ///
   /// `op(A)` is `m × k`, `op(B)` is `k × n` and `C` is `m × n`; `lda`, `ldb`, `ldc` are the row
@@ -48,7 +48,7 @@ extension TensorScalar {
     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int,
     preparing prepare: (_ rows: Range<Int>, _ columns: Range<Int>) -> Void = { _, _ in }
   ) {
-    _forEachProductHalf(m: m, n: n, k: k) { rows, columns in
+    _forEachProductBlock(m: m, n: n, k: k) { rows, columns in
       prepare(rows, columns)
       singleCallGEMM(
         transposeA: transposeA, transposeB: transposeB, m: rows.count, n: columns.count,

@@ -105,6 +105,27 @@ import Testing
     }
     #expect(visits.allSatisfy { $0 == 1 })
   }
+
+  /// Many threads cutting work at once (only one of them has the helper at a time; the others
+  /// run all their pieces themselves): still every index once, and the same product bits.
+  @Test func concurrentCallersEachGetEveryPieceOnce() {
+    var generator = Xoshiro256StarStar(seed: 5)
+    let a = Tensor<Float>(randomNormal: [200, 150], using: &generator)
+    let b = Tensor<Float>(randomNormal: [150, 120], using: &generator)
+    let expected = matmul(a, b).scalars.map(\.bitPattern)
+    let failures = Visits(count: 1)
+    DispatchQueue.concurrentPerform(iterations: 32) { _ in
+      var visits = [Int](repeating: 0, count: 70_001)
+      visits.withUnsafeMutableBufferPointer { visits in
+        forEachChunk(of: visits.count, minimumChunk: 1 << 10) { range in
+          for index in range { visits[index] += 1 }
+        }
+      }
+      if !visits.allSatisfy({ $0 == 1 }) { failures.add(0) }
+      if matmul(a, b).scalars.map(\.bitPattern) != expected { failures.add(0) }
+    }
+    #expect(failures.counts == [0])
+  }
 }
 
 /// Counts of visits to each element, from any thread.

@@ -82,16 +82,20 @@ void variational_logistic_value_and_gradient(
 /// vectorise: within a few ulp of libm, and the same draws on every code path.
 void variational_standard_normals(const double *u1, const double *u2, size_t count, double *out);
 
-/// Runs work(context, 0) on the calling thread and work(context, 1) on a helper thread when
-/// one is free (else on the calling thread too), and returns when both are done. The helper is
-/// started on first use when the machine has two or more CPUs; VARIATIONAL_THREADS=1 keeps
-/// everything on the calling thread. The halves must not depend on which thread runs them.
+/// Runs work(context, piece) for piece = 0 ..< count, shared between the calling thread and a
+/// helper thread when one is free (else all on the calling thread), each taking the next piece
+/// left, and returns when all are done. The helper is started on first use when the machine
+/// has two or more CPUs; VARIATIONAL_THREADS=1 keeps everything on the calling thread. The
+/// pieces must not depend on which thread runs them.
+void variational_run_pieces(void (*work)(void *context, int piece), void *context, int count);
+
+/// `variational_run_pieces` with two pieces.
 void variational_run_halves(void (*work)(void *context, int half), void *context);
 
-/// Allows (1) or forbids (0) `variational_run_halves` to use its helper thread from now on.
+/// Allows (1) or forbids (0) `variational_run_pieces` to use its helper thread from now on.
 void variational_set_helper_thread(int enabled);
 
-/// 1 when `variational_run_halves` would use its helper thread: started and allowed.
+/// 1 when `variational_run_pieces` would use its helper thread: started and allowed.
 int variational_helper_thread(void);
 
 /// y = A x for a row-major `rows` × `columns` matrix A with leading dimension `lda` and a
