@@ -82,4 +82,14 @@ extension Dense: ParameterGroup {
   public var tangentKeyPaths: [WritableKeyPath<TangentVector, Tensor<Scalar>>] {
     [\.weight, \.bias]
   }
+
+  /// `weight`, then `bias`, passed directly.
+  @inlinable
+  public mutating func updateParameters(
+    along gradient: TangentVector,
+    _ body: (_ index: Int, _ parameter: inout Tensor<Scalar>, _ gradient: Tensor<Scalar>) -> Void
+  ) {
+    body(0, &weight, gradient.weight)
+    body(1, &bias, gradient.bias)
+  }
 }

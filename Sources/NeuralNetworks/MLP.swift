@@ -196,4 +196,13 @@ extension MLP: ParameterGroup {
   public var tangentKeyPaths: [WritableKeyPath<TangentVector, Tensor<Scalar>>] {
     tangentKeyPaths(of: \.layers, \.layers)
   }
+
+  /// Each layer's parameters in turn, passed directly.
+  @inlinable
+  public mutating func updateParameters(
+    along gradient: TangentVector,
+    _ body: (_ index: Int, _ parameter: inout Tensor<Scalar>, _ gradient: Tensor<Scalar>) -> Void
+  ) {
+    _ = Optimizers.updateParameters(of: &layers, along: gradient.layers, numberingFrom: 0, body)
+  }
 }

@@ -94,6 +94,13 @@ public struct MLPNetwork: VAENetwork {
     tangentKeyPaths(of: \.layers, \.layers)
   }
 
+  public mutating func updateParameters(
+    along gradient: TangentVector,
+    _ body: (_ index: Int, _ parameter: inout Tensor<Float>, _ gradient: Tensor<Float>) -> Void
+  ) {
+    _ = Optimizers.updateParameters(of: &layers, along: gradient.layers, numberingFrom: 0, body)
+  }
+
   public var parameterNames: [String] {
     layers.indices.flatMap { ["\($0).weight", "\($0).bias"] }
   }

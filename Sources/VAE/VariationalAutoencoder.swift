@@ -59,6 +59,21 @@ public struct VariationalAutoencoder<Encoder: VAENetwork, Decoder: VAENetwork>: 
       + tangentKeyPaths(of: \.decoder, \.decoder) + [\.logScale]
   }
 
+  /// The parameters in the order of ``parameterKeyPaths``, passed directly (an optimiser's
+  /// step builds no key paths).
+  public mutating func updateParameters(
+    along gradient: TangentVector,
+    _ body: (_ index: Int, _ parameter: inout Tensor<Float>, _ gradient: Tensor<Float>) -> Void
+  ) {
+    var next = Optimizers.updateParameters(
+      of: &encoder, along: gradient.encoder, numberingFrom: 0, body)
+    next = Optimizers.updateParameters(
+      of: &encoderHead, along: gradient.encoderHead, numberingFrom: next, body)
+    next = Optimizers.updateParameters(
+      of: &decoder, along: gradient.decoder, numberingFrom: next, body)
+    body(next, &logScale, gradient.logScale)
+  }
+
   /// A name for each parameter, in the order of ``parameterKeyPaths``: the names of the
   /// tensors in `checkpoint.safetensors` (`encoder.0.weight`, `encoder_head.bias`, …).
   public var parameterNames: [String] {
