@@ -85,7 +85,7 @@ func _forEachProductBlock(
   m: Int, n: Int, k: Int, _ body: (_ rows: Range<Int>, _ columns: Range<Int>) -> Void
 ) {
   let longer = Swift.max(m, n)
-  guard _pairedThreads, longer >= 64, m &* n &* k >= _splitProductMinimum else {
+  guard _pairedThreads, longer >= 32, m &* n &* k >= _splitProductMinimum else {
     body(0..<m, 0..<n)
     return
   }
