@@ -81,8 +81,11 @@ def main():
     parser.add_argument("--no-evaluate", action="store_true")
     arguments = parser.parse_args()
     threads = str(arguments.threads)
+    # VARIATIONAL_THREADS=1 keeps `vae` on one core (on two cores it sets OpenBLAS to one
+    # thread and runs half of each product on its own helper thread).
     environment = dict(os.environ, OPENBLAS_NUM_THREADS=threads, OMP_NUM_THREADS=threads,
-                       MKL_NUM_THREADS=threads, TF_CPP_MIN_LOG_LEVEL="3")
+                       MKL_NUM_THREADS=threads, VARIATIONAL_THREADS=threads,
+                       TF_CPP_MIN_LOG_LEVEL="3")
     evaluate = not arguments.no_evaluate
     python = sys.executable
 
