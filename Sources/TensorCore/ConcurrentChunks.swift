@@ -11,11 +11,12 @@ import Dispatch
 /// the whole range on the calling thread.
 ///
 /// For elementwise kernels big enough to pay for handing work to a second thread: the
-/// optimiser's update of a 784 × 400 weight, the loss over a minibatch of images. The range is
-/// cut into a few more chunks than cores, taken by whichever thread is free, so a core that is
-/// busy with another process delays only its own chunk: on two cores (see `_pairedThreads`)
-/// shared with the helper thread that also runs pieces of matrix products, on more by
-/// Dispatch. `body` must only write elements of its own range (and read anything).
+/// optimiser's update of a 784 × 400 weight, the loss over a minibatch of images. On two cores
+/// (see `_pairedThreads`) the range is cut in two, shared with the helper thread that also
+/// runs blocks of matrix products (the caller does both when the helper has not started on
+/// the second). On more cores it is cut into a few more chunks than cores for Dispatch, taken
+/// by whichever thread is free, so a core that is busy with another process delays only its
+/// own chunk. `body` must only write elements of its own range (and read anything).
 ///
 /// - Parameters:
 ///   - count: the number of items, e.g. scalars or rows.

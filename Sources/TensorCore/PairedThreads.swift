@@ -89,7 +89,7 @@ func _forEachProductBlock(
     body(0..<m, 0..<n)
     return
   }
-  let pieces = longer >= 32 * _pieces ? _pieces : 2
+  let pieces = Swift.min(_pieces, longer / 16)
   _runInPieces(pieces) { piece in
     let side = _piece(piece, of: pieces, covering: longer, alignment: 8)
     if m >= n { body(side, 0..<n) } else { body(0..<m, side) }
