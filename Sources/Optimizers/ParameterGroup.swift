@@ -169,8 +169,9 @@ extension ParameterGroup {
 @inlinable
 public func updateParameters<Member: ParameterGroup>(
   of member: inout Member, along gradient: Member.TangentVector, numberingFrom first: Int,
-  _ body: (_ index: Int, _ parameter: inout Tensor<Member.Scalar>, _ gradient: Tensor<Member.Scalar>)
-    -> Void
+  _ body: (
+    _ index: Int, _ parameter: inout Tensor<Member.Scalar>, _ gradient: Tensor<Member.Scalar>
+  ) -> Void
 ) -> Int {
   var count = 0
   member.updateParameters(along: gradient) { index, parameter, gradient in
@@ -186,8 +187,9 @@ public func updateParameters<Member: ParameterGroup>(
 @inlinable
 public func updateParameters<Member: ParameterGroup>(
   of members: inout [Member], along gradient: [Member].TangentVector, numberingFrom first: Int,
-  _ body: (_ index: Int, _ parameter: inout Tensor<Member.Scalar>, _ gradient: Tensor<Member.Scalar>)
-    -> Void
+  _ body: (
+    _ index: Int, _ parameter: inout Tensor<Member.Scalar>, _ gradient: Tensor<Member.Scalar>
+  ) -> Void
 ) -> Int {
   var next = first
   for index in members.indices {
