@@ -1,5 +1,9 @@
 import TensorCore
 
+#if os(Linux)
+  import CBLAS
+#endif
+
 // Group 1: matmul GFLOP/s against a direct cblas_?gemm call, on the VAE's shapes, their
 // gradient GEMMs and a large square product.
 
@@ -166,6 +170,14 @@ func runMatmulBenchmarks(budget: Budget, generator: inout Xoshiro256StarStar) {
       + "\(formattedDuration(probe.timing.reference)) → matmul adds "
       + "\(formattedDuration(probe.timing.ours - probe.timing.reference))")
   print("  (allocating the result, building its shape, checking the operands)")
+  #if os(Linux)
+    if openblas_get_num_threads() == 1 && helperThreadEnabled {
+      print(
+        "note: on two cores TensorCore runs each large product as two blocks on its own two "
+          + "threads\n  and sets OpenBLAS to one thread, so `direct` here is single-threaded "
+          + "OpenBLAS;\n  `gemm-floor` (Benchmarks/vae/run.sh) measures OpenBLAS's own threads.")
+    }
+  #endif
   let passed = vaeResults.allSatisfy { $0.timing.speedRatio >= matmulAcceptanceRatio }
   let othersBusy = usageAtStart.flatMap { CPUUsage.now()?.othersBusyFraction(since: $0) } ?? 0
   let caveat =
