@@ -43,17 +43,15 @@ static void *job_context;
 
 static unsigned generation_of(unsigned long long t) { return (unsigned)(t >> 32); }
 
-// Takes and runs pieces of the job of `generation` until none is left; returns how many.
-static int run_pieces(unsigned generation, void (*work)(void *, int), void *context) {
-  int done = 0;
+// Takes and runs pieces of the job of `generation` until none is left.
+static void run_pieces(unsigned generation, void (*work)(void *, int), void *context) {
   for (;;) {
     unsigned long long t = atomic_load(&ticket);
     unsigned next = (unsigned)(t & 0xffff), count = (unsigned)((t >> 16) & 0xffff);
-    if (generation_of(t) != generation || next >= count) return done;
+    if (generation_of(t) != generation || next >= count) return;
     if (atomic_compare_exchange_weak(&ticket, &t, t + 1)) {
       work(context, (int)next);
       atomic_fetch_add(&finished, 1);
-      done++;
     }
   }
 }
