@@ -130,6 +130,10 @@ let package = Package(
       name: "TestSupport",
       dependencies: ["TensorCore"],
       path: "Tests/TestSupport"),
+    // Counts heap allocations per thread by interposing `malloc` in the test binary.
+    .target(
+      name: "AllocationCounting",
+      path: "Tests/AllocationCounting"),
     .testTarget(
       name: "TensorCoreTests",
       dependencies: [
@@ -163,6 +167,7 @@ let package = Package(
       name: "InferenceTests",
       dependencies: [
         "Inference", "TestSupport", "TensorCore", "Distributions", "Datasets",
+        "AllocationCounting",
         .product(name: "RealModule", package: "swift-numerics"),
       ]),
     .testTarget(

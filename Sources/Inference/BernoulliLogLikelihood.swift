@@ -10,7 +10,8 @@ import _Differentiation
 /// of shape [L]. The fused form of `Bernoulli(logits:).logProbability(of:)` for logistic
 /// regression: one pass (`variational_logistic_rows` in CKernels) computes e^{−|l|} once for
 /// the value and keeps the residuals yₙ − σ(l_ln) for the vector–Jacobian product
-/// l̄_ln = ℓ̄_l (yₙ − σ(l_ln)), so no [L, N] intermediate of the log density is allocated. Finite for every finite logit. Outcomes are data and get no gradient.
+/// l̄_ln = ℓ̄_l (yₙ − σ(l_ln)), so no [L, N] intermediate of the log density is allocated.
+/// Finite for every finite logit. Outcomes are data and get no gradient.
 ///
 /// - Precondition: `logits` is [L, N] and `outcomes` is [N].
 @differentiable(reverse, wrt: logits)
@@ -139,15 +140,29 @@ let fusedGradientDraws = 8
 func logisticValueAndGradient(
   _ coefficients: Tensor<Double>, _ design: Tensor<Double>, _ outcomes: Tensor<Double>
 ) -> (value: Tensor<Double>, gradient: Tensor<Double>) {
+  var value = Tensor<Double>(zeros: [coefficients.shape[0]])
+  var gradient = Tensor<Double>(zeros: coefficients.shape)
+  logisticValueAndGradient(coefficients, design, outcomes, value: &value, gradient: &gradient)
+  return (value, gradient)
+}
+
+/// ℓ and its gradient as above, written over `value` ([L]) and `gradient` ([L, P]).
+func logisticValueAndGradient(
+  _ coefficients: Tensor<Double>, _ design: Tensor<Double>, _ outcomes: Tensor<Double>,
+  value: inout Tensor<Double>, gradient: inout Tensor<Double>
+) {
   checkLogisticShapes(coefficients, design, outcomes)
   let (draws, columns) = (coefficients.shape[0], coefficients.shape[1])
+  precondition(
+    value.rank == 1 && value.shape[0] == draws && gradient.shape == coefficients.shape,
+    "logisticValueAndGradient: outputs \(value.shape) and \(gradient.shape) for "
+      + "coefficients \(coefficients.shape)")
   // The kernel writes every scalar of both outputs.
-  var value = Tensor<Double>(zeros: [draws])
-  let gradient = design.withUnsafeBufferPointer { x in
+  design.withUnsafeBufferPointer { x in
     outcomes.withUnsafeBufferPointer { y in
       coefficients.withUnsafeBufferPointer { beta in
         value.withUnsafeMutableBufferPointer { v in
-          Tensor<Double>(shape: coefficients.shape) { g in
+          gradient.withUnsafeMutableBufferPointer { g in
             variational_logistic_value_and_gradient(
               x.baseAddress!, design.shape[0], columns, y.baseAddress!, beta.baseAddress!,
               draws, v.baseAddress!, g.baseAddress!)
@@ -156,7 +171,6 @@ func logisticValueAndGradient(
       }
     }
   }
-  return (value, gradient)
 }
 
 /// Checks the shapes of `bernoulliLogLikelihood(coefficients:design:outcomes:)`.
@@ -165,7 +179,7 @@ func checkLogisticShapes(
 ) {
   precondition(
     coefficients.rank == 2 && design.rank == 2 && design.shape[1] == coefficients.shape[1]
-      && outcomes.shape == [design.shape[0]],
+      && outcomes.rank == 1 && outcomes.shape[0] == design.shape[0],
     "bernoulliLogLikelihood: coefficients \(coefficients.shape), design \(design.shape) and "
       + "outcomes \(outcomes.shape) need shapes [L, P], [N, P] and [N]")
 }

@@ -94,6 +94,39 @@ public struct FullRankGaussian: GaussianFamily {
     return gradient
   }
 
+  /// The gradient above written over `gradient`; for more than 4 draws (which go through a
+  /// matrix product) a new one is assigned.
+  public func negativeELBOGradient(
+    noise: Tensor<Double>, draws: Tensor<Double>, logDensityGradients: Tensor<Double>,
+    into gradient: inout TangentVector
+  ) {
+    let (rows, d) = (noise.shape[0], dimension)
+    guard rows <= 4 else {
+      gradient = negativeELBOGradient(
+        noise: noise, draws: draws, logDensityGradients: logDensityGradients)
+      return
+    }
+    prepareBuffer(&gradient.mean, shapedLike: mean)
+    prepareBuffer(&gradient.offDiagonal, shapedLike: offDiagonal)
+    prepareBuffer(&gradient.logDiagonal, shapedLike: logDiagonal)
+    gradient.offDiagonal.withUnsafeMutableBufferPointer { m in
+      gradient.mean.withUnsafeMutableBufferPointer { mu in
+        Self.accumulateSampleGradient(
+          logDensityGradients, noise: noise, scale: -1 / Double(rows), mean: mu, outer: m)
+      }
+    }
+    logDiagonal.withUnsafeBufferPointer { omega in
+      gradient.offDiagonal.withUnsafeMutableBufferPointer { m in
+        gradient.logDiagonal.withUnsafeMutableBufferPointer { w in
+          for i in 0..<d {
+            w[i] = m[i * d + i] * Double.exp(omega[i]) - 1
+            m[i * d + i] = 0
+          }
+        }
+      }
+    }
+  }
+
   /// μ̄ = s Σₗ ζ̄ₗ, M̄ = s tril₋₁(ζ̄ᵀε) and ω̄ᵢ = s (ζ̄ᵀε)ᵢᵢ exp(ωᵢ) for draws' gradients ζ̄
   /// ([L, D]) and a scale s.
   func sampleGradient(_ g: Tensor<Double>, noise: Tensor<Double>, scale: Double) -> TangentVector {
@@ -123,6 +156,29 @@ public struct FullRankGaussian: GaussianFamily {
     return TangentVector(mean: meanGradient, offDiagonal: outer, logDiagonal: diagonal)
   }
 
+  /// Overwrites `mean` ([D]) with s Σₗ ζ̄ₗ and `outer` ([D, D]) with the lower triangle of
+  /// s ζ̄ᵀε (zeros above the diagonal), for a few draws' gradients ζ̄ and noise ε ([L, D]): the
+  /// same bits as ``lowerProduct(_:_:)`` of the scaled gradients.
+  static func accumulateSampleGradient(
+    _ g: Tensor<Double>, noise: Tensor<Double>, scale: Double,
+    mean: UnsafeMutableBufferPointer<Double>, outer: UnsafeMutableBufferPointer<Double>
+  ) {
+    let (rows, d) = (g.shape[0], g.shape[1])
+    g.withUnsafeBufferPointer { g in
+      noise.withUnsafeBufferPointer { e in
+        mean.update(repeating: 0)
+        outer.update(repeating: 0)
+        for row in 0..<rows {
+          for i in 0..<d {
+            let gi = g[row * d + i] * scale
+            mean[i] += gi
+            for j in 0...i { outer[i * d + j] += gi * e[row * d + j] }
+          }
+        }
+      }
+    }
+  }
+
   /// L as a dense [D, D] matrix in one pass; not differentiable.
   func materializedScaleTril() -> Tensor<Double> {
     let d = dimension
@@ -147,17 +203,32 @@ public struct FullRankGaussian: GaussianFamily {
     precondition(
       noise.rank == 2 && noise.shape[1] == dimension,
       "FullRankGaussian: noise \(noise.shape) needs shape [L, \(dimension)]")
-    let (rows, d) = (noise.shape[0], dimension)
-    guard rows <= 4 else {
+    guard noise.shape[0] <= 4 else {
       var result = matmul(noise, transposed: false, materializedScaleTril(), transposed: true)
       result += mean
       return result
     }
-    return noise.withUnsafeBufferPointer { e in
+    var draws = Tensor<Double>(zeros: noise.shape)
+    reparameterizedSample(noise: noise, into: &draws)
+    return draws
+  }
+
+  /// ``sample(noise:)`` written over `draws`; for more than 4 draws a new tensor is assigned.
+  public func reparameterizedSample(noise: Tensor<Double>, into draws: inout Tensor<Double>) {
+    precondition(
+      noise.rank == 2 && noise.shape[1] == dimension,
+      "FullRankGaussian: noise \(noise.shape) needs shape [L, \(dimension)]")
+    let (rows, d) = (noise.shape[0], dimension)
+    guard rows <= 4 else {
+      draws = sample(noise: noise)
+      return
+    }
+    prepareBuffer(&draws, rows: rows, columns: d)
+    noise.withUnsafeBufferPointer { e in
       offDiagonal.withUnsafeBufferPointer { m in
         logDiagonal.withUnsafeBufferPointer { omega in
           mean.withUnsafeBufferPointer { mu in
-            Tensor(shape: noise.shape) { z in
+            draws.withUnsafeMutableBufferPointer { z in
               for i in 0..<d {
                 let diagonal = Double.exp(omega[i])
                 for row in 0..<rows {
@@ -171,6 +242,15 @@ public struct FullRankGaussian: GaussianFamily {
           }
         }
       }
+    }
+  }
+
+  /// Σᵢ ωᵢ + (D/2)(1 + log 2π), summed in the order of ``entropy()``.
+  public var entropyValue: Double {
+    logDiagonal.withUnsafeBufferPointer { omega in
+      var total = 0.0
+      for w in omega { total += w }
+      return total + gaussianEntropyConstant(dimension: dimension)
     }
   }
 

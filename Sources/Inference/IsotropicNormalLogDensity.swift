@@ -57,3 +57,34 @@ func isotropicNormalValue(_ x: Tensor<Double>, _ s: Double) -> Tensor<Double> {
     }
   }
 }
+
+/// Adds the value of ``isotropicNormalLogDensity(_:standardDeviation:)`` for each row of `x`
+/// ([L, P]) to `values` ([L]), and its gradient −x/s² to `gradients` ([L, P]), in place: the
+/// same bits as adding the value and the pullback of a seed of ones.
+func addIsotropicNormalLogDensity(
+  of x: Tensor<Double>, standardDeviation s: Double, values: inout Tensor<Double>,
+  gradients: inout Tensor<Double>
+) {
+  precondition(
+    x.rank == 2 && s > 0 && values.rank == 1 && values.shape[0] == x.shape[0]
+      && gradients.shape == x.shape,
+    "isotropicNormalLogDensity: needs [L, P] values, [L] and [L, P] outputs and a positive "
+      + "scale, got \(x.shape), \(values.shape), \(gradients.shape), \(s)")
+  let (rows, width) = (x.shape[0], x.shape[1])
+  let constant = Double(width) * (Double.log(s) + Double.log(2 * Double.pi) / 2)
+  let scale = -1 / (s * s)
+  x.withUnsafeBufferPointer { x in
+    values.withUnsafeMutableBufferPointer { v in
+      gradients.withUnsafeMutableBufferPointer { g in
+        for row in 0..<rows {
+          var squares = 0.0
+          for j in 0..<width {
+            squares += x[row * width + j] * x[row * width + j]
+            g[row * width + j] += scale * x[row * width + j]
+          }
+          v[row] += -squares / (2 * s * s) - constant
+        }
+      }
+    }
+  }
+}

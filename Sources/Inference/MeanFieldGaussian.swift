@@ -70,26 +70,51 @@ public struct MeanFieldGaussian: GaussianFamily {
   public func negativeELBOGradient(
     noise: Tensor<Double>, draws: Tensor<Double>, logDensityGradients: Tensor<Double>
   ) -> TangentVector {
-    var gradient = sampleGradient(
-      logDensityGradients, draws: draws, scale: -1 / Double(draws.shape[0]))
+    var gradient = zeroGradient
+    negativeELBOGradient(
+      noise: noise, draws: draws, logDensityGradients: logDensityGradients, into: &gradient)
+    return gradient
+  }
+
+  public func negativeELBOGradient(
+    noise: Tensor<Double>, draws: Tensor<Double>, logDensityGradients: Tensor<Double>,
+    into gradient: inout TangentVector
+  ) {
+    sampleGradient(
+      logDensityGradients, draws: draws, scale: -1 / Double(draws.shape[0]), into: &gradient)
     gradient.logStandardDeviation.withUnsafeMutableBufferPointer { w in
       for i in w.indices { w[i] -= 1 }
     }
-    return gradient
   }
 
   /// μ̄ = s Σₗ ζ̄ₗ and ω̄ = s Σₗ ζ̄ₗ ⊙ e^ω ⊙ εₗ for the draws ζₗ = μ + e^ω ⊙ εₗ ([L, D]), their
   /// gradients ζ̄ ([L, D]) and a scale s, with e^ω ⊙ εₗ read off the draws as ζₗ − μ (no
   /// exponentials).
   func sampleGradient(_ g: Tensor<Double>, draws: Tensor<Double>, scale: Double) -> TangentVector {
+    var gradient = zeroGradient
+    sampleGradient(g, draws: draws, scale: scale, into: &gradient)
+    return gradient
+  }
+
+  /// Zeros shaped like the parameters.
+  var zeroGradient: TangentVector {
+    TangentVector(mean: Tensor(zeros: mean.shape), logStandardDeviation: Tensor(zeros: mean.shape))
+  }
+
+  /// The gradients above, written over `gradient`.
+  func sampleGradient(
+    _ g: Tensor<Double>, draws: Tensor<Double>, scale: Double, into gradient: inout TangentVector
+  ) {
     let (rows, d) = (g.shape[0], g.shape[1])
-    var meanGradient = Tensor<Double>(zeros: mean.shape)
-    var scaleGradient = Tensor<Double>(zeros: mean.shape)
+    prepareBuffer(&gradient.mean, shapedLike: mean)
+    prepareBuffer(&gradient.logStandardDeviation, shapedLike: mean)
     g.withUnsafeBufferPointer { g in
       draws.withUnsafeBufferPointer { z in
         mean.withUnsafeBufferPointer { mu in
-          meanGradient.withUnsafeMutableBufferPointer { m in
-            scaleGradient.withUnsafeMutableBufferPointer { w in
+          gradient.mean.withUnsafeMutableBufferPointer { m in
+            gradient.logStandardDeviation.withUnsafeMutableBufferPointer { w in
+              m.update(repeating: 0)
+              w.update(repeating: 0)
               for row in 0..<rows {
                 for i in 0..<d {
                   m[i] += g[row * d + i]
@@ -105,19 +130,25 @@ public struct MeanFieldGaussian: GaussianFamily {
         }
       }
     }
-    return TangentVector(mean: meanGradient, logStandardDeviation: scaleGradient)
   }
 
   /// μ + e^ω ⊙ ε for the rows ε of `noise`; not differentiable.
   func sample(noise: Tensor<Double>) -> Tensor<Double> {
+    var draws = Tensor<Double>(zeros: noise.shape)
+    reparameterizedSample(noise: noise, into: &draws)
+    return draws
+  }
+
+  public func reparameterizedSample(noise: Tensor<Double>, into draws: inout Tensor<Double>) {
     precondition(
       noise.rank == 2 && noise.shape[1] == dimension,
       "MeanFieldGaussian: noise \(noise.shape) needs shape [L, \(dimension)]")
     let (rows, d) = (noise.shape[0], noise.shape[1])
-    return noise.withUnsafeBufferPointer { e in
+    prepareBuffer(&draws, rows: rows, columns: d)
+    noise.withUnsafeBufferPointer { e in
       mean.withUnsafeBufferPointer { mu in
         logStandardDeviation.withUnsafeBufferPointer { omega in
-          Tensor(shape: [rows, d]) { z in
+          draws.withUnsafeMutableBufferPointer { z in
             for i in 0..<d {
               let sigma = Double.exp(omega[i])
               for row in 0..<rows { z[row * d + i] = mu[i] + sigma * e[row * d + i] }
@@ -125,6 +156,15 @@ public struct MeanFieldGaussian: GaussianFamily {
           }
         }
       }
+    }
+  }
+
+  /// Σᵢ ωᵢ + (D/2)(1 + log 2π), summed in the order of ``entropy()``.
+  public var entropyValue: Double {
+    logStandardDeviation.withUnsafeBufferPointer { omega in
+      var total = 0.0
+      for w in omega { total += w }
+      return total + gaussianEntropyConstant(dimension: dimension)
     }
   }
 

@@ -47,6 +47,21 @@ public protocol VariationalFamily: ParameterGroup where Scalar == Double {
   func negativeELBOGradient(
     noise: Tensor<Double>, draws: Tensor<Double>, logDensityGradients: Tensor<Double>
   ) -> TangentVector
+
+  /// ``reparameterizedSample(noise:)`` written over `draws`, which a step keeps from one step
+  /// to the next: a family that implements it (with ``entropyValue`` and
+  /// ``negativeELBOGradient(noise:draws:logDensityGradients:into:)``) takes steps that
+  /// allocate nothing for a ``ClosedFormGradientModel``. By default it assigns a new tensor.
+  func reparameterizedSample(noise: Tensor<Double>, into draws: inout Tensor<Double>)
+
+  /// ``negativeELBOGradient(noise:draws:logDensityGradients:)`` written over `gradient`
+  /// (whose tensors may have any shape at first). By default it assigns a new tangent vector.
+  func negativeELBOGradient(
+    noise: Tensor<Double>, draws: Tensor<Double>, logDensityGradients: Tensor<Double>,
+    into gradient: inout TangentVector)
+
+  /// H[q], the value of ``entropy()`` as a number (by default, through ``entropy()``).
+  var entropyValue: Double { get }
 }
 
 extension VariationalFamily {
@@ -57,6 +72,38 @@ extension VariationalFamily {
     let entropyGradient = pullback(at: self) { $0.entropy() }(Tensor(1))
     return samplePullback(logDensityGradients * (-1 / Double(noise.shape[0]))) - entropyGradient
   }
+
+  public func reparameterizedSample(noise: Tensor<Double>, into draws: inout Tensor<Double>) {
+    draws = reparameterizedSample(noise: noise)
+  }
+
+  public func negativeELBOGradient(
+    noise: Tensor<Double>, draws: Tensor<Double>, logDensityGradients: Tensor<Double>,
+    into gradient: inout TangentVector
+  ) {
+    gradient = negativeELBOGradient(
+      noise: noise, draws: draws, logDensityGradients: logDensityGradients)
+  }
+
+  public var entropyValue: Double { entropy().scalarized() }
+}
+
+/// Gives `buffer` the shape [rows, columns], allocating only when it has another: for the
+/// buffers a step keeps and overwrites.
+func prepareBuffer(_ buffer: inout Tensor<Double>, rows: Int, columns: Int) {
+  if buffer.rank != 2 || buffer.shape[0] != rows || buffer.shape[1] != columns {
+    buffer = Tensor(zeros: [rows, columns])
+  }
+}
+
+/// Gives `buffer` the shape [count], allocating only when it has another.
+func prepareBuffer(_ buffer: inout Tensor<Double>, count: Int) {
+  if buffer.rank != 1 || buffer.shape[0] != count { buffer = Tensor(zeros: [count]) }
+}
+
+/// Gives `buffer` the shape of `other`, allocating only when it has another.
+func prepareBuffer(_ buffer: inout Tensor<Double>, shapedLike other: Tensor<Double>) {
+  if buffer.shape != other.shape { buffer = Tensor(zeros: other.shape) }
 }
 
 /// A Gaussian variational family: q = N(μ, Σ), so the mean and covariance can be read off.

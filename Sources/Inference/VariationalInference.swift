@@ -35,6 +35,7 @@ public struct VariationalInference<Family: VariationalFamily> {
 
   var optimizer: OptimizerSlot<Family>
   var minibatches: MinibatchSource?
+  var buffers = StepBuffers<Family>()
 
   /// An engine at `family` with the given optimiser (an adaptive step-size sequence needs its
   /// η here; see ``StepSizeAdaptation`` to choose it).
@@ -81,9 +82,26 @@ public struct VariationalInference<Family: VariationalFamily> {
 
   /// Draws noise (and a minibatch), computes the gradient of −ELBO and updates the family; a
   /// step whose estimate or gradient is not finite leaves the family unchanged.
+  ///
+  /// With a ``ClosedFormGradientModel`` whose parameters are all unconstrained, the
+  /// closed-form entropy and every row, a step differentiates nothing: it writes the noise,
+  /// the draws, the model's log densities and gradients and the family's gradient over
+  /// buffers kept from the previous step (the same numbers as differentiating the model).
+  /// With ``MeanFieldGaussian`` or ``FullRankGaussian`` and at most 4 draws it then allocates
+  /// nothing.
   @discardableResult
   public mutating func step() -> StepOutcome {
     iteration += 1
+    if estimator == .closedFormEntropy, minibatches == nil,
+      let logDensityAndGradient = objective.logDensityAndGradient
+    {
+      let loss = closedFormStepLoss(logDensityAndGradient)
+      guard loss.isFinite, family.isFinite(buffers.gradient) else {
+        return StepOutcome(negativeELBO: loss, accepted: false)
+      }
+      update(along: buffers.gradient)
+      return StepOutcome(negativeELBO: loss, accepted: true)
+    }
     let noise = Tensor<Double>(
       randomNormal: [gradientSamples, family.noiseDimension], using: &generator)
     let stepObjective = minibatches?.nextObjective(using: &generator) ?? objective
@@ -92,12 +110,40 @@ public struct VariationalInference<Family: VariationalFamily> {
     guard loss.isFinite, family.isFinite(gradient) else {
       return StepOutcome(negativeELBO: loss, accepted: false)
     }
+    update(along: gradient)
+    return StepOutcome(negativeELBO: loss, accepted: true)
+  }
+
+  /// One optimiser update, at the learning rate of the schedule if there is one.
+  mutating func update(along gradient: Family.TangentVector) {
     if let learningRateSchedule {
       optimizer.learningRate = learningRateSchedule.learningRate(at: updates)
     }
     optimizer.update(&family, along: gradient)
     updates += 1
-    return StepOutcome(negativeELBO: loss, accepted: true)
+  }
+
+  /// −ELBO with the closed-form entropy from fresh noise, with its gradient written to
+  /// `buffers.gradient` (when the estimate is finite): the model's log densities and gradients
+  /// at the draws from `logDensityAndGradient`, then the chain rule through the family in
+  /// closed form, all written over `buffers`.
+  mutating func closedFormStepLoss(
+    _ logDensityAndGradient: VariationalObjective.LogDensityAndGradient
+  ) -> Double {
+    let (rows, width) = (gradientSamples, family.noiseDimension)
+    prepareBuffer(&buffers.noise, rows: rows, columns: width)
+    buffers.noise.withUnsafeMutableBufferPointer { $0.fillStandardNormal(using: &generator) }
+    family.reparameterizedSample(noise: buffers.noise, into: &buffers.draws)
+    prepareBuffer(&buffers.logDensities, count: rows)
+    prepareBuffer(&buffers.logDensityGradients, rows: rows, columns: family.dimension)
+    logDensityAndGradient(buffers.draws, &buffers.logDensities, &buffers.logDensityGradients)
+    let total = buffers.logDensities.withUnsafeBufferPointer { $0.reduce(0, +) }
+    let loss = -(total / Double(rows) + family.entropyValue)
+    guard loss.isFinite else { return loss }
+    family.negativeELBOGradient(
+      noise: buffers.noise, draws: buffers.draws,
+      logDensityGradients: buffers.logDensityGradients, into: &buffers.gradient)
+    return loss
   }
 
   /// −ELBO and its gradient, in a function of its own so that the pullback (which holds the
@@ -201,6 +247,21 @@ struct OptimizerSlot<Family: ParameterGroup> {
     sgd?.update(&family, along: gradient)
     adaptive?.update(&family, along: gradient)
   }
+}
+
+/// The tensors a step without differentiation writes over, kept from step to step (see
+/// ``VariationalInference/closedFormStepLoss(_:)``); each takes its shape at the first step.
+struct StepBuffers<Family: VariationalFamily> {
+  /// ε, [L, noiseDimension].
+  var noise = Tensor<Double>(zeros: [0])
+  /// ζ = g(ε; λ), [L, D].
+  var draws = Tensor<Double>(zeros: [0])
+  /// log p̃(ζₗ), [L].
+  var logDensities = Tensor<Double>(zeros: [0])
+  /// ∇ζ log p̃(ζₗ), [L, D].
+  var logDensityGradients = Tensor<Double>(zeros: [0])
+  /// The gradient of −ELBO with respect to λ.
+  var gradient = Family.TangentVector.zero
 }
 
 /// Minibatches of rows for a ``MinibatchModel``: epochs of a random permutation, `batchSize`

@@ -18,12 +18,27 @@ public struct VariationalObjective {
   /// every branch it takes, which at the sizes of a regression's step costs as much as an
   /// operation, so the branches on the layout are taken here rather than at every evaluation.
   let unconstrainedLogDensity: @differentiable(reverse) (Tensor<Double>) -> Tensor<Double>
+  /// log p̃(ζ) and ∇ζ log p̃(ζ) for each row of ζ ([L, D]), written over an [L] and an [L, D]
+  /// tensor, when the model computes them itself (``ClosedFormGradientModel``) and every
+  /// parameter is unconstrained; steps then differentiate nothing.
+  let logDensityAndGradient: LogDensityAndGradient?
+
+  /// Writes log p̃ and ∇ log p̃ of the rows of its first argument over the other two.
+  typealias LogDensityAndGradient = (Tensor<Double>, inout Tensor<Double>, inout Tensor<Double>)
+    -> Void
 
   /// The objective of `model`.
   ///
   /// - Throws: ``InferenceError/invalidModel(_:)`` when the declarations are unusable.
   public init(_ model: some ProbabilisticModel) throws(InferenceError) {
-    self.init(layout: try ParameterLayout(model.parameters), logJoint: { model.logJoint($0) })
+    let layout = try ParameterLayout(model.parameters)
+    var logDensityAndGradient: LogDensityAndGradient?
+    if layout.isIdentity, let model = model as? any ClosedFormGradientModel {
+      logDensityAndGradient = { model.logJointAndGradient($0, values: &$1, gradients: &$2) }
+    }
+    self.init(
+      layout: layout, logJoint: { model.logJoint($0) },
+      logDensityAndGradient: logDensityAndGradient)
   }
 
   /// The objective of a log joint over the parameters of `layout`.
@@ -31,8 +46,17 @@ public struct VariationalObjective {
     layout: ParameterLayout,
     logJoint: @escaping @differentiable(reverse) (ParameterValues) -> Tensor<Double>
   ) {
+    self.init(layout: layout, logJoint: logJoint, logDensityAndGradient: nil)
+  }
+
+  init(
+    layout: ParameterLayout,
+    logJoint: @escaping @differentiable(reverse) (ParameterValues) -> Tensor<Double>,
+    logDensityAndGradient: LogDensityAndGradient?
+  ) {
     self.layout = layout
     self.logJoint = logJoint
+    self.logDensityAndGradient = logDensityAndGradient
     if layout.declarations.count == 1 && layout.isIdentity {
       unconstrainedLogDensity = { logJoint(ParameterValues(tensors: [$0], layout: layout)) }
     } else if layout.isIdentity {

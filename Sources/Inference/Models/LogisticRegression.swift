@@ -12,8 +12,9 @@ import _Differentiation
 /// likelihood of all draws is one fused primitive
 /// (``bernoulliLogLikelihood(coefficients:design:outcomes:)``): a matrix product for the
 /// logits, one pass for the log densities, one product for the gradient. A ``MinibatchModel``
-/// for stochastic VI.
-public struct LogisticRegression: MinibatchModel {
+/// for stochastic VI, and a ``ClosedFormGradientModel``: its steps write the value and the
+/// gradient of a few draws into reused buffers.
+public struct LogisticRegression: MinibatchModel, ClosedFormGradientModel {
   /// The design matrix and 0/1 targets.
   public let data: RegressionData
   /// s, the prior standard deviation of every coefficient (default 1).
@@ -64,5 +65,26 @@ public struct LogisticRegression: MinibatchModel {
     return isotropicNormalLogDensity(coefficients, standardDeviation: priorStandardDeviation)
       + bernoulliLogLikelihood(
         coefficients: coefficients, design: data.design, outcomes: data.targets)
+  }
+
+  /// The log joint and its gradient, as ``logJoint(_:)`` and its reverse-mode derivative
+  /// compute them (the same bits): the likelihood's value and gradient from the fused kernel
+  /// (``bernoulliLogLikelihood(coefficients:design:outcomes:)``), then the prior's
+  /// −‖β‖²/(2s²) − P log(s√(2π)) and −β/s² added to them.
+  public func logJointAndGradient(
+    _ draws: Tensor<Double>, values: inout Tensor<Double>, gradients: inout Tensor<Double>
+  ) {
+    if draws.shape[0] <= fusedGradientDraws {
+      logisticValueAndGradient(
+        draws, data.design, data.targets, value: &values, gradient: &gradients)
+    } else {
+      let (value, pullback) = _vjpLogisticLogLikelihood(
+        coefficients: draws, design: data.design, outcomes: data.targets)
+      values = value
+      gradients = pullback(Tensor(repeating: 1, shape: value.shape))
+    }
+    addIsotropicNormalLogDensity(
+      of: draws, standardDeviation: priorStandardDeviation, values: &values,
+      gradients: &gradients)
   }
 }
