@@ -74,7 +74,8 @@ def main():
     parser.add_argument("--vae", required=True)
     parser.add_argument("--gemm-floor", required=True)
     parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--repeats", type=int, default=1, help="rounds of torch, jax, ours")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="interleaved rounds of the floor, torch, jax, ours")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--importance-samples", type=int, default=1000)
     parser.add_argument("--limit", type=int, default=1000)
@@ -98,6 +99,7 @@ def main():
           f"JAX, vae train in turn (rotated each round), {threads} threads")
 
     epochs = {"pytorch": [], "jax": [], "ours": [], "floor": []}
+    rounds = {"pytorch": [], "jax": [], "ours": []}  # each round's epoch times
     rss = {"pytorch": [], "jax": [], "ours": [], "evaluate": []}
     evaluation = {"pytorch": [], "ours": []}
     versions = {}
@@ -117,6 +119,7 @@ def main():
         result = last_json(output)
         versions["pytorch"] = result["version"]
         epochs["pytorch"] += result["epoch_seconds"]
+        rounds["pytorch"].append(result["epoch_seconds"])
         rss["pytorch"].append(peak)
         if evaluate:
             evaluation["pytorch"].append(
@@ -131,6 +134,7 @@ def main():
         # The first epoch compiles the step: left out of the median when there are others.
         steady = result["epoch_seconds"][1:] or result["epoch_seconds"]
         epochs["jax"] += steady
+        rounds["jax"].append(steady)
         rss["jax"].append(peak)
         print(f"  round {repeat + 1}: JAX     {fmt(result['epoch_seconds'])}", flush=True)
 
@@ -143,6 +147,7 @@ def main():
             with open(os.path.join(run_directory, "metrics.jsonl")) as file:
                 seconds = [json.loads(line)["seconds"] for line in file if line.strip()]
             epochs["ours"] += seconds
+            rounds["ours"].append(seconds)
             rss["ours"].append(peak)
             print(f"  round {repeat + 1}: ours    {fmt(seconds)}", flush=True)
             if evaluate:
@@ -183,6 +188,12 @@ def main():
           f"GFLOP/s, {floor_info['config']}, {floor_info['threads']} threads")
     print("epoch times: median over all epochs of all rounds; JAX's first epoch of each round "
           "(compilation) is left out")
+    if arguments.repeats > 1:
+        def per_round(peer):
+            return ", ".join(f"{statistics.median(o) / statistics.median(p):.2f}"
+                             for o, p in zip(rounds["ours"], rounds[peer]))
+        print(f"each round's medians, ours ÷ JAX: {per_round('jax')}; ours ÷ PyTorch: "
+              f"{per_round('pytorch')}")
     if evaluate:
         print()
         print(f"log p(x), K = {arguments.importance_samples}, first {arguments.limit} test "

@@ -2,7 +2,7 @@
 # Side-by-side speed of `vae train` against PyTorch and JAX on the same model and protocol,
 # plus the OpenBLAS GEMM floor and the importance-sampled log p(x). See Benchmarks/README.md.
 #
-#   Benchmarks/vae/run.sh [--epochs 3] [--repeats 1] [--threads 2] [--no-evaluate]
+#   Benchmarks/vae/run.sh [--epochs 3] [--repeats 3] [--threads 2] [--no-evaluate]
 #                         [--importance-samples 1000] [--limit 1000]
 #
 # The first run creates Benchmarks/vae/.venv (PyTorch for CPU, JAX) and builds the release
