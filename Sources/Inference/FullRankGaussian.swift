@@ -200,9 +200,7 @@ public struct FullRankGaussian: GaussianFamily {
   /// L materialised; a few (a gradient step's) read M's strict lower triangle and exp(ω)
   /// directly: ζᵢ = μᵢ + Σ_{j<i} Mᵢⱼ εⱼ + exp(ωᵢ) εᵢ.
   func sample(noise: Tensor<Double>) -> Tensor<Double> {
-    precondition(
-      noise.rank == 2 && noise.shape[1] == dimension,
-      "FullRankGaussian: noise \(noise.shape) needs shape [L, \(dimension)]")
+    checkNoiseShape(noise)
     guard noise.shape[0] <= 4 else {
       var result = matmul(noise, transposed: false, materializedScaleTril(), transposed: true)
       result += mean
@@ -215,9 +213,7 @@ public struct FullRankGaussian: GaussianFamily {
 
   /// ``sample(noise:)`` written over `draws`; for more than 4 draws a new tensor is assigned.
   public func reparameterizedSample(noise: Tensor<Double>, into draws: inout Tensor<Double>) {
-    precondition(
-      noise.rank == 2 && noise.shape[1] == dimension,
-      "FullRankGaussian: noise \(noise.shape) needs shape [L, \(dimension)]")
+    checkNoiseShape(noise)
     let (rows, d) = (noise.shape[0], dimension)
     guard rows <= 4 else {
       draws = sample(noise: noise)

@@ -140,9 +140,7 @@ public struct MeanFieldGaussian: GaussianFamily {
   }
 
   public func reparameterizedSample(noise: Tensor<Double>, into draws: inout Tensor<Double>) {
-    precondition(
-      noise.rank == 2 && noise.shape[1] == dimension,
-      "MeanFieldGaussian: noise \(noise.shape) needs shape [L, \(dimension)]")
+    checkNoiseShape(noise)
     let (rows, d) = (noise.shape[0], noise.shape[1])
     prepareBuffer(&draws, rows: rows, columns: d)
     noise.withUnsafeBufferPointer { e in

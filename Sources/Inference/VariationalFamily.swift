@@ -86,6 +86,13 @@ extension VariationalFamily {
   }
 
   public var entropyValue: Double { entropy().scalarized() }
+
+  /// Checks that `noise` holds rows of `noiseDimension` scalars.
+  func checkNoiseShape(_ noise: Tensor<Double>) {
+    precondition(
+      noise.rank == 2 && noise.shape[1] == noiseDimension,
+      "\(Self.self): noise \(noise.shape) needs shape [L, \(noiseDimension)]")
+  }
 }
 
 /// Gives `buffer` the shape [rows, columns], allocating only when it has another: for the
