@@ -76,18 +76,20 @@ static inline double logistic_term(double eta, double y, double *total, double *
 /// The plain loops: for each draw, each row's logit, its terms, and the row added to the
 /// gradient with its residual as weight.
 static void logistic_gradient_portable(
-    const double *design, size_t rows, size_t columns, const double *outcomes,
-    const double *coefficients, size_t draws, double *values, double *gradients) {
+    const double *design, const ptrdiff_t *indices, size_t rows, size_t columns,
+    const double *outcomes, const double *coefficients, size_t draws, double *values,
+    double *gradients) {
   for (size_t l = 0; l < draws; l++) {
     const double *beta = coefficients + l * columns;
     double *gradient = gradients + l * columns;
     for (size_t j = 0; j < columns; j++) gradient[j] = 0;
     double total = 0, log_sum = 0, product = 1;
     for (size_t i = 0; i < rows; i++) {
-      const double *x = design + i * columns;
+      size_t row = indices ? (size_t)indices[i] : i;
+      const double *x = design + row * columns;
       double eta = 0;
       for (size_t j = 0; j < columns; j++) eta += x[j] * beta[j];
-      double residual = logistic_term(eta, outcomes[i], &total, &product);
+      double residual = logistic_term(eta, outcomes[row], &total, &product);
       for (size_t j = 0; j < columns; j++) gradient[j] += residual * x[j];
       if (i % 512 == 511) {
         log_sum += log(product);
@@ -221,12 +223,16 @@ __attribute__((target("avx2,fma"))) static void add_weighted_rows(
 /// pass over the design per draw. Needs columns ≥ 4 and at most 64 slots (256 columns); the
 /// caller takes the plain loops otherwise.
 __attribute__((target("avx2,fma"))) static void logistic_gradient_avx2(
-    const double *design, size_t rows, size_t columns, const double *outcomes,
-    const double *coefficients, size_t draws, double *values, double *gradients) {
+    const double *design, const ptrdiff_t *indices, size_t rows, size_t columns,
+    const double *outcomes, const double *coefficients, size_t draws, double *values,
+    double *gradients) {
   enum { chunk = 32, most_slots = 64 };
   const slots s = row_slots(columns);
   const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1);
   double eta[chunk], residual[chunk];
+  // With `indices`, each chunk's rows are first copied here, in order (the same numbers as a
+  // design that holds those rows).
+  double gathered_rows[chunk * 4 * most_slots], gathered_outcomes[chunk];
   double beta[4 * most_slots] __attribute__((aligned(32)));
   __m256d sums[most_slots];
   for (size_t l = 0; l < draws; l++) {
@@ -247,6 +253,15 @@ __attribute__((target("avx2,fma"))) static void logistic_gradient_avx2(
       size_t vectors = n / 4;
       const double *x = design + start * columns;
       const double *y = outcomes + start;
+      if (indices) {
+        for (size_t k = 0; k < n; k++) {
+          size_t row = (size_t)indices[start + k];
+          memcpy(gathered_rows + k * columns, design + row * columns, columns * sizeof(double));
+          gathered_outcomes[k] = outcomes[row];
+        }
+        x = gathered_rows;
+        y = gathered_outcomes;
+      }
 
       // (1) Logits.
       for (size_t v = 0; v < vectors; v++)
@@ -303,27 +318,34 @@ __attribute__((target("avx2,fma"))) static void logistic_gradient_avx2(
 
 #endif
 
-/// One pass of the kernel over rows [first, first + count).
+/// One pass of the kernel over rows [first, first + count) of the design, or over the rows
+/// indices[first ..< first + count].
 static void logistic_gradient_rows(
-    const double *design, size_t first, size_t count, size_t columns, const double *outcomes,
-    const double *coefficients, size_t draws, double *values, double *gradients) {
-  design += first * columns;
-  outcomes += first;
+    const double *design, const ptrdiff_t *indices, size_t first, size_t count, size_t columns,
+    const double *outcomes, const double *coefficients, size_t draws, double *values,
+    double *gradients) {
+  if (indices) {
+    indices += first;
+  } else {
+    design += first * columns;
+    outcomes += first;
+  }
 #if defined(__x86_64__)
   if (variational_has_avx2_fma() && columns >= 4 && columns <= 256) {
     logistic_gradient_avx2(
-        design, count, columns, outcomes, coefficients, draws, values, gradients);
+        design, indices, count, columns, outcomes, coefficients, draws, values, gradients);
     return;
   }
 #endif
   logistic_gradient_portable(
-      design, count, columns, outcomes, coefficients, draws, values, gradients);
+      design, indices, count, columns, outcomes, coefficients, draws, values, gradients);
 }
 
 /// The arguments of a split evaluation: rows [0, split) into the outputs, rows [split, rows)
 /// into the second half's own buffers.
 typedef struct {
   const double *design, *outcomes, *coefficients;
+  const ptrdiff_t *indices;
   size_t rows, columns, draws, split;
   double *values, *gradients, *second_values, *second_gradients;
 } logistic_halves;
@@ -331,29 +353,38 @@ typedef struct {
 static void logistic_half(void *context, int half) {
   const logistic_halves *job = context;
   if (half == 0) {
-    logistic_gradient_rows(job->design, 0, job->split, job->columns, job->outcomes,
-        job->coefficients, job->draws, job->values, job->gradients);
+    logistic_gradient_rows(job->design, job->indices, 0, job->split, job->columns,
+        job->outcomes, job->coefficients, job->draws, job->values, job->gradients);
   } else {
-    logistic_gradient_rows(job->design, job->split, job->rows - job->split, job->columns,
-        job->outcomes, job->coefficients, job->draws, job->second_values, job->second_gradients);
+    logistic_gradient_rows(job->design, job->indices, job->split, job->rows - job->split,
+        job->columns, job->outcomes, job->coefficients, job->draws, job->second_values,
+        job->second_gradients);
   }
 }
 
 void variational_logistic_value_and_gradient(
     const double *design, size_t rows, size_t columns, const double *outcomes,
     const double *coefficients, size_t draws, double *values, double *gradients) {
+  variational_logistic_value_and_gradient_of_rows(
+      design, NULL, rows, columns, outcomes, coefficients, draws, values, gradients);
+}
+
+void variational_logistic_value_and_gradient_of_rows(
+    const double *design, const ptrdiff_t *indices, size_t rows, size_t columns,
+    const double *outcomes, const double *coefficients, size_t draws, double *values,
+    double *gradients) {
   // Large designs in two halves of whole 32-row chunks, added in a fixed order: the same
   // numbers whether one thread or two computed them.
   enum { smallest_split = 1 << 13, stack_scalars = 2048 };
   if (rows < 256 || rows * columns < smallest_split) {
     logistic_gradient_rows(
-        design, 0, rows, columns, outcomes, coefficients, draws, values, gradients);
+        design, indices, 0, rows, columns, outcomes, coefficients, draws, values, gradients);
     return;
   }
   size_t outputs = draws * (columns + 1);
   double on_stack[stack_scalars];
   double *scratch = outputs <= stack_scalars ? on_stack : malloc(outputs * sizeof(double));
-  logistic_halves job = {design, outcomes, coefficients, rows, columns, draws,
+  logistic_halves job = {design, outcomes, coefficients, indices, rows, columns, draws,
       (rows / 2 + 31) / 32 * 32, values, gradients, scratch, scratch + draws};
   variational_run_halves(logistic_half, &job);
   for (size_t l = 0; l < draws; l++) values[l] += job.second_values[l];

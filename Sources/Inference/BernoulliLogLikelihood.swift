@@ -146,13 +146,26 @@ func logisticValueAndGradient(
   return (value, gradient)
 }
 
-/// ℓ and its gradient as above, written over `value` ([L]) and `gradient` ([L, P]).
+/// ℓ and its gradient as above, written over `value` ([L]) and `gradient` ([L, P]), for all
+/// rows of the design or, with `rows`, for those rows in that order (the same numbers as for
+/// a design gathered from them, without the copy).
+///
+/// - Precondition: every row index is in `0..<design.shape[0]`.
 func logisticValueAndGradient(
   _ coefficients: Tensor<Double>, _ design: Tensor<Double>, _ outcomes: Tensor<Double>,
-  value: inout Tensor<Double>, gradient: inout Tensor<Double>
+  rows: [Int]? = nil, value: inout Tensor<Double>, gradient: inout Tensor<Double>
 ) {
   checkLogisticShapes(coefficients, design, outcomes)
   let (draws, columns) = (coefficients.shape[0], coefficients.shape[1])
+  let designRows = design.shape[0]
+  rows?.withUnsafeBufferPointer { rows in
+    // (A loop over indices: iterating the array allocates in debug builds.)
+    for i in 0..<rows.count {
+      precondition(
+        rows[i] >= 0 && rows[i] < designRows,
+        "bernoulliLogLikelihood: row index \(rows[i]) is outside 0..<\(designRows)")
+    }
+  }
   precondition(
     value.rank == 1 && value.shape[0] == draws && gradient.shape == coefficients.shape,
     "logisticValueAndGradient: outputs \(value.shape) and \(gradient.shape) for "
@@ -163,9 +176,17 @@ func logisticValueAndGradient(
       coefficients.withUnsafeBufferPointer { beta in
         value.withUnsafeMutableBufferPointer { v in
           gradient.withUnsafeMutableBufferPointer { g in
-            variational_logistic_value_and_gradient(
-              x.baseAddress!, design.shape[0], columns, y.baseAddress!, beta.baseAddress!,
-              draws, v.baseAddress!, g.baseAddress!)
+            if let rows {
+              rows.withUnsafeBufferPointer { indices in
+                variational_logistic_value_and_gradient_of_rows(
+                  x.baseAddress!, indices.baseAddress, indices.count, columns, y.baseAddress!,
+                  beta.baseAddress!, draws, v.baseAddress!, g.baseAddress!)
+              }
+            } else {
+              variational_logistic_value_and_gradient(
+                x.baseAddress!, designRows, columns, y.baseAddress!, beta.baseAddress!, draws,
+                v.baseAddress!, g.baseAddress!)
+            }
           }
         }
       }

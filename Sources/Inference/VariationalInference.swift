@@ -83,19 +83,17 @@ public struct VariationalInference<Family: VariationalFamily> {
   /// Draws noise (and a minibatch), computes the gradient of −ELBO and updates the family; a
   /// step whose estimate or gradient is not finite leaves the family unchanged.
   ///
-  /// With a ``ClosedFormGradientModel`` whose parameters are all unconstrained, the
-  /// closed-form entropy and every row, a step differentiates nothing: it writes the noise,
-  /// the draws, the model's log densities and gradients and the family's gradient over
-  /// buffers kept from the previous step (the same numbers as differentiating the model).
-  /// With ``MeanFieldGaussian`` or ``FullRankGaussian`` and at most 4 draws it then allocates
-  /// nothing.
+  /// With a ``ClosedFormGradientModel`` whose parameters are all unconstrained and the
+  /// closed-form entropy (with minibatches, a ``ClosedFormGradientMinibatchModel``), a step
+  /// differentiates nothing: it writes the noise, the draws, the model's log densities and
+  /// gradients and the family's gradient over buffers kept from the previous step (the same
+  /// numbers as differentiating the model). With ``MeanFieldGaussian`` or
+  /// ``FullRankGaussian`` and at most 4 draws it then allocates nothing.
   @discardableResult
   public mutating func step() -> StepOutcome {
     iteration += 1
-    if estimator == .closedFormEntropy, minibatches == nil,
-      let logDensityAndGradient = objective.logDensityAndGradient
-    {
-      let loss = closedFormStepLoss(logDensityAndGradient)
+    if takesClosedFormSteps {
+      let loss = closedFormStepLoss()
       guard loss.isFinite, family.isFinite(buffers.gradient) else {
         return StepOutcome(negativeELBO: loss, accepted: false)
       }
@@ -123,20 +121,44 @@ public struct VariationalInference<Family: VariationalFamily> {
     updates += 1
   }
 
-  /// −ELBO with the closed-form entropy from fresh noise, with its gradient written to
-  /// `buffers.gradient` (when the estimate is finite): the model's log densities and gradients
-  /// at the draws from `logDensityAndGradient`, then the chain rule through the family in
-  /// closed form, all written over `buffers`.
-  mutating func closedFormStepLoss(
-    _ logDensityAndGradient: VariationalObjective.LogDensityAndGradient
-  ) -> Double {
+  /// Whether steps take the model's own gradient: with the closed-form entropy, a
+  /// ``ClosedFormGradientModel`` (or ``ClosedFormGradientMinibatchModel`` with minibatches)
+  /// and every parameter unconstrained.
+  var takesClosedFormSteps: Bool {
+    guard estimator == .closedFormEntropy else { return false }
+    // Pattern matching rather than `!= nil`: the generic comparison would wrap the closure
+    // in a reabstraction thunk, an allocation at every step.
+    if case .none = minibatches {
+      if case .some = objective.logDensityAndGradient { return true }
+      return false
+    }
+    if case .some = minibatches?.logDensityAndGradient { return true }
+    return false
+  }
+
+  /// −ELBO with the closed-form entropy from fresh noise (and a minibatch), with its gradient
+  /// written to `buffers.gradient` (when the estimate is finite): the model's log densities and
+  /// gradients at the draws, then the chain rule through the family in closed form, all written
+  /// over `buffers`. The randomness is drawn in the order of the differentiated steps: the
+  /// noise, then the rows.
+  ///
+  /// - Precondition: ``takesClosedFormSteps``.
+  mutating func closedFormStepLoss() -> Double {
     let (rows, width) = (gradientSamples, family.noiseDimension)
     prepareBuffer(&buffers.noise, rows: rows, columns: width)
     buffers.noise.withUnsafeMutableBufferPointer { $0.fillStandardNormal(using: &generator) }
     family.reparameterizedSample(noise: buffers.noise, into: &buffers.draws)
     prepareBuffer(&buffers.logDensities, count: rows)
     prepareBuffer(&buffers.logDensityGradients, rows: rows, columns: family.dimension)
-    logDensityAndGradient(buffers.draws, &buffers.logDensities, &buffers.logDensityGradients)
+    if minibatches != nil {
+      minibatches!.drawRows(using: &generator)
+      minibatches!.logDensityAndGradient!(
+        buffers.draws, minibatches!.rows, minibatches!.likelihoodScale, &buffers.logDensities,
+        &buffers.logDensityGradients)
+    } else {
+      objective.logDensityAndGradient!(
+        buffers.draws, &buffers.logDensities, &buffers.logDensityGradients)
+    }
     let total = buffers.logDensities.withUnsafeBufferPointer { $0.reduce(0, +) }
     let loss = -(total / Double(rows) + family.entropyValue)
     guard loss.isFinite else { return loss }
@@ -250,7 +272,7 @@ struct OptimizerSlot<Family: ParameterGroup> {
 }
 
 /// The tensors a step without differentiation writes over, kept from step to step (see
-/// ``VariationalInference/closedFormStepLoss(_:)``); each takes its shape at the first step.
+/// ``VariationalInference/closedFormStepLoss()``); each takes its shape at the first step.
 struct StepBuffers<Family: VariationalFamily> {
   /// ε, [L, noiseDimension].
   var noise = Tensor<Double>(zeros: [0])
@@ -270,8 +292,16 @@ struct MinibatchSource {
   let rowCount: Int
   let batchSize: Int
   let makeObjective: ([Int], Double) -> VariationalObjective
+  /// The minibatch log joint and its gradient, written over an [L] and an [L, D] tensor, when
+  /// the model computes them itself (``ClosedFormGradientMinibatchModel``) and every parameter
+  /// is unconstrained: the draws, the rows, and the likelihood's scale N / |B|.
+  let logDensityAndGradient:
+    ((Tensor<Double>, [Int], Double, inout Tensor<Double>, inout Tensor<Double>) -> Void)?
+  /// The current epoch's permutation of the rows.
   var order: [Int] = []
   var position = 0
+  /// The current batch, rewritten by every draw.
+  var rows: [Int] = []
 
   init(model: some MinibatchModel, layout: ParameterLayout, batchSize: Int) {
     precondition(batchSize >= 1, "minibatches: batchSize \(batchSize) must be ≥ 1")
@@ -282,26 +312,41 @@ struct MinibatchSource {
         model.logPrior(values) + scale * model.logLikelihood(values, rows: rows)
       }
     }
+    if layout.isIdentity, let model = model as? any ClosedFormGradientMinibatchModel {
+      logDensityAndGradient = {
+        model.logJointAndGradient(
+          $0, rows: $1, likelihoodScale: $2, values: &$3, gradients: &$4)
+      }
+    } else {
+      logDensityAndGradient = nil
+    }
+    rows.reserveCapacity(self.batchSize)
   }
 
-  /// The next batch: rows of the current permutation; a new permutation once it runs out.
-  mutating func nextRows(using generator: inout Xoshiro256StarStar) -> [Int] {
-    var rows: [Int] = []
-    rows.reserveCapacity(batchSize)
+  /// N / |B|, the scale of the current batch's log likelihood.
+  var likelihoodScale: Double { Double(rowCount) / Double(rows.count) }
+
+  /// Draws the next batch into `rows`: rows of the current permutation; a new permutation
+  /// (shuffled in place) once it runs out.
+  mutating func drawRows(using generator: inout Xoshiro256StarStar) {
+    rows.removeAll(keepingCapacity: true)
     while rows.count < batchSize {
       if position == order.count {
-        order = generator.permutation(of: rowCount)
+        // The same order as `generator.permutation(of: rowCount)`, without a new array.
+        if order.count != rowCount { order = Array(0..<rowCount) }
+        for i in order.indices { order[i] = i }
+        generator.shuffle(&order)
         position = 0
       }
       let take = Swift.min(batchSize - rows.count, order.count - position)
       rows.append(contentsOf: order[position..<(position + take)])
       position += take
     }
-    return rows
   }
 
+  /// The objective of the next batch (for steps that differentiate it).
   mutating func nextObjective(using generator: inout Xoshiro256StarStar) -> VariationalObjective {
-    let rows = nextRows(using: &generator)
-    return makeObjective(rows, Double(rowCount) / Double(rows.count))
+    drawRows(using: &generator)
+    return makeObjective(rows, likelihoodScale)
   }
 }

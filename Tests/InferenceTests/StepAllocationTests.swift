@@ -45,21 +45,43 @@ import _Differentiation
 
   static let start = Tensor<Double>([0.2, -0.1, 0.3, 0, 0.1, -0.2])
 
+  /// The engines above on minibatches of 50 of the 300 rows: the second through a model that
+  /// only forwards the log prior and log likelihood (so its steps differentiate them).
+  static func minibatchEngines<Family: VariationalFamily>(
+    _ family: Family, samples: Int
+  ) throws -> (VariationalInference<Family>, VariationalInference<Family>) {
+    var (closedForm, differentiated) = try engines(family, samples: samples)
+    let model = try model()
+    closedForm.useMinibatches(of: model, batchSize: 50)
+    differentiated.useMinibatches(of: DifferentiatedMinibatches(model: model), batchSize: 50)
+    #expect(closedForm.takesClosedFormSteps && !differentiated.takesClosedFormSteps)
+    return (closedForm, differentiated)
+  }
+
   @Test(arguments: [1, 3, 6, 10])
   func stepsEqualTheDifferentiatedSteps(samples: Int) throws {
     func check<Family: VariationalFamily>(_ family: Family) throws {
-      var (closedForm, differentiated) = try Self.engines(family, samples: samples)
-      for step in 0..<60 {
-        let (a, b) = (closedForm.step(), differentiated.step())
-        #expect(a == b, "step \(step) with \(samples) draws of \(Family.self)")
+      for minibatches in [false, true] {
+        var (closedForm, differentiated) =
+          minibatches
+          ? try Self.minibatchEngines(family, samples: samples)
+          : try Self.engines(family, samples: samples)
+        #expect(closedForm.takesClosedFormSteps)
+        // 60 steps: ten epochs of minibatches.
+        for step in 0..<60 {
+          let (a, b) = (closedForm.step(), differentiated.step())
+          #expect(
+            a == b,
+            "step \(step) with \(samples) draws of \(Family.self), minibatches: \(minibatches)")
+        }
+        var moved = false
+        for path in family.parameterKeyPaths {
+          let (x, y) = (closedForm.family[keyPath: path], differentiated.family[keyPath: path])
+          #expect(x.scalars == y.scalars, "\(Family.self) with \(samples) draws")
+          moved = moved || x.scalars != family[keyPath: path].scalars
+        }
+        #expect(moved, "the steps did not move \(Family.self)")
       }
-      var moved = false
-      for path in family.parameterKeyPaths {
-        let (x, y) = (closedForm.family[keyPath: path], differentiated.family[keyPath: path])
-        #expect(x.scalars == y.scalars, "\(Family.self) with \(samples) draws")
-        moved = moved || x.scalars != family[keyPath: path].scalars
-      }
-      #expect(moved, "the steps did not move \(Family.self)")
     }
     try check(MeanFieldGaussian(mean: Self.start))
     try check(FullRankGaussian(mean: Self.start))
@@ -86,8 +108,12 @@ import _Differentiation
     var (meanField, differentiatedMeanField) = try Self.engines(
       MeanFieldGaussian(mean: Self.start), samples: samples)
     var (fullRank, _) = try Self.engines(FullRankGaussian(mean: Self.start), samples: samples)
+    // 200 steps on minibatches of 50 rows: 33 new permutations, shuffled in place.
+    var (minibatches, _) = try Self.minibatchEngines(
+      MeanFieldGaussian(mean: Self.start), samples: samples)
     #expect(allocationsPerStep(&meanField) == 0)
     #expect(allocationsPerStep(&fullRank) == 0)
+    #expect(allocationsPerStep(&minibatches) == 0)
     // The counter counts: differentiating the log joint allocates at every step.
     #expect(allocationsPerStep(&differentiatedMeanField) >= 5)
   }
@@ -148,5 +174,21 @@ extension BetaBinomial: ClosedFormGradientModel {
     let p = draws.scalars
     values = Tensor(p.map { 7 * Foundation.log($0) + 13 * Foundation.log(1 - $0) })
     gradients = Tensor(shape: draws.shape, scalars: p.map { 7 / $0 - 13 / (1 - $0) })
+  }
+}
+
+/// Logistic regression's log prior and log likelihood behind a plain ``MinibatchModel``, whose
+/// minibatch steps differentiate them.
+struct DifferentiatedMinibatches: MinibatchModel {
+  let model: LogisticRegression
+  var rowCount: Int { model.rowCount }
+  var parameters: [ParameterDeclaration] { model.parameters }
+
+  @differentiable(reverse)
+  func logPrior(_ parameters: ParameterValues) -> Tensor<Double> { model.logPrior(parameters) }
+
+  @differentiable(reverse, wrt: parameters)
+  func logLikelihood(_ parameters: ParameterValues, rows: [Int]) -> Tensor<Double> {
+    model.logLikelihood(parameters, rows: rows)
   }
 }

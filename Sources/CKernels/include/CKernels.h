@@ -75,6 +75,15 @@ void variational_logistic_value_and_gradient(
     const double *design, size_t rows, size_t columns, const double *outcomes,
     const double *coefficients, size_t draws, double *values, double *gradients);
 
+/// `variational_logistic_value_and_gradient` over the rows indices[0 ..< rows] of the design
+/// (and their outcomes), in that order, without a gathered copy of the design: the same
+/// numbers as for a design that holds those rows (each 32-row chunk is copied to the stack).
+/// A null `indices` takes rows 0 ..< rows.
+void variational_logistic_value_and_gradient_of_rows(
+    const double *design, const ptrdiff_t *indices, size_t rows, size_t columns,
+    const double *outcomes, const double *coefficients, size_t draws, double *values,
+    double *gradients);
+
 /// `count` standard normal draws by the Box–Muller transform from (count + 1)/2 pairs of
 /// uniforms, u₁ in (0, 1] and u₂ in [0, 1):
 ///   out[2i] = √(−2 log u1[i]) cos(2π u2[i]),   out[2i + 1] = √(−2 log u1[i]) sin(2π u2[i])

@@ -12,9 +12,9 @@ import _Differentiation
 /// likelihood of all draws is one fused primitive
 /// (``bernoulliLogLikelihood(coefficients:design:outcomes:)``): a matrix product for the
 /// logits, one pass for the log densities, one product for the gradient. A ``MinibatchModel``
-/// for stochastic VI, and a ``ClosedFormGradientModel``: its steps write the value and the
-/// gradient of a few draws into reused buffers.
-public struct LogisticRegression: MinibatchModel, ClosedFormGradientModel {
+/// for stochastic VI, and a ``ClosedFormGradientMinibatchModel``: its steps, on every row or on
+/// minibatches, write the value and the gradient of a few draws into reused buffers.
+public struct LogisticRegression: ClosedFormGradientMinibatchModel {
   /// The design matrix and 0/1 targets.
   public let data: RegressionData
   /// s, the prior standard deviation of every coefficient (default 1).
@@ -82,6 +82,36 @@ public struct LogisticRegression: MinibatchModel, ClosedFormGradientModel {
         coefficients: draws, design: data.design, outcomes: data.targets)
       values = value
       gradients = pullback(Tensor(repeating: 1, shape: value.shape))
+    }
+    addIsotropicNormalLogDensity(
+      of: draws, standardDeviation: priorStandardDeviation, values: &values,
+      gradients: &gradients)
+  }
+
+  /// The minibatch log joint and its gradient, as ``logPrior(_:)`` + s · ``logLikelihood(_:rows:)``
+  /// and its reverse-mode derivative compute them (the same bits): the likelihood of the rows
+  /// from the fused kernel, which reads them where they are, scaled by s, then the prior.
+  ///
+  /// - Precondition: every row index is in `0..<rowCount`.
+  public func logJointAndGradient(
+    _ draws: Tensor<Double>, rows: [Int], likelihoodScale: Double, values: inout Tensor<Double>,
+    gradients: inout Tensor<Double>
+  ) {
+    if draws.shape[0] <= fusedGradientDraws {
+      logisticValueAndGradient(
+        draws, data.design, data.targets, rows: rows, value: &values, gradient: &gradients)
+    } else {
+      let (value, pullback) = _vjpLogisticLogLikelihood(
+        coefficients: draws, design: data.design.gathering(rows: rows),
+        outcomes: data.targets.gathering(rows: rows))
+      values = value
+      gradients = pullback(Tensor(repeating: 1, shape: value.shape))
+    }
+    values.withUnsafeMutableBufferPointer { v in
+      for i in v.indices { v[i] = likelihoodScale * v[i] }
+    }
+    gradients.withUnsafeMutableBufferPointer { g in
+      for i in g.indices { g[i] = g[i] * likelihoodScale }
     }
     addIsotropicNormalLogDensity(
       of: draws, standardDeviation: priorStandardDeviation, values: &values,

@@ -110,9 +110,16 @@ extension RandomNumberGenerator {
   @inlinable
   public mutating func shuffle<Element>(_ elements: inout [Element]) {
     guard elements.count > 1 else { return }
-    for i in stride(from: elements.count - 1, to: 0, by: -1) {
-      let j = Int(next(upperBound: UInt64(i + 1)))
-      elements.swapAt(i, j)
+    // A counted loop over the buffer: the same swaps as `stride` and `Array.swapAt`, which
+    // allocate at every swap in unoptimised builds (minibatch steps are checked for
+    // allocations in the debug tests).
+    elements.withUnsafeMutableBufferPointer { buffer in
+      var i = buffer.count - 1
+      while i > 0 {
+        let j = Int(next(upperBound: UInt64(i + 1)))
+        buffer.swapAt(i, j)
+        i -= 1
+      }
     }
   }
 }
