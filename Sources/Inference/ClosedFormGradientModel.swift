@@ -14,7 +14,8 @@ import TensorCore
 ///
 /// The engine uses it when every parameter is unconstrained (the draws of q are then the
 /// parameters themselves), the estimator is ``GradientEstimator/closedFormEntropy`` and no
-/// minibatches are drawn; otherwise it differentiates ``ProbabilisticModel/logJoint(_:)``.
+/// minibatches are drawn (with minibatches, see ``ClosedFormGradientMinibatchModel``);
+/// otherwise it differentiates ``ProbabilisticModel/logJoint(_:)``.
 /// Both must describe the same density: ``LogisticRegression``'s give the same bits.
 public protocol ClosedFormGradientModel: ProbabilisticModel {
   /// Writes log p(x, θₗ) for each draw θₗ, the rows of `draws` ([L, D], each parameter's
