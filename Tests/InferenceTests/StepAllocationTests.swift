@@ -6,11 +6,11 @@ import _Differentiation
 
 @testable import Inference
 
-/// ADVI's steps for a ``ClosedFormGradientModel`` (logistic regression here) differentiate
-/// nothing and write over buffers kept between steps. They must give the same bits as the
-/// differentiated steps, allocate nothing once the buffers have their shapes (mean-field, and
-/// full-rank with at most 4 draws), and the model's gradient must be the gradient of its log
-/// joint.
+/// ADVI's steps for a ``ClosedFormGradientModel`` (logistic regression here, on every row or
+/// on minibatches) differentiate nothing and write over buffers kept between steps. They must
+/// give the same bits as the differentiated steps, allocate nothing once the buffers have
+/// their shapes (mean-field, and full-rank with at most 4 draws), and the model's gradient
+/// must be the gradient of its log joint.
 @Suite struct StepAllocationTests {
   /// Logistic regression on 300 rows of 5 standard-normal features with an intercept.
   static func model() throws -> LogisticRegression {
