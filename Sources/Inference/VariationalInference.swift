@@ -333,7 +333,7 @@ struct MinibatchSource {
     while rows.count < batchSize {
       if position == order.count {
         // The same order as `generator.permutation(of: rowCount)`, without a new array.
-        if order.count != rowCount { order = Array(0..<rowCount) }
+        if order.count != rowCount { order = Array(repeating: 0, count: rowCount) }
         for i in order.indices { order[i] = i }
         generator.shuffle(&order)
         position = 0

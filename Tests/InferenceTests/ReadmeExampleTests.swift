@@ -76,14 +76,14 @@ import _Differentiation
     #expect(Swift.abs(fittedMean - mean) < 0.05 * sd, "\(fittedMean) vs \(mean)")
     #expect(Swift.abs(fittedSD / sd - 1) < 0.05, "\(fittedSD) vs \(sd)")
     // The hand-written log joint is the differentiable one.
-    let values = NormalMean(y: [4.9, 5.3, 4.4, 5.8])
+    let model = NormalMean(y: [4.9, 5.3, 4.4, 5.8])
     let draws = Tensor<Double>(shape: [3, 1], scalars: [4.0, 5.1, 6.3])
     var logJoints = Tensor<Double>(zeros: [3])
     var gradients = Tensor<Double>(zeros: [3, 1])
-    values.logJointAndGradient(draws, values: &logJoints, gradients: &gradients)
-    let layout = try ParameterLayout(values.parameters)
+    model.logJointAndGradient(draws, values: &logJoints, gradients: &gradients)
+    let layout = try ParameterLayout(model.parameters)
     let (expected, pullback) = valueWithPullback(at: draws) {
-      values.logJoint(ParameterValues(tensors: [$0], layout: layout))
+      model.logJoint(ParameterValues(tensors: [$0], layout: layout))
     }
     let expectedGradients = pullback(Tensor(ones: [3]))
     for l in 0..<3 {
