@@ -6,16 +6,18 @@ import _Differentiation
 /// ```
 /// x: [batch, in],  W: [in, out],  b: [out],  y[i, j] = f((x·W)[i, j] + b[j])
 /// ```
-/// The product goes to BLAS `?gemm`; the bias and activation are then applied in place on its
-/// result, so the layer allocates its output and nothing else. The pullback, with the incoming
+/// The product goes to BLAS `?gemm`; the bias and activation are applied in place on its
+/// result (for Float with relu or identity: the bias before the product, the relu on each block
+/// right after it), so the layer allocates its output and nothing else. The pullback, with the incoming
 /// gradient ȳ and z = x·W + b, is
 /// ```
 /// z̄ = ȳ ⊙ f′(z)  (f′ from y, see `Activation.derivative(fromOutput:)`; z̄ = ȳ for identity),
 /// b̄[j] = Σᵢ z̄[i, j],   W̄ = xᵀ·z̄,   x̄ = z̄·Wᵀ,
 /// ```
-/// the products with transpose flags passed to BLAS. When only the parameters vary (the first
-/// layer of a network applied to data), a second derivative skips x̄, the product of the
-/// backward pass that nobody reads.
+/// the products with transpose flags passed to BLAS (x̄ and W̄ side by side on two cores, see
+/// ``matmuls(_:transposed:_:transposed:and:transposed:_:transposed:)``). When only the
+/// parameters vary (the first layer of a network applied to data), a second derivative skips
+/// x̄, the product of the backward pass that nobody reads.
 ///
 /// A free function (see ``fusedBiasActivation(_:bias:activation:)`` for why not a method).
 ///
@@ -28,22 +30,13 @@ public func dense<Scalar: TensorScalar>(
   if Scalar.self == Float.self && (activation == .relu || activation == .identity)
     && x.rank == 2 && weight.rank == 2 && x.shape[1] == weight.shape[0]
   {
-    // The bias goes in with the product (β = 1); only relu needs a pass of its own.
+    // The bias goes in with the product (β = 1), the relu on each block of the product as
+    // soon as it is done.
     precondition(
       bias.shape == [weight.shape[1]],
       "dense: bias of shape \(bias.shape) for weight of shape \(weight.shape) (needs "
         + "[\(weight.shape[1])])")
-    var y = matmul(x, weight, plusBias: bias)
-    let columns = weight.shape[1]
-    if activation == .relu && columns > 0 {
-      y.withUnsafeMutableBufferPointer { y in
-        guard let base = y.baseAddress else { return }
-        forEachChunk(of: y.count / columns, minimumChunk: Swift.max(1, (1 << 15) / columns)) {
-          variational_relu_float(_float(base + $0.lowerBound * columns), $0.count * columns)
-        }
-      }
-    }
-    return y
+    return matmul(x, weight, plusBias: bias, rectified: activation == .relu)
   }
   var y = matmul(x, weight)
   _ = y._checkBias(bias)
@@ -72,9 +65,10 @@ func _vjpDense<Scalar: TensorScalar>(
     y,
     { g in
       let (gz, gb) = _densePreactivationGradient(g, y, activation)
-      return (
-        matmul(gz, transposed: false, weight, transposed: true), matmul(x, transposed: true, gz), gb
-      )
+      let (gx, gw) = matmuls(
+        gz, transposed: false, weight, transposed: true, and: x, transposed: true, gz,
+        transposed: false)
+      return (gx, gw, gb)
     }
   )
 }

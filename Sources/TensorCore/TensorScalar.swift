@@ -37,7 +37,8 @@ extension TensorScalar {
   /// on two cores, in blocks of rows or columns of `C` (by the shapes alone) shared with a
   /// helper thread; else as one BLAS call, which may use BLAS's own threads. `prepare(rows,
   /// columns)` is called for each block before its product, on the thread that computes it,
-  /// to fill that block of `C` (zeros, or a bias) while it is about to be in cache.
+  /// to fill that block of `C` (zeros, or a bias) while it is about to be in cache, and
+  /// `finish(rows, columns)` after it, while the block still is (an activation).
   ///
   /// `op(A)` is `m × k`, `op(B)` is `k × n` and `C` is `m × n`; `lda`, `ldb`, `ldc` are the row
   /// strides of the matrices as stored.
@@ -46,10 +47,12 @@ extension TensorScalar {
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int,
-    preparing prepare: (_ rows: Range<Int>, _ columns: Range<Int>) -> Void = { _, _ in }
+    preparing prepare: (_ rows: Range<Int>, _ columns: Range<Int>) -> Void = { _, _ in },
+    finishing finish: (_ rows: Range<Int>, _ columns: Range<Int>) -> Void = { _, _ in }
   ) {
     _forEachProductBlock(m: m, n: n, k: k) { rows, columns in
       prepare(rows, columns)
+      defer { finish(rows, columns) }
       singleCallGEMM(
         transposeA: transposeA, transposeB: transposeB, m: rows.count, n: columns.count,
         k: k, alpha: alpha, a: a + (transposeA ? rows.lowerBound : rows.lowerBound &* lda),
