@@ -7,9 +7,9 @@ import _Differentiation
 /// x: [batch, in],  W: [in, out],  b: [out],  y[i, j] = f((x·W)[i, j] + b[j])
 /// ```
 /// The product goes to BLAS `?gemm`; the bias and activation are applied in place on its
-/// result (for Float with relu or identity: the bias before the product, the relu on each block
-/// right after it), so the layer allocates its output and nothing else. The pullback, with the incoming
-/// gradient ȳ and z = x·W + b, is
+/// result (for Float with relu or identity: the bias before the product, the relu on each
+/// block right after it), so the layer allocates its output and nothing else. The pullback,
+/// with the incoming gradient ȳ and z = x·W + b, is
 /// ```
 /// z̄ = ȳ ⊙ f′(z)  (f′ from y, see `Activation.derivative(fromOutput:)`; z̄ = ȳ for identity),
 /// b̄[j] = Σᵢ z̄[i, j],   W̄ = xᵀ·z̄,   x̄ = z̄·Wᵀ,

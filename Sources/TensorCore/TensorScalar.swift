@@ -52,12 +52,12 @@ extension TensorScalar {
   ) {
     _forEachProductBlock(m: m, n: n, k: k) { rows, columns in
       prepare(rows, columns)
-      defer { finish(rows, columns) }
       singleCallGEMM(
         transposeA: transposeA, transposeB: transposeB, m: rows.count, n: columns.count,
         k: k, alpha: alpha, a: a + (transposeA ? rows.lowerBound : rows.lowerBound &* lda),
         lda: lda, b: b + (transposeB ? columns.lowerBound &* ldb : columns.lowerBound),
         ldb: ldb, beta: beta, c: c + (rows.lowerBound &* ldc &+ columns.lowerBound), ldc: ldc)
+      finish(rows, columns)
     }
   }
 }
