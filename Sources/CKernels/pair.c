@@ -15,8 +15,9 @@
 // when the machine has two or more CPUs (and VARIATIONAL_THREADS is not 1). The caller and the
 // helper each take the next piece not yet taken until none is left: with more pieces than
 // threads, a thread that the machine slows down does fewer of them; with two (TensorCore's
-// products and chunks), the caller does both when the helper has not started. The helper spins for a while after each job, so that the next one (microseconds
-// later) starts without a system call, then sleeps on a condition variable. A caller that finds
+// products and chunks), the caller does both when the helper has not started. The helper
+// spins for a while after each job, so that the next one (microseconds later) starts without
+// a system call, then sleeps on a condition variable. A caller that finds
 // the helper busy (another thread's job) runs all pieces itself. Which thread runs a piece
 // never changes its result.
 //

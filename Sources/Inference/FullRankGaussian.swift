@@ -242,13 +242,7 @@ public struct FullRankGaussian: GaussianFamily {
   }
 
   /// Σᵢ ωᵢ + (D/2)(1 + log 2π), summed in the order of ``entropy()``.
-  public var entropyValue: Double {
-    logDiagonal.withUnsafeBufferPointer { omega in
-      var total = 0.0
-      for w in omega { total += w }
-      return total + gaussianEntropyConstant(dimension: dimension)
-    }
-  }
+  public var entropyValue: Double { gaussianEntropyValue(logScales: logDiagonal) }
 
   /// The lower triangle (diagonal included) of Gᵀε for draws' gradients G and noise ε (both
   /// [L, D]), as [D, D] with zeros above the diagonal: only the triangle of L has gradients.

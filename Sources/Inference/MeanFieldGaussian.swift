@@ -158,13 +158,7 @@ public struct MeanFieldGaussian: GaussianFamily {
   }
 
   /// Σᵢ ωᵢ + (D/2)(1 + log 2π), summed in the order of ``entropy()``.
-  public var entropyValue: Double {
-    logStandardDeviation.withUnsafeBufferPointer { omega in
-      var total = 0.0
-      for w in omega { total += w }
-      return total + gaussianEntropyConstant(dimension: dimension)
-    }
-  }
+  public var entropyValue: Double { gaussianEntropyValue(logScales: logStandardDeviation) }
 
   @differentiable(reverse)
   public func logDensity(of draws: Tensor<Double>) -> Tensor<Double> {

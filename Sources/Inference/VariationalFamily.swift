@@ -125,6 +125,16 @@ public protocol GaussianFamily: VariationalFamily {
   func marginalStandardDeviations() -> Tensor<Double>
 }
 
+/// Σᵢ ωᵢ + (D/2)(1 + log 2π), the entropy of a Gaussian whose scale matrix has log-diagonal ω
+/// ([D]) and determinant ∏ᵢ e^{ωᵢ}, summed in the order of the families' `entropy()`.
+func gaussianEntropyValue(logScales omega: Tensor<Double>) -> Double {
+  omega.withUnsafeBufferPointer { omega in
+    var total = 0.0
+    for w in omega { total += w }
+    return total + gaussianEntropyConstant(dimension: omega.count)
+  }
+}
+
 /// (D/2)(1 + log 2π), the part of a D-dimensional Gaussian's entropy that does not depend on Σ.
 @inlinable
 func gaussianEntropyConstant(dimension: Int) -> Double {

@@ -332,10 +332,7 @@ struct MinibatchSource {
     rows.removeAll(keepingCapacity: true)
     while rows.count < batchSize {
       if position == order.count {
-        // The same order as `generator.permutation(of: rowCount)`, without a new array.
-        if order.count != rowCount { order = Array(repeating: 0, count: rowCount) }
-        for i in order.indices { order[i] = i }
-        generator.shuffle(&order)
+        generator.permutation(of: rowCount, into: &order)
         position = 0
       }
       let take = Swift.min(batchSize - rows.count, order.count - position)

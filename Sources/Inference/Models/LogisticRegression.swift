@@ -74,15 +74,7 @@ public struct LogisticRegression: ClosedFormGradientMinibatchModel {
   public func logJointAndGradient(
     _ draws: Tensor<Double>, values: inout Tensor<Double>, gradients: inout Tensor<Double>
   ) {
-    if draws.shape[0] <= fusedGradientDraws {
-      logisticValueAndGradient(
-        draws, data.design, data.targets, value: &values, gradient: &gradients)
-    } else {
-      let (value, pullback) = _vjpLogisticLogLikelihood(
-        coefficients: draws, design: data.design, outcomes: data.targets)
-      values = value
-      gradients = pullback(Tensor(repeating: 1, shape: value.shape))
-    }
+    likelihoodAndGradient(draws, rows: nil, values: &values, gradients: &gradients)
     addIsotropicNormalLogDensity(
       of: draws, standardDeviation: priorStandardDeviation, values: &values,
       gradients: &gradients)
@@ -97,16 +89,7 @@ public struct LogisticRegression: ClosedFormGradientMinibatchModel {
     _ draws: Tensor<Double>, rows: [Int], likelihoodScale: Double, values: inout Tensor<Double>,
     gradients: inout Tensor<Double>
   ) {
-    if draws.shape[0] <= fusedGradientDraws {
-      logisticValueAndGradient(
-        draws, data.design, data.targets, rows: rows, value: &values, gradient: &gradients)
-    } else {
-      let (value, pullback) = _vjpLogisticLogLikelihood(
-        coefficients: draws, design: data.design.gathering(rows: rows),
-        outcomes: data.targets.gathering(rows: rows))
-      values = value
-      gradients = pullback(Tensor(repeating: 1, shape: value.shape))
-    }
+    likelihoodAndGradient(draws, rows: rows, values: &values, gradients: &gradients)
     values.withUnsafeMutableBufferPointer { v in
       for i in v.indices { v[i] = likelihoodScale * v[i] }
     }
@@ -116,5 +99,26 @@ public struct LogisticRegression: ClosedFormGradientMinibatchModel {
     addIsotropicNormalLogDensity(
       of: draws, standardDeviation: priorStandardDeviation, values: &values,
       gradients: &gradients)
+  }
+
+  /// The log likelihood of every row, or of `rows`, and its gradient for each draw: the fused
+  /// kernel for a gradient step's few draws, written over the buffers; the differentiated
+  /// primitive for more (new tensors).
+  func likelihoodAndGradient(
+    _ draws: Tensor<Double>, rows: [Int]?, values: inout Tensor<Double>,
+    gradients: inout Tensor<Double>
+  ) {
+    if draws.shape[0] <= fusedGradientDraws {
+      logisticValueAndGradient(
+        draws, data.design, data.targets, rows: rows, value: &values, gradient: &gradients)
+      return
+    }
+    let (design, outcomes) =
+      rows.map { (data.design.gathering(rows: $0), data.targets.gathering(rows: $0)) }
+      ?? (data.design, data.targets)
+    let (value, pullback) = _vjpLogisticLogLikelihood(
+      coefficients: draws, design: design, outcomes: outcomes)
+    values = value
+    gradients = pullback(Tensor(repeating: 1, shape: value.shape))
   }
 }

@@ -100,9 +100,18 @@ extension RandomNumberGenerator {
   /// A uniformly random permutation of `0..<count` (Fisher–Yates).
   @inlinable
   public mutating func permutation(of count: Int) -> [Int] {
-    var result = Array(0..<count)
-    shuffle(&result)
+    var result: [Int] = []
+    permutation(of: count, into: &result)
     return result
+  }
+
+  /// ``permutation(of:)`` written over `result`, which is resized only when its count differs
+  /// (for a permutation drawn again and again, as each epoch's order of minibatches).
+  @inlinable
+  public mutating func permutation(of count: Int, into result: inout [Int]) {
+    if result.count != count { result = Array(repeating: 0, count: count) }
+    for i in result.indices { result[i] = i }
+    shuffle(&result)
   }
 
   /// Shuffles `elements` in place, uniformly (Fisher–Yates with unbiased bounded draws). The
