@@ -157,7 +157,11 @@ func runFit<Family: VariationalFamily>(
   }
   return VariationalFit(
     layout: objective.layout, approximation: final, familyName: familyName, elbo: elbo,
-    iterations: iteration, converged: converged, learningRate: engine.learningRate,
+    iterations: iteration,
+    gradientEvaluations: options.gradientSamples
+      * (iteration
+        + (adaptation.map { options.adaptationIterations * $0.trials.count } ?? 0)),
+    converged: converged, learningRate: engine.learningRate,
     adaptation: adaptation, trace: trace, averagedIterations: averagedIterations,
     warnings: warnings,
     seconds: elapsed(), seed: options.seed, objective: objective, derive: derive)

@@ -18,6 +18,9 @@ public struct VariationalFit {
   public let elbo: ELBOEstimate
   /// The optimisation iterations run (adaptation not included).
   public let iterations: Int
+  /// The number of evaluations of ∇ log p̃ the fit made, one per draw: the cost of a fit in
+  /// the unit that compares algorithms (ELBO estimates for reporting not included).
+  public let gradientEvaluations: Int
   /// Whether Stan's convergence rule fired before the iteration limit.
   public let converged: Bool
   /// The learning rate used: the adapted or given η, or the Adam/SGD rate.
