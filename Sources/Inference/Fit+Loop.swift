@@ -164,7 +164,8 @@ func runFit<Family: VariationalFamily>(
     converged: converged, learningRate: engine.learningRate,
     adaptation: adaptation, trace: trace, averagedIterations: averagedIterations,
     warnings: warnings,
-    seconds: elapsed(), seed: options.seed, objective: objective, derive: derive)
+    seconds: elapsed(), seed: options.seed, algorithm: .stochastic, drawCount: nil,
+    monteCarloStandardErrors: nil, objective: objective, derive: derive)
 }
 
 /// The optimiser choice the engine starts with (η = 1 until adaptation replaces it).

@@ -108,6 +108,22 @@ func fitBuiltIn(
   minibatches: MinibatchSource?, progress: (FitProgress) -> Void
 ) throws(InferenceError) -> VariationalFit {
   try kind.validate(dimension: objective.layout.dimension)
+  if options.algorithm == .deterministic && minibatches == nil
+    && objective.layout.dimension <= FitAlgorithm.deterministicDimensionLimit
+  {
+    switch kind {
+    case .meanField:
+      return try runDeterministicFit(
+        objective, shape: .meanField, familyName: kind.description, options: options,
+        derive: derive, progress: progress)
+    case .fullRank:
+      return try runDeterministicFit(
+        objective, shape: .fullRank, familyName: kind.description, options: options,
+        derive: derive, progress: progress)
+    case .lowRank:
+      break
+    }
+  }
   let start: (ParameterLayout, inout Xoshiro256StarStar) throws(InferenceError) -> [Double] = {
     layout, generator throws(InferenceError) in
     try initialPoint(layout, options.initialization, using: &generator)

@@ -2,7 +2,12 @@ import Optimizers
 
 /// The settings of a fit.
 ///
-/// The defaults are Stan's ADVI defaults where Stan has one, except two. The optimiser is Adam
+/// The default algorithm is ``FitAlgorithm/deterministic``: its settings are ``seed``,
+/// ``initialization``, ``draws``, ``maxDraws``, ``monteCarloTolerance``, ``maxIterations``
+/// (per L-BFGS run) and ``finalELBOSamples``; the others belong to the stochastic algorithm.
+///
+/// For ``FitAlgorithm/stochastic``, the defaults are Stan's ADVI defaults where Stan has one,
+/// except two. The optimiser is Adam
 /// (learning rate 0.01, β₂ = 0.99) with iterate averaging, which reached a closer approximation
 /// than Stan's adaptive step-size sequence on every model we measured (Stan's η search tends to
 /// pick a step size that is good for its 50 trial iterations and too large afterwards). And q
@@ -16,6 +21,16 @@ import Optimizers
 public struct FitOptions: Hashable, Sendable {
   /// The seed of every random draw of the fit: same seed, same result.
   public var seed: UInt64
+  /// How the ELBO is maximised (default ``FitAlgorithm/deterministic``).
+  public var algorithm: FitAlgorithm
+  /// The fixed draws of the deterministic fit's first set; nil for 2 · max(16, D + min(D, 50)).
+  public var draws: Int?
+  /// The most fixed draws the deterministic fit may grow to; nil for 16 times the first set.
+  public var maxDraws: Int?
+  /// The deterministic fit adds draws until its estimated Monte-Carlo error, the largest
+  /// change of q's means (in q's standard deviations) and log standard deviations between
+  /// independent draw sets, is at most this (default 0.02).
+  public var monteCarloTolerance: Double
   /// The maximum number of optimisation iterations (Stan's `iter`, 10,000), not counting the
   /// step-size adaptation.
   public var maxIterations: Int
@@ -64,7 +79,8 @@ public struct FitOptions: Hashable, Sendable {
 
   /// Options with the defaults, changed where given.
   public init(
-    seed: UInt64 = 1, maxIterations: Int = 10_000, gradientSamples: Int = 1,
+    seed: UInt64 = 1, algorithm: FitAlgorithm = .deterministic, draws: Int? = nil,
+    maxDraws: Int? = nil, monteCarloTolerance: Double = 0.02, maxIterations: Int = 10_000, gradientSamples: Int = 1,
     elboSamples: Int = 100, evalEvery: Int = 100, tolerance: Double = 0.01,
     windowSize: Int? = nil, optimizer: OptimizerChoice = .adam(learningRate: 0.01),
     learningRateSchedule: LearningRateSchedule? = nil,
@@ -75,6 +91,10 @@ public struct FitOptions: Hashable, Sendable {
     maximumRejectedSteps: Int = 10
   ) {
     self.seed = seed
+    self.algorithm = algorithm
+    self.draws = draws
+    self.maxDraws = maxDraws
+    self.monteCarloTolerance = monteCarloTolerance
     self.maxIterations = maxIterations
     self.gradientSamples = gradientSamples
     self.elboSamples = elboSamples
@@ -107,6 +127,11 @@ public struct FitOptions: Hashable, Sendable {
     func require(_ condition: Bool, _ message: String) throws(InferenceError) {
       if !condition { throw .invalidOptions(message) }
     }
+    if let draws { try require(draws >= 2, "draws is \(draws); it must be ≥ 2") }
+    if let maxDraws { try require(maxDraws >= 2, "maxDraws is \(maxDraws); it must be ≥ 2") }
+    try require(
+      monteCarloTolerance > 0 && monteCarloTolerance.isFinite,
+      "monteCarloTolerance is \(monteCarloTolerance); it must be positive and finite")
     try require(maxIterations >= 1, "maxIterations is \(maxIterations); it must be ≥ 1")
     try require(gradientSamples >= 1, "gradientSamples is \(gradientSamples); it must be ≥ 1")
     try require(elboSamples >= 2, "elboSamples is \(elboSamples); it must be ≥ 2")

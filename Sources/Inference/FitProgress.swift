@@ -7,6 +7,12 @@ public struct FitProgress: Hashable, Sendable {
     case adaptation
     /// The main optimisation, at an ELBO evaluation.
     case optimization
+    /// The deterministic fit's search for the mode of log p̃ has ended; `elbo` holds
+    /// log p̃ at the mode and `iteration` the Newton iterations.
+    case modeSearch
+    /// The deterministic fit has maximised the ELBO on this many fixed draws; `elbo` holds
+    /// that ELBO and `iteration` the L-BFGS iterations so far.
+    case fixedDraws(Int)
   }
 
   /// The phase.
@@ -34,6 +40,10 @@ public struct FitProgress: Hashable, Sendable {
     switch phase {
     case .adaptation:
       return "adaptation  η = \(learningRate)  ELBO \(formatNumber(elbo))"
+    case .modeSearch:
+      return "mode of log p̃ after \(iteration) Newton iterations: log p̃ = \(formatNumber(elbo))"
+    case .fixedDraws(let draws):
+      return "ELBO on \(draws) fixed draws \(formatNumber(elbo))  (\(iteration) L-BFGS iterations)"
     case .optimization:
       var text = "iteration \(iteration)/\(maxIterations)  ELBO \(formatNumber(elbo))"
       if let meanRelativeChange, let medianRelativeChange {

@@ -21,7 +21,10 @@ public struct VariationalFit {
   /// The number of evaluations of ∇ log p̃ the fit made, one per draw: the cost of a fit in
   /// the unit that compares algorithms (ELBO estimates for reporting not included).
   public let gradientEvaluations: Int
-  /// Whether Stan's convergence rule fired before the iteration limit.
+  /// Whether the algorithm's own rule says the optimum was reached: for the deterministic fit,
+  /// every L-BFGS run met its gradient tolerance and the Monte-Carlo error met
+  /// ``FitOptions/monteCarloTolerance``; for the stochastic fit, Stan's relative-ELBO rule
+  /// fired before the iteration limit (which does not mean that q is at the optimum).
   public let converged: Bool
   /// The learning rate used: the adapted or given η, or the Adam/SGD rate.
   public let learningRate: Double
@@ -37,6 +40,15 @@ public struct VariationalFit {
   public let seconds: Double
   /// The seed of the fit; draws default to a seed derived from it.
   public let seed: UInt64
+
+  /// The algorithm that ran.
+  public let algorithm: FitAlgorithm
+  /// The number of fixed draws of the final deterministic fit (nil for the stochastic one).
+  public let drawCount: Int?
+  /// The Monte-Carlo standard error of each constrained parameter's mean under q, in
+  /// posterior standard deviations, in the order of ``ParameterLayout/elementNames``:
+  /// half the difference between fits on two independent draw sets (deterministic fit only).
+  public let monteCarloStandardErrors: [Double]?
 
   let objective: VariationalObjective
   let derive: (ParameterValues) -> [DerivedQuantity]
