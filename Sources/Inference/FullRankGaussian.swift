@@ -272,6 +272,11 @@ public struct FullRankGaussian: GaussianFamily {
     }
   }
 
+  /// Exactly −½‖ε‖² − Σᵢ ωᵢ − (D/2) log 2π for each row ε of `noise`.
+  public func logDensityOfSample(noise: Tensor<Double>) -> Tensor<Double> {
+    gaussianLogDensityOfSample(noise: noise, logScales: logDiagonal)
+  }
+
   @differentiable(reverse)
   public func logDensity(of draws: Tensor<Double>) -> Tensor<Double> {
     let centred = (draws - mean).transposed()

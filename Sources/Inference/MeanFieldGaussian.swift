@@ -160,6 +160,11 @@ public struct MeanFieldGaussian: GaussianFamily {
   /// Σᵢ ωᵢ + (D/2)(1 + log 2π), summed in the order of ``entropy()``.
   public var entropyValue: Double { gaussianEntropyValue(logScales: logStandardDeviation) }
 
+  /// Exactly −½‖ε‖² − Σᵢ ωᵢ − (D/2) log 2π for each row ε of `noise`.
+  public func logDensityOfSample(noise: Tensor<Double>) -> Tensor<Double> {
+    gaussianLogDensityOfSample(noise: noise, logScales: logStandardDeviation)
+  }
+
   @differentiable(reverse)
   public func logDensity(of draws: Tensor<Double>) -> Tensor<Double> {
     let standardized = (draws - mean) * exp(-logStandardDeviation)

@@ -62,6 +62,13 @@ public protocol VariationalFamily: ParameterGroup where Scalar == Double {
 
   /// H[q], the value of ``entropy()`` as a number (by default, through ``entropy()``).
   var entropyValue: Double { get }
+
+  /// log q(g(ε; λ)) for each row ε of `noise` ([L, noiseDimension]), as [L]: the density of
+  /// q's own draws, computed from the noise where the family can. For a Gaussian
+  /// ζ = μ + Lε it is exactly −½‖ε‖² − Σᵢ log Lᵢᵢ − (D/2) log 2π, with no solve against L,
+  /// which stays accurate when L is nearly singular. By default
+  /// ``logDensity(of:)`` of ``reparameterizedSample(noise:)``.
+  func logDensityOfSample(noise: Tensor<Double>) -> Tensor<Double>
 }
 
 extension VariationalFamily {
@@ -86,6 +93,10 @@ extension VariationalFamily {
   }
 
   public var entropyValue: Double { entropy().scalarized() }
+
+  public func logDensityOfSample(noise: Tensor<Double>) -> Tensor<Double> {
+    logDensity(of: reparameterizedSample(noise: noise))
+  }
 
   /// Checks that `noise` holds rows of `noiseDimension` scalars.
   func checkNoiseShape(_ noise: Tensor<Double>) {
@@ -133,6 +144,24 @@ func gaussianEntropyValue(logScales omega: Tensor<Double>) -> Double {
     for w in omega { total += w }
     return total + gaussianEntropyConstant(dimension: omega.count)
   }
+}
+
+/// −½‖εₗ‖² − Σᵢ ωᵢ − (D/2) log 2π for each row εₗ of `noise`: the log density of a
+/// Gaussian's draw μ + Lεₗ whose scale matrix L is triangular with log-diagonal ω.
+func gaussianLogDensityOfSample(noise: Tensor<Double>, logScales omega: Tensor<Double>)
+  -> Tensor<Double>
+{
+  let d = noise.shape[1]
+  var logDeterminant = 0.0
+  for w in omega.scalars { logDeterminant += w }
+  let constant = logDeterminant + gaussianLogNormalizer(dimension: d)
+  let scalars = noise.scalars
+  return Tensor(
+    (0..<noise.shape[0]).map { r in
+      var squares = 0.0
+      for i in 0..<d { squares += scalars[r * d + i] * scalars[r * d + i] }
+      return -0.5 * squares - constant
+    })
 }
 
 /// (D/2)(1 + log 2π), the part of a D-dimensional Gaussian's entropy that does not depend on Σ.

@@ -4,8 +4,12 @@ extension VariationalFit {
   /// The JSON summary of the fit and of `draws`:
   /// ```
   /// {"parameters": {NAME: {"mean": …, "sd": …, "q5": …, "q50": …, "q95": …}, …},
-  ///  "elbo": …, "iterations": …, "khat": …, "converged": …}
+  ///  "elbo": …, "iterations": …, "algorithm": "deterministic" | "stochastic",
+  ///  "gradient_evaluations": …, "fixed_draws": …, "monte_carlo_se_in_sd": {NAME: …, …},
+  ///  "khat": …, "converged": …}
   /// ```
+  /// (`fixed_draws` and `monte_carlo_se_in_sd`, the Monte-Carlo standard error of each
+  /// parameter's mean in posterior sds, for the deterministic fit only)
   /// with one entry per output column (parameters, then derived quantities) in order, `elbo`
   /// the final estimate from many draws and `khat` the Pareto k̂ of `draws`. Non-finite numbers
   /// are written as `null`.
@@ -21,6 +25,13 @@ extension VariationalFit {
     text += rows.isEmpty ? "},\n" : "\n  },\n"
     text += "  \"elbo\": \(jsonNumber(elbo.value)),\n"
     text += "  \"iterations\": \(iterations),\n"
+    text += "  \"algorithm\": \(jsonString(algorithm.description)),\n"
+    text += "  \"gradient_evaluations\": \(gradientEvaluations),\n"
+    if let drawCount { text += "  \"fixed_draws\": \(drawCount),\n" }
+    if let errors = monteCarloStandardErrors {
+      let entries = zip(layout.elementNames, errors).map { "\(jsonString($0)): \(jsonNumber($1))" }
+      text += "  \"monte_carlo_se_in_sd\": {\(entries.joined(separator: ", "))},\n"
+    }
     text += "  \"khat\": \(jsonNumber(draws.pareto.k)),\n"
     text += "  \"converged\": \(converged)\n}\n"
     return text

@@ -75,7 +75,7 @@ public struct VariationalFit {
     let unconstrained = approximation.reparameterizedSample(noise: noise)
     let values = layout.constrain(unconstrained)
     let logP = objective.logDensity(unconstrained: unconstrained).scalars
-    let logQ = approximation.logDensity(of: unconstrained).scalars
+    let logQ = approximation.logDensityOfSample(noise: noise).scalars
     var blocks: [(names: [String], values: Tensor<Double>)] = []
     for (index, declaration) in layout.declarations.enumerated() {
       blocks.append((declaration.elementNames, values.tensors[index]))

@@ -125,7 +125,7 @@ public struct VariationalObjective {
   ) -> (logWeights: [Double], logP: [Double], logQ: [Double]) {
     let draws = family.reparameterizedSample(noise: noise)
     let logP = logDensity(unconstrained: draws).scalars
-    let logQ = family.logDensity(of: draws).scalars
+    let logQ = family.logDensityOfSample(noise: noise).scalars
     return (zip(logP, logQ).map { $0 - $1 }, logP, logQ)
   }
 

@@ -8,8 +8,25 @@ struct FitFlags: ParsableArguments {
     case meanfield, fullrank, lowrank
   }
 
+  enum Algorithm: String, ExpressibleByArgument, CaseIterable {
+    case deterministic, stochastic
+  }
+
   @Option(help: "The variational family: meanfield, fullrank or lowrank.")
   var family: Family = .meanfield
+
+  @Option(
+    help: ArgumentHelp(
+      "How the ELBO is maximised: deterministic or stochastic.",
+      discussion: """
+        deterministic (the default; meanfield and fullrank): the Laplace approximation at the \
+        mode as a start, then the ELBO on fixed draws maximised by L-BFGS to a tight \
+        tolerance, with more draws until the answer stops moving (deterministic ADVI, \
+        Giordano, Ingram & Broderick 2024). stochastic (the default for lowrank): Stan's \
+        ADVI, Adam steps on fresh draws stopped by the relative change of the ELBO \
+        (Kucukelbir et al. 2017), which can stop far from the optimum.
+        """))
+  var algorithm: Algorithm?
 
   @Option(help: "The rank of the low-rank family's covariance factor (with --family lowrank).")
   var rank: Int = 2
@@ -20,17 +37,36 @@ struct FitFlags: ParsableArguments {
   @Option(help: "The number of draws from q for the summary and --output.")
   var draws: Int = 1000
 
-  @Option(help: "The maximum number of optimisation iterations (Stan's iter).")
+  @Option(
+    help: "The maximum number of iterations (Stan's iter; per L-BFGS run when deterministic).")
   var maxIterations: Int = 10_000
 
   @Option(
     help: ArgumentHelp(
-      "Stop when the relative ELBO change falls below this (Stan's tol_rel_obj).",
-      discussion: "0 runs all --max-iterations."))
-  var tolerance: Double = 0.01
+      "The first set of fixed draws (deterministic; default 2·max(16, D + min(D, 50))).",
+      valueName: "count"))
+  var fixedDraws: Int?
 
-  @Option(help: "Adam's learning rate.")
-  var learningRate: Double = 0.01
+  @Option(
+    help: ArgumentHelp(
+      "The most fixed draws (deterministic; default 16 times the first set).",
+      valueName: "count"))
+  var maxFixedDraws: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "Add draws until the means move by at most this many posterior sds (deterministic).",
+      valueName: "sd"))
+  var monteCarloTolerance: Double = 0.02
+
+  @Option(
+    help: ArgumentHelp(
+      "Stop when the relative ELBO change falls below this (Stan's tol_rel_obj; stochastic).",
+      discussion: "0 runs all --max-iterations. Default 0.01."))
+  var tolerance: Double?
+
+  @Option(help: "Adam's learning rate (stochastic; default 0.01).")
+  var learningRate: Double?
 
   @Option(help: ArgumentHelp("Write the draws as CSV (Stan-like columns).", valueName: "file"))
   var output: String?
@@ -46,11 +82,40 @@ struct FitFlags: ParsableArguments {
     if maxIterations < 1 {
       throw ValidationError("--max-iterations must be at least 1, got \(maxIterations)")
     }
-    if !(tolerance >= 0 && tolerance.isFinite) {
+    if let tolerance, !(tolerance >= 0 && tolerance.isFinite) {
       throw ValidationError("--tolerance must be a finite number ≥ 0, got \(tolerance)")
     }
-    if !(learningRate > 0 && learningRate.isFinite) {
+    if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
       throw ValidationError("--learning-rate must be positive, got \(learningRate)")
+    }
+    if let fixedDraws, fixedDraws < 2 {
+      throw ValidationError("--fixed-draws must be at least 2, got \(fixedDraws)")
+    }
+    if let maxFixedDraws, maxFixedDraws < 2 {
+      throw ValidationError("--max-fixed-draws must be at least 2, got \(maxFixedDraws)")
+    }
+    if !(monteCarloTolerance > 0 && monteCarloTolerance.isFinite) {
+      throw ValidationError(
+        "--monte-carlo-tolerance must be positive, got \(monteCarloTolerance)")
+    }
+    switch resolvedAlgorithm {
+    case .deterministic:
+      if family == .lowrank {
+        throw ValidationError(
+          "--family lowrank needs --algorithm stochastic (the deterministic fit takes "
+            + "meanfield and fullrank)")
+      }
+      if tolerance != nil || learningRate != nil {
+        throw ValidationError(
+          "--tolerance and --learning-rate go with --algorithm stochastic; the deterministic "
+            + "fit (the default) has --fixed-draws, --max-fixed-draws and "
+            + "--monte-carlo-tolerance")
+      }
+    case .stochastic:
+      if fixedDraws != nil || maxFixedDraws != nil {
+        throw ValidationError(
+          "--fixed-draws and --max-fixed-draws go with --algorithm deterministic")
+      }
     }
     if rank < 1 { throw ValidationError("--rank must be at least 1, got \(rank)") }
     if family != .lowrank && rank != 2 {
@@ -66,10 +131,22 @@ struct FitFlags: ParsableArguments {
     }
   }
 
+  /// The algorithm asked for, or the default for the family.
+  var resolvedAlgorithm: Algorithm {
+    algorithm ?? (family == .lowrank ? .stochastic : .deterministic)
+  }
+
   var options: FitOptions {
-    FitOptions(
-      seed: seed, maxIterations: maxIterations, tolerance: tolerance,
-      optimizer: .adam(learningRate: learningRate))
+    switch resolvedAlgorithm {
+    case .deterministic:
+      return FitOptions(
+        seed: seed, algorithm: .deterministic, draws: fixedDraws, maxDraws: maxFixedDraws,
+        monteCarloTolerance: monteCarloTolerance, maxIterations: maxIterations)
+    case .stochastic:
+      return FitOptions(
+        seed: seed, algorithm: .stochastic, maxIterations: maxIterations,
+        tolerance: tolerance ?? 0.01, optimizer: .adam(learningRate: learningRate ?? 0.01))
+    }
   }
 
   /// Fits `model`, prints progress to standard error and the report to standard output, and

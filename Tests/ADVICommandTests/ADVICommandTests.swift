@@ -79,13 +79,17 @@ import Testing
       let exactMean = system[index][3]
       let exactSD = inverse[index][index].squareRoot()
       let fitted = try #require(parameters[name])
-      #expect(Swift.abs(fitted["mean"]! - exactMean) < 0.1 * exactSD, "\(name)")
-      #expect(Swift.abs(fitted["sd"]! / exactSD - 1) < 0.1, "\(name)")
+      // The default (deterministic) fit is exact on a Gaussian posterior; what remains is the
+      // Monte-Carlo error of 1000 summary draws: 0.032 sd for a mean (a 0.06-sd bound is
+      // about two of them), 2.2% for an sd.
+      #expect(Swift.abs(fitted["mean"]! - exactMean) < 0.07 * exactSD, "\(name)")
+      #expect(Swift.abs(fitted["sd"]! / exactSD - 1) < 0.05, "\(name)")
       #expect(fitted["q5"]! < fitted["q50"]! && fitted["q50"]! < fitted["q95"]!)
     }
     #expect(json["converged"] is Bool)
     #expect((json["elbo"] as? Double)?.isFinite == true)
-    #expect((json["iterations"] as? Int).map { $0 > 0 } == true)
+    #expect((json["gradient_evaluations"] as? Int).map { $0 > 0 } == true)
+    #expect(json["algorithm"] as? String == "deterministic")
     #expect((json["khat"] as? Double).map { $0 < 0.7 } == true)
 
     let lines = try String(contentsOfFile: directory.file("draws.csv"), encoding: .utf8)

@@ -123,7 +123,7 @@ import _Differentiation
     let message = inferenceErrorMessage {
       _ = try fit(
         NormalNormal(),
-        options: FitOptions(optimizer: .sgd(learningRate: 1e200, momentum: 0)))
+        options: FitOptions(algorithm: .stochastic, optimizer: .sgd(learningRate: 1e200, momentum: 0)))
     }
     expectMentions(message, ["not finite", "smaller learning rate", "1e+200"])
   }

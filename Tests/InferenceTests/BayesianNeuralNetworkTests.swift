@@ -29,7 +29,7 @@ import Testing
     let model = try BayesianNeuralNetworkRegression(
       inputs: Tensor(shape: [160, 1], scalars: training.x), targets: Tensor(training.y),
       hiddenUnits: 20)
-    var options = FitOptions(seed: 2, maxIterations: 6000, tolerance: 0)
+    var options = FitOptions(seed: 2, algorithm: .stochastic, maxIterations: 6000, tolerance: 0)
     options.batchSize = 32
     let fitted = try fit(model, family: .meanField, options: options)
     let draws = fitted.draws(count: 200)

@@ -51,11 +51,10 @@ import Testing
     }
     let result = try fit(
       model,
-      options: FitOptions(
-        maxIterations: 1, initialization: .values(["s": [2], "p": [0.25, 0.25, 0.5]])))
+      options: FitOptions(algorithm: .stochastic, maxIterations: 1, initialization: .values(["s": [2], "p": [0.25, 0.25, 0.5]])))
     #expect(result.iterations == 1)
     let uniform = try fit(
-      model, options: FitOptions(maxIterations: 1, initialization: .uniform(radius: 2)))
+      model, options: FitOptions(algorithm: .stochastic, maxIterations: 1, initialization: .uniform(radius: 2)))
     #expect(uniform.iterations == 1)
   }
 
@@ -66,7 +65,7 @@ import Testing
       return (-0.5 * z.squared() - 0.5 * (5 - z).squared()).sum(squeezingAxes: [1])
     }
     let result = try fit(
-      model, options: FitOptions(seed: 1, tolerance: 0.001, estimator: .stickingTheLanding))
+      model, options: FitOptions(seed: 1, algorithm: .stochastic, tolerance: 0.001, estimator: .stickingTheLanding))
     assertClose(result.unconstrainedMean!.scalars[0], 2.5, absoluteTolerance: 0.01)
   }
 }

@@ -28,7 +28,7 @@ import Testing
     let problem = ConjugateLinearRegression()
     let result = try fit(
       try problem.model(), family: .meanField,
-      options: FitOptions(seed: 2, maxIterations: 3000, tolerance: 0, batchSize: 50))
+      options: FitOptions(seed: 2, algorithm: .stochastic, maxIterations: 3000, tolerance: 0, batchSize: 50))
     let mean = try #require(result.unconstrainedMean).scalars
     let exact = problem.posteriorMean.scalars
     let precision = problem.precision.scalars

@@ -65,8 +65,7 @@ import Testing
   func everyOptimizerConverges(_ optimizer: OptimizerChoice) throws {
     let result = try fit(
       NormalNormal(),
-      options: FitOptions(
-        seed: 2, maxIterations: 3000, tolerance: 0, optimizer: optimizer,
+      options: FitOptions(seed: 2, algorithm: .stochastic, maxIterations: 3000, tolerance: 0, optimizer: optimizer,
         estimator: .stickingTheLanding))
     assertClose(result.unconstrainedMean!.scalars[0], 2.5, absoluteTolerance: 0.01, "\(optimizer)")
     assertClose(

@@ -21,7 +21,7 @@ import Testing
   /// CSV with Stan's columns, one line per draw, numbers that read back exactly; JSON with the
   /// documented keys; both written atomically.
   @Test func csvAndJSONExports() throws {
-    let result = try fit(EightSchools(), options: FitOptions(seed: 4, maxIterations: 500))
+    let result = try fit(EightSchools(), options: FitOptions(seed: 4, algorithm: .stochastic, maxIterations: 500))
     let draws = result.draws(count: 50)
     let directory = try TemporaryDirectory()
     try draws.writeCSV(toPath: directory.file("draws.csv"))
@@ -47,7 +47,11 @@ import Testing
       try JSONSerialization.jsonObject(
         with: Data(contentsOf: URL(fileURLWithPath: directory.file("summary.json"))))
       as! [String: Any]
-    #expect(Set(json.keys) == ["parameters", "elbo", "iterations", "khat", "converged"])
+    #expect(
+      Set(json.keys) == [
+        "parameters", "elbo", "iterations", "algorithm", "gradient_evaluations", "khat",
+        "converged",
+      ])
     let parameters = json["parameters"] as! [String: [String: Double]]
     #expect(Set(parameters.keys) == Set(["mu", "tau"] + thetaTilde + theta))
     #expect(Set(parameters["tau"]!.keys) == ["mean", "sd", "q5", "q50", "q95"])
@@ -66,7 +70,7 @@ import Testing
     let data = try RegressionData(
       features: [1, 2, 3, 4, 5, 6], featureNames: ["age", "dose, mg"], targets: [1, 2, 4])
     let model = try LinearRegression(data: data)
-    let result = try fit(model, options: FitOptions(maxIterations: 200))
+    let result = try fit(model, options: FitOptions(algorithm: .stochastic, maxIterations: 200))
     let draws = result.draws(count: 10)
     #expect(draws.columnNames == ["intercept", "age", "dose, mg", "sigma"])
     #expect(draws.csv().hasPrefix("lp__,log_p__,log_g__,intercept,age,\"dose, mg\",sigma\n"))
@@ -75,7 +79,7 @@ import Testing
 
   /// Writing to a directory that does not exist fails with the path named.
   @Test func writeFailureNamesThePath() throws {
-    let result = try fit(NormalNormal(), options: FitOptions(maxIterations: 100))
+    let result = try fit(NormalNormal(), options: FitOptions(algorithm: .stochastic, maxIterations: 100))
     do {
       try result.draws(count: 5).writeCSV(toPath: "/nonexistent-directory/draws.csv")
       Issue.record("expected a FileWriteError")
@@ -87,7 +91,7 @@ import Testing
   /// Same seed, same result; another seed, another result.
   @Test func sameSeedSameResult() throws {
     for family in [FamilyKind.meanField, .fullRank, .lowRank(rank: 2)] {
-      let options = FitOptions(seed: 17, maxIterations: 600)
+      let options = FitOptions(seed: 17, algorithm: .stochastic, maxIterations: 600)
       let first = try fit(EightSchools(), family: family, options: options)
       let second = try fit(EightSchools(), family: family, options: options)
       #expect(first.elbo == second.elbo, "\(family)")
@@ -95,11 +99,10 @@ import Testing
       #expect(first.unconstrainedCovariance == second.unconstrainedCovariance)
       #expect(first.draws(count: 20).values == second.draws(count: 20).values)
       let third = try fit(
-        EightSchools(), family: family, options: FitOptions(seed: 18, maxIterations: 600))
+        EightSchools(), family: family, options: FitOptions(seed: 18, algorithm: .stochastic, maxIterations: 600))
       #expect(third.unconstrainedMean != first.unconstrainedMean)
     }
-    let adapted = FitOptions(
-      seed: 3, maxIterations: 300, optimizer: .adaptiveStepSize(learningRate: nil))
+    let adapted = FitOptions(seed: 3, algorithm: .stochastic, maxIterations: 300, optimizer: .adaptiveStepSize(learningRate: nil))
     #expect(
       try fit(NormalNormal(), options: adapted).elbo
         == (try fit(NormalNormal(), options: adapted).elbo))
@@ -110,8 +113,7 @@ import Testing
     var reports: [FitProgress] = []
     let result = try fit(
       NormalNormal(),
-      options: FitOptions(
-        maxIterations: 1000, evalEvery: 50, tolerance: 0,
+      options: FitOptions(algorithm: .stochastic, maxIterations: 1000, evalEvery: 50, tolerance: 0,
         optimizer: .adaptiveStepSize(learningRate: nil))
     ) { reports.append($0) }
     let adaptation = reports.filter { $0.phase == .adaptation }
@@ -128,7 +130,7 @@ import Testing
 
   /// The importance-weighted bound of a fit lies between its ELBO and log p(x).
   @Test func importanceWeightedBoundOfAFit() throws {
-    let result = try fit(NormalNormal(), options: FitOptions(maxIterations: 300))
+    let result = try fit(NormalNormal(), options: FitOptions(algorithm: .stochastic, maxIterations: 300))
     let bound = result.importanceWeightedBound(samples: 20, groups: 200)
     #expect(bound.value >= result.elbo.value - 3 * result.elbo.standardError)
     #expect(bound.value <= normalNormalLogEvidence + 3 * bound.standardError)
