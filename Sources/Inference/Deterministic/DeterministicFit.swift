@@ -63,7 +63,7 @@ func runDeterministicFit(
 
   // 2. The ELBO on fixed draws, maximised.
   let pairs = options.draws.map { ($0 + 1) / 2 } ?? Swift.max(16, d + Swift.min(d, 50))
-  let maxRows = Swift.max(options.maxDraws ?? 16 * pairs, 2 * pairs)
+  let maxRows = Swift.max(options.maxDraws ?? 32 * pairs, 2 * pairs)
   var sets = [WhitenedNoise(pairs: pairs, dimension: d, using: &generator)]
   var elbo = SampleAverageELBO(
     objective: objective, shape: shape, centre: mode.point, factor: factor, scales: scales,
@@ -71,8 +71,8 @@ func runDeterministicFit(
   let minimizer = LBFGSMinimizer(
     gradientTolerance: 1e-6, maxIterations: Swift.min(options.maxIterations, 10_000))
   var iterations = 0
-  var allConverged = true
   var rejectedPoints = 0
+  var unconverged: (runs: Int, runsTotal: Int, gradient: Double, atLimit: Bool) = (0, 0, 0, false)
   func optimize(from start: [Double], noise: Tensor<Double>) throws(InferenceError) -> [Double] {
     elbo.noise = noise
     var start = start
@@ -93,14 +93,11 @@ func runDeterministicFit(
     elbo = copy
     iterations += outcome.iterations
     rejectedPoints += outcome.rejectedPoints
+    unconverged.runsTotal += 1
     if !outcome.converged {
-      allConverged = false
-      let largest = maximumMagnitude(outcome.gradient)
-      warnings.append(
-        "the ELBO on \(noise.shape[0]) fixed draws stopped after \(outcome.iterations) L-BFGS "
-          + "iterations with a gradient of \(formatNumber(largest)) (tolerance 1e-6)"
-          + (outcome.iterations >= minimizer.maxIterations
-            ? "; raise maxIterations (--max-iterations)" : "; the line search found no better point"))
+      unconverged.runs += 1
+      unconverged.gradient = Swift.max(unconverged.gradient, maximumMagnitude(outcome.gradient))
+      unconverged.atLimit = unconverged.atLimit || outcome.iterations >= minimizer.maxIterations
     }
     progress(
       FitProgress(
@@ -131,11 +128,20 @@ func runDeterministicFit(
         "with \(both.count) draws (the most allowed), q still moves by an estimated "
           + "\(formatNumber(largestError)) posterior sd between independent draw sets "
           + "(tolerance \(formatNumber(options.monteCarloTolerance))); raise maxDraws "
-          + "(--max-draws) for a more precise answer")
+          + "(--max-fixed-draws) for a more precise answer")
       break
     }
   }
   let drawCount = WhitenedNoise(concatenating: sets).count
+  if unconverged.runs > 0 {
+    warnings.append(
+      "\(unconverged.runs) of \(unconverged.runsTotal) L-BFGS runs on fixed draws stopped with a "
+        + "gradient above the tolerance 1e-6 (largest \(formatNumber(unconverged.gradient))): "
+        + (unconverged.atLimit
+          ? "the iteration limit was reached; raise maxIterations (--max-iterations)"
+          : "the line search found no better point, which happens when log p̃ is not smooth "
+            + "or not finite near q's draws"))
+  }
   if rejectedPoints > 0 {
     warnings.append(
       "\(rejectedPoints) trial points of the optimisation had a draw where log p̃ or its "
@@ -153,7 +159,7 @@ func runDeterministicFit(
   return VariationalFit(
     layout: objective.layout, approximation: family, familyName: familyName, elbo: estimate,
     iterations: iterations, gradientEvaluations: mode.gradientEvaluations + elbo.gradientEvaluations,
-    converged: allConverged && largestError <= options.monteCarloTolerance,
+    converged: unconverged.runs == 0 && largestError <= options.monteCarloTolerance,
     learningRate: 0, adaptation: nil, trace: [], averagedIterations: 0, warnings: warnings,
     seconds: elapsed(), seed: options.seed, algorithm: .deterministic, drawCount: drawCount,
     monteCarloStandardErrors: standardErrors, objective: objective, derive: derive)
