@@ -2,24 +2,43 @@ import TensorCore
 
 /// Fits `model` by automatic differentiation variational inference (Kucukelbir, Tran,
 /// Ranganath, Gelman & Blei 2017, "Automatic differentiation variational inference", JMLR
-/// 18(14)): maximises the ELBO of a Gaussian q over the unconstrained space by stochastic
-/// gradient ascent with reparameterised gradients, as Stan's `variational` method does.
+/// 18(14)): maximises the ELBO of a Gaussian q over the unconstrained space, with
+/// reparameterised gradients.
 ///
-/// The fit
-/// 1. lays out the parameters and checks the log joint at the initial point
-///    (``FitOptions/initialization``), naming the parameters responsible if it is not finite;
-/// 2. for Stan's adaptive step-size sequence without a given η, chooses η by
+/// Both algorithms first lay out the parameters and check the log joint at the initial point
+/// (``FitOptions/initialization``), naming the parameters responsible if it is not finite.
+///
+/// **By default (``FitAlgorithm/deterministic``)** the fit is deterministic ADVI started from
+/// the Laplace approximation (see ``FitAlgorithm/deterministic``):
+/// 1. damped Newton iterations find the mode of log p̃ and the Hessian there;
+/// 2. the ELBO on fixed whitened draws, in the Laplace approximation's coordinates, is
+///    maximised by L-BFGS until every gradient component is below 10⁻⁶;
+/// 3. an independent draw set is fitted as well, and the draws are doubled until the answers
+///    differ by at most ``FitOptions/monteCarloTolerance`` posterior sds; the report gives that
+///    Monte-Carlo error. Draws where log p̃ is not finite are rejected: the line search steps
+///    back.
+/// It is exact on Gaussian posteriors and does not depend on the scales of the parameters;
+/// it needs every data row at every step and forms a D × D Hessian, so minibatches
+/// (``FitOptions/batchSize``), the low-rank family and models with more than
+/// ``FitAlgorithm/deterministicDimensionLimit`` unconstrained dimensions run the stochastic
+/// algorithm.
+///
+/// **``FitAlgorithm/stochastic``** is Stan's ADVI:
+/// 1. for Stan's adaptive step-size sequence without a given η, chooses η by
 ///    ``StepSizeAdaptation`` (5 candidates × 50 iterations);
-/// 3. iterates: one gradient step per iteration with ``FitOptions/gradientSamples`` draws, and
+/// 2. iterates: one gradient step per iteration with ``FitOptions/gradientSamples`` draws, and
 ///    every ``FitOptions/evalEvery`` iterations an ELBO estimate from ``FitOptions/elboSamples``
 ///    draws fed to Stan's rule (``ConvergenceMonitor``), until it fires or
 ///    ``FitOptions/maxIterations`` is reached; steps with a non-finite ELBO or gradient are
 ///    skipped, and too many in a row stop the fit with advice;
-/// 4. returns the Polyak–Ruppert average of the last iterates (``FitOptions/averaging``) when
+/// 3. returns the Polyak–Ruppert average of the last iterates (``FitOptions/averaging``) when
 ///    its ELBO is at least that of the last iterate (compared on common draws), else the last
-///    iterate, with its ELBO estimated from ``FitOptions/finalELBOSamples`` fresh draws.
+///    iterate.
+/// Its rule can fire long before q reaches the optimum (Yao et al. 2018; Dhaka et al. 2020).
 ///
-/// The same options (seed included) give the same result.
+/// Either way the ELBO is estimated at the end from ``FitOptions/finalELBOSamples`` fresh
+/// draws, with log q of each draw computed exactly from its noise. The same options (seed
+/// included) give the same result.
 ///
 /// ```swift
 /// // Normal–Normal (see ProbabilisticModel): posterior N(2.5, 1/√2).
@@ -41,8 +60,9 @@ import TensorCore
 ///   - model: the model; for minibatches use a ``MinibatchModel`` and set
 ///     ``FitOptions/batchSize``.
 ///   - family: the variational family, by default mean-field.
-///   - options: the settings (Stan's defaults).
-///   - progress: called after each adaptation candidate and each ELBO evaluation.
+///   - options: the settings.
+///   - progress: called after the mode search and each run on fixed draws (deterministic), or
+///     after each adaptation candidate and each ELBO evaluation (stochastic).
 /// - Throws: ``InferenceError``: bad declarations or options, a non-finite log joint at the
 ///   initial point, failed adaptation, or divergence.
 public func fit(
@@ -77,8 +97,9 @@ public func fit(
 }
 
 /// Fits `model` starting from a variational family of your own (or a built-in one set up by
-/// hand). ``FitOptions/initialization`` is not used: q starts as given, and the log joint is
-/// checked at the draw of zero noise.
+/// hand), by the stochastic algorithm (``FitAlgorithm/stochastic``) whatever
+/// ``FitOptions/algorithm`` says. ``FitOptions/initialization`` is not used: q starts as given,
+/// and the log joint is checked at the draw of zero noise.
 public func fit<Family: VariationalFamily>(
   _ model: some ProbabilisticModel, initialFamily: Family, options: FitOptions = FitOptions(),
   progress: (FitProgress) -> Void = { _ in }
