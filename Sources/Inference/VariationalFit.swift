@@ -66,12 +66,25 @@ public struct VariationalFit {
   /// `count` draws from q, mapped to the constrained space, with log p̃, log q and the derived
   /// quantities; the same seed gives the same draws (by default one derived from the fit's).
   ///
+  /// The draws come in antithetic pairs g(±ε) whose noise is whitened (``WhitenedNoise``:
+  /// sample mean exactly 0, sample covariance exactly I, when there are at least twice as many
+  /// draws as noise dimensions), so that the summary's means and sds of unconstrained
+  /// parameters are q's own, and those of constrained ones carry far less Monte-Carlo error
+  /// than independent draws would give. Each draw is still distributed as q. An odd count adds
+  /// one independent draw.
+  ///
   /// - Precondition: `count ≥ 1`.
   public func draws(count: Int = 1000, seed: UInt64? = nil) -> PosteriorDraws {
     precondition(count >= 1, "draws(count:): count \(count) must be ≥ 1")
     var generator = Xoshiro256StarStar(seed: seed ?? (self.seed &+ 0x9E37_79B9_7F4A_7C15))
-    let noise = Tensor<Double>(
-      randomNormal: [count, approximation.noiseDimension], using: &generator)
+    let width = approximation.noiseDimension
+    var scalars =
+      count >= 2
+      ? WhitenedNoise(pairs: count / 2, dimension: width, using: &generator).rows.scalars : []
+    if count % 2 == 1 {
+      scalars += Tensor<Double>(randomNormal: [1, width], using: &generator).scalars
+    }
+    let noise = Tensor<Double>(shape: [count, width], scalars: scalars)
     let unconstrained = approximation.reparameterizedSample(noise: noise)
     let values = layout.constrain(unconstrained)
     let logP = objective.logDensity(unconstrained: unconstrained).scalars

@@ -79,11 +79,11 @@ import Testing
       let exactMean = system[index][3]
       let exactSD = inverse[index][index].squareRoot()
       let fitted = try #require(parameters[name])
-      // The default (deterministic) fit is exact on a Gaussian posterior; what remains is the
-      // Monte-Carlo error of 1000 summary draws: 0.032 sd for a mean (a 0.06-sd bound is
-      // about two of them), 2.2% for an sd.
-      #expect(Swift.abs(fitted["mean"]! - exactMean) < 0.07 * exactSD, "\(name)")
-      #expect(Swift.abs(fitted["sd"]! / exactSD - 1) < 0.05, "\(name)")
+      // The default (deterministic) fit is exact on a Gaussian posterior, and the summary's
+      // whitened antithetic draws reproduce q's mean exactly and its sd up to the factor
+      // √(n/(n − 1)) of the sample sd: the bars are 0.02 sd and 2%.
+      #expect(Swift.abs(fitted["mean"]! - exactMean) < 1e-6 * exactSD, "\(name)")
+      #expect(Swift.abs(fitted["sd"]! / exactSD - 1) < 1e-3, "\(name)")
       #expect(fitted["q5"]! < fitted["q50"]! && fitted["q50"]! < fitted["q95"]!)
     }
     #expect(json["converged"] is Bool)
