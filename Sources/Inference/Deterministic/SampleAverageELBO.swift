@@ -65,8 +65,18 @@ struct SampleAverageELBO {
     case .meanField:
       return (mean, SquareMatrix(diagonal: (0..<d).map { scales[$0] * .exp(variables[d + $0]) }))
     case .fullRank:
-      return (mean, factor.lowerTimesLower(lowerFactor(variables)))
+      let product = matmul(
+        factorTensor, transposed: false, lowerFactorTensor(variables), transposed: false)
+      return (mean, SquareMatrix(size: d, entries: product.scalars))
     }
+  }
+
+  /// C as a tensor, for products through BLAS.
+  var factorTensor: Tensor<Double> { Tensor(shape: [dimension, dimension], scalars: factor.entries) }
+
+  /// S as a tensor.
+  func lowerFactorTensor(_ variables: [Double]) -> Tensor<Double> {
+    Tensor(shape: [dimension, dimension], scalars: lowerFactor(variables).entries)
   }
 
   /// S of the full-rank variables.
@@ -134,11 +144,12 @@ struct SampleAverageELBO {
     case .fullRank:
       // CᵀA, lower part.
       let s = lowerFactor(variables)
+      let projected = matmul(
+        factorTensor, transposed: true, Tensor(shape: [d, d], scalars: a), transposed: false
+      ).scalars
       for i in 0..<d {
         for j in 0...i {
-          var sum = 0.0
-          for p in i..<d { sum += factor[p, i] * a[p * d + j] }
-          sum /= Double(m)
+          let sum = projected[i * d + j] / Double(m)
           result[index(i, j)] = i == j ? -(s[i, i] * sum + 1) : -sum
         }
       }

@@ -13,6 +13,13 @@ struct SquareMatrix: Equatable {
     entries = [Double](repeating: 0, count: size * size)
   }
 
+  /// The matrix of `entries`, row after row.
+  init(size: Int, entries: [Double]) {
+    precondition(entries.count == size * size, "SquareMatrix: \(entries.count) entries for \(size) × \(size)")
+    self.size = size
+    self.entries = entries
+  }
+
   /// The n × n identity.
   init(identity size: Int) {
     self.init(zeros: size)
@@ -116,19 +123,6 @@ struct SquareMatrix: Equatable {
     var result = [Double](repeating: 0, count: size)
     for k in 0..<size where x[k] != 0 {
       for i in 0..<size { result[i] += self[k, i] * x[k] }
-    }
-    return result
-  }
-
-  /// The product of two lower-triangular matrices, itself lower triangular.
-  func lowerTimesLower(_ other: SquareMatrix) -> SquareMatrix {
-    var result = SquareMatrix(zeros: size)
-    for i in 0..<size {
-      for j in 0...i {
-        var sum = 0.0
-        for k in j...i { sum += self[i, k] * other[k, j] }
-        result[i, j] = sum
-      }
     }
     return result
   }
