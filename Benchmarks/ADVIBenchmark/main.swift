@@ -74,7 +74,8 @@ struct ADVIBenchmark: ParsableCommand {
       helperThreadEnabled = usesTwoThreads
       let rate = try stepsPerSecond(model, kind)
       var options = FitOptions(
-        seed: seed, maxIterations: steps, tolerance: 0, optimizer: .adam(learningRate: lr))
+        seed: seed, algorithm: .stochastic, maxIterations: steps, tolerance: 0,
+        optimizer: .adam(learningRate: lr))
       options.finalELBOSamples = 10_000
       let fitted = try fit(model, family: kind, options: options)
       let mean = fitted.unconstrainedMean!.scalars
@@ -116,7 +117,7 @@ struct ADVIBenchmark: ParsableCommand {
   /// ELBO, so that nearly all of its time is the optimisation steps.
   func stepsPerSecond(_ model: LogisticRegression, _ kind: FamilyKind) throws -> Double {
     var options = FitOptions(
-      seed: seed, maxIterations: steps, elboSamples: 10, evalEvery: steps, tolerance: 0,
+      seed: seed, algorithm: .stochastic, maxIterations: steps, elboSamples: 10, evalEvery: steps, tolerance: 0,
       optimizer: .adam(learningRate: lr))
     options.averaging = .none
     options.finalELBOSamples = 10

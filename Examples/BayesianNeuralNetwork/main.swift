@@ -22,7 +22,8 @@ let y = zip(x, noise).map { Double.sin(2 * $0) + 0.1 * $1 }
 do {
   let model = try BayesianNeuralNetworkRegression(
     inputs: Tensor(shape: [n, 1], scalars: x), targets: Tensor(y), hiddenUnits: 20)
-  var options = FitOptions(seed: 2, maxIterations: 20_000, tolerance: 0)
+  // Minibatches of 32 rows: stochastic variational inference (Hoffman et al. 2013).
+  var options = FitOptions(seed: 2, algorithm: .stochastic, maxIterations: 20_000, tolerance: 0)
   options.batchSize = 32
   print("Fitting a 1-20-1 tanh network (\(model.parameters.count) parameter blocks) by SVI")
   let fitted = try fit(model, family: .meanField, options: options) { progress in
