@@ -117,6 +117,18 @@ let package = Package(
       name: "gemm-floor", dependencies: ["CBLAS"], path: "Benchmarks/GEMMFloor",
       linkerSettings: blasLinking),
 
+    // posteriordb's reference posteriors as models.
+    .target(
+      name: "PosteriorDBModels",
+      dependencies: [
+        "Inference", "Distributions", "TensorCore",
+        .product(name: "RealModule", package: "swift-numerics"),
+      ],
+      path: "Benchmarks/PosteriorDB/Models"
+      // When GaussianProcessRegression.swift is in Benchmarks/PosteriorDB/Models:
+      // , swiftSettings: [.define("POSTERIORDB_GAUSSIAN_PROCESS")]
+    ),
+
     .executableTarget(
       name: "advi-benchmark",
       dependencies: [
