@@ -183,6 +183,10 @@ let package = Package(
         .product(name: "RealModule", package: "swift-numerics"),
       ]),
     .testTarget(
+      name: "PosteriorDBTests",
+      dependencies: ["PosteriorDBModels", "Inference", "TensorCore", "TestSupport"],
+      exclude: ["reference_log_joints.py"]),
+    .testTarget(
       name: "VisualizationTests",
       dependencies: ["Visualization", "TestSupport"]),
   ]
