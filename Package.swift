@@ -117,7 +117,7 @@ let package = Package(
       name: "gemm-floor", dependencies: ["CBLAS"], path: "Benchmarks/GEMMFloor",
       linkerSettings: blasLinking),
 
-    // posteriordb's reference posteriors as models.
+    // posteriordb's reference posteriors as models, and the benchmark that fits them.
     .target(
       name: "PosteriorDBModels",
       dependencies: [
@@ -128,6 +128,14 @@ let package = Package(
       // When GaussianProcessRegression.swift is in Benchmarks/PosteriorDB/Models:
       // , swiftSettings: [.define("POSTERIORDB_GAUSSIAN_PROCESS")]
     ),
+    .executableTarget(
+      name: "posteriordb-benchmark",
+      dependencies: [
+        "Inference", "PosteriorDBModels", "TensorCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/PosteriorDB",
+      exclude: ["Models"]),
 
     .executableTarget(
       name: "advi-benchmark",
