@@ -10,25 +10,19 @@ import _Differentiation
 /// νₜ = μ + φ yₜ₋₁ + θ εₜ₋₁,   εₜ = yₜ − νₜ,   t = 2, …, T
 /// εₜ ~ N(0, σ²)
 /// ```
-/// The errors follow the linear recursion εₜ = aₜ − θ εₜ₋₁ with aₜ = yₜ − μ − φ yₜ₋₁
-/// (a₁ = y₁ − μ − φμ), which ``linearRecurrence(_:coefficient:)`` runs for all draws at once.
+/// The recursion runs for all draws at once in one primitive,
+/// ``arma11SquaredErrorSum(mu:phi:theta:series:)``, which gives Σₜ εₜ² for the likelihood.
 /// Parameters `mu`, `phi`, `theta` and `sigma` (positive).
 public struct ARMA11: PosteriorDBModel {
   public static let posteriorName = "arma-arma11"
 
   /// y, [T].
   public let series: Tensor<Double>
-  /// The previous value of each step, yₜ₋₁, with 0 at t = 1 (where μ stands for it), [T].
-  let previous: Tensor<Double>
-  /// 1 at t = 1 and 0 after, [T]: where the previous value is μ.
-  let first: Tensor<Double>
 
   /// The model of the series `y` (T ≥ 1 values).
   public init(series y: [Double]) {
     precondition(!y.isEmpty, "ARMA11: the series is empty")
     series = Tensor(y)
-    previous = Tensor([0] + y.dropLast())
-    first = Tensor([1] + [Double](repeating: 0, count: y.count - 1))
   }
 
   /// The model of `T` and `y`.
@@ -61,19 +55,10 @@ public struct ARMA11: PosteriorDBModel {
       + normalLogPrior(theta, mean: 0, standardDeviation: 2)
       + Cauchy(location: Tensor(0.0), scale: Tensor(2.5)).logProbability(of: sigma)
       .squeezingShape(at: [1])
-    let errors = predictionErrors(mu: mu, phi: phi, theta: theta)
+    let squares = arma11SquaredErrorSum(mu: mu, phi: phi, theta: theta, series: series)
     return priors
       + normalLogLikelihood(
-        sumOfSquares: errors.squared().sum(squeezingAxes: [1]), standardDeviation: sigma,
+        sumOfSquares: squares, standardDeviation: sigma,
         count: withoutDerivative(at: series.shape[0]))
-  }
-
-  /// ε₁, …, ε_T for each draw, [L, T].
-  @differentiable(reverse)
-  func predictionErrors(
-    mu: Tensor<Double>, phi: Tensor<Double>, theta: Tensor<Double>
-  ) -> Tensor<Double> {
-    let innovations = series - mu - phi * previous - (phi * mu) * first
-    return linearRecurrence(innovations, coefficient: -theta)
   }
 }

@@ -1,5 +1,4 @@
 import Inference
-import RealModule
 import TensorCore
 import _Differentiation
 
@@ -16,10 +15,9 @@ import _Differentiation
 /// the logistic bijector's own Jacobian for r, this is Stan's transform for the bound). β₁ is
 /// reported as the derived quantity `beta1`.
 ///
-/// The variances vₜ = σₜ² follow the linear recursion vₜ = cₜ + β₁ vₜ₋₁ with
-/// cₜ = α₀ + α₁ (yₜ₋₁ − μ)² (and v₁ = σ₁²), run for all draws by
-/// ``linearRecurrence(_:coefficient:)``. Parameters `mu`, `alpha0` (positive), `alpha1`
-/// (unit interval) and `beta1_raw` (unit interval).
+/// The recursion and the likelihood run for all draws at once in one primitive,
+/// ``garch11LogLikelihood(mu:alpha0:alpha1:beta1:series:initialVolatility:)``. Parameters
+/// `mu`, `alpha0` (positive), `alpha1` (unit interval) and `beta1_raw` (unit interval).
 public struct GARCH11: PosteriorDBModel {
   public static let posteriorName = "garch-garch11"
 
@@ -27,12 +25,6 @@ public struct GARCH11: PosteriorDBModel {
   public let series: Tensor<Double>
   /// σ₁, the volatility of the first step.
   public let initialVolatility: Double
-  /// yₜ₋₁ at steps t ≥ 2 and 0 at t = 1, [T].
-  let previous: Tensor<Double>
-  /// 0 at t = 1 and 1 after, [T]: the steps the recursion adds to.
-  let later: Tensor<Double>
-  /// σ₁² at t = 1 and 0 after, [T].
-  let start: Tensor<Double>
 
   /// The model of the series `y` (T ≥ 1 values) with first volatility σ₁ > 0.
   public init(series y: [Double], initialVolatility: Double) {
@@ -40,10 +32,6 @@ public struct GARCH11: PosteriorDBModel {
     precondition(initialVolatility > 0, "GARCH11: σ₁ must be positive")
     series = Tensor(y)
     self.initialVolatility = initialVolatility
-    let rest = [Double](repeating: 0, count: y.count - 1)
-    previous = Tensor([0] + y.dropLast())
-    later = Tensor([0] + rest.map { _ in 1 })
-    start = Tensor([initialVolatility * initialVolatility] + rest)
   }
 
   /// The model of `T`, `y` and `sigma1`.
@@ -71,25 +59,11 @@ public struct GARCH11: PosteriorDBModel {
 
   @differentiable(reverse)
   public func logJoint(_ parameters: ParameterValues) -> Tensor<Double> {
-    let mu = parameters[0]
     let alpha1 = parameters[2]
-    let variances = self.variances(
-      mu: mu, alpha0: parameters[1], alpha1: alpha1, beta1: (1 - alpha1) * parameters[3])
-    let squares = (series - mu).squared()
-    let count = withoutDerivative(at: Double(series.shape[0]))
-    let likelihood =
-      -0.5 * (log(variances) + squares / variances).sum(squeezingAxes: [1])
-      - count * Double.log(2 * Double.pi) / 2
+    let likelihood = garch11LogLikelihood(
+      mu: parameters[0], alpha0: parameters[1], alpha1: alpha1,
+      beta1: (1 - alpha1) * parameters[3], series: series, initialVolatility: initialVolatility)
     return likelihood + log(1 - alpha1).squeezingShape(at: [1])
-  }
-
-  /// σ₁², …, σ_T² for each draw, [L, T].
-  @differentiable(reverse)
-  func variances(
-    mu: Tensor<Double>, alpha0: Tensor<Double>, alpha1: Tensor<Double>, beta1: Tensor<Double>
-  ) -> Tensor<Double> {
-    let increments = (alpha0 + alpha1 * (previous - mu).squared()) * later + start
-    return linearRecurrence(increments, coefficient: beta1)
   }
 
   /// β₁ = (1 − α₁) r, as `beta1`.
