@@ -1,6 +1,5 @@
 import Distributions
 import Inference
-import RealModule
 import TensorCore
 import _Differentiation
 
@@ -15,12 +14,10 @@ import _Differentiation
 /// Stan's `ordered` transform, μ₂ = μ₁ + exp ζ. The map (μ₁, gap) → (μ₁, μ₂) has Jacobian 1, so
 /// the priors are those of μ₁ and μ₂. μ is reported as the derived quantities `mu[1]`, `mu[2]`.
 ///
-/// Stan's `log_mix` of each point is, for all N points and L draws at once,
-/// ```
-/// log_mix = aₙ + softplus(bₙ − aₙ),   aₙ = log θ + log N(yₙ; μ₁, σ₁²),
-///                                      bₙ = log(1 − θ) + log N(yₙ; μ₂, σ₂²)
-/// ```
-/// (log(eᵃ + eᵇ) = a + log(1 + e^{b−a}), with softplus evaluated without overflow).
+/// Stan's `log_mix` of each point, summed over the data for all draws at once, is one
+/// primitive, ``normalMixtureLogLikelihood(_:means:standardDeviations:logWeights:)``, with
+/// log weights log θ and log(1 − θ).
+///
 /// Parameters `mu1`, `mu_gap` (positive), `sigma` [2] (positive; `sigma[1]`, `sigma[2]`) and
 /// `theta` (unit interval).
 public struct LowDimensionalGaussianMixture: PosteriorDBModel {
@@ -52,28 +49,16 @@ public struct LowDimensionalGaussianMixture: PosteriorDBModel {
     let mu2 = mu1 + parameters[1]
     let sigma = parameters[2]
     let theta = parameters[3]
-    let scales = sigma.split(sizes: [1, 1], alongAxis: 1)
     let priors =
       normalLogPrior(sigma, mean: 0, standardDeviation: 2)
       + normalLogPrior(mu1, mean: 0, standardDeviation: 2)
       + normalLogPrior(mu2, mean: 0, standardDeviation: 2)
       + Beta(alpha: Tensor(5.0), beta: Tensor(5.0)).logProbability(of: theta)
       .squeezingShape(at: [1])
-    let first = componentLogDensity(mean: mu1, standardDeviation: scales[0], weight: log(theta))
-    let second = componentLogDensity(
-      mean: mu2, standardDeviation: scales[1], weight: log(1 - theta))
-    let mixture = first + softplus(second - first)
-    return priors + mixture.sum(squeezingAxes: [1])
-  }
-
-  /// log w + log N(yₙ; μ, σ²) for every point and draw, [L, N], from μ, σ and log w ([L, 1]).
-  @differentiable(reverse)
-  func componentLogDensity(
-    mean: Tensor<Double>, standardDeviation: Tensor<Double>, weight logWeight: Tensor<Double>
-  ) -> Tensor<Double> {
-    let standardized = (values - mean) / standardDeviation
-    return -0.5 * standardized.squared()
-      + (logWeight - log(standardDeviation) - 0.5 * Double.log(2 * Double.pi))
+    let likelihood = normalMixtureLogLikelihood(
+      values, means: Tensor(concatenating: [mu1, mu2], alongAxis: 1), standardDeviations: sigma,
+      logWeights: Tensor(concatenating: [log(theta), log(onePlus: -theta)], alongAxis: 1))
+    return priors + likelihood
   }
 
   /// μ₁ and μ₂ = μ₁ + gap, as `mu[1]` and `mu[2]`.
