@@ -117,6 +117,26 @@ let package = Package(
       name: "gemm-floor", dependencies: ["CBLAS"], path: "Benchmarks/GEMMFloor",
       linkerSettings: blasLinking),
 
+    // posteriordb's reference posteriors as models, and the benchmark that fits them.
+    .target(
+      name: "PosteriorDBModels",
+      dependencies: [
+        "Inference", "Distributions", "TensorCore",
+        .product(name: "RealModule", package: "swift-numerics"),
+      ],
+      path: "Benchmarks/PosteriorDB/Models"
+      // When GaussianProcessRegression.swift is in Benchmarks/PosteriorDB/Models:
+      // , swiftSettings: [.define("POSTERIORDB_GAUSSIAN_PROCESS")]
+    ),
+    .executableTarget(
+      name: "posteriordb-benchmark",
+      dependencies: [
+        "Inference", "PosteriorDBModels", "TensorCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/PosteriorDB",
+      exclude: ["Models"]),
+
     .executableTarget(
       name: "advi-benchmark",
       dependencies: [
@@ -170,6 +190,10 @@ let package = Package(
         "AllocationCounting",
         .product(name: "RealModule", package: "swift-numerics"),
       ]),
+    .testTarget(
+      name: "PosteriorDBTests",
+      dependencies: ["PosteriorDBModels", "Inference", "TensorCore", "TestSupport"],
+      exclude: ["reference_log_joints.py"]),
     .testTarget(
       name: "VisualizationTests",
       dependencies: ["Visualization", "TestSupport"]),
