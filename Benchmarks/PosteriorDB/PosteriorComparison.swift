@@ -29,6 +29,11 @@ struct SeedResult: Codable {
   var gradientEvaluations: Int?
   var iterations: Int?
   var converged: Bool?
+  /// The fit's warnings.
+  var warnings: [String] = []
+  /// The fit's largest Monte-Carlo standard error of a mean, in posterior sds (deterministic
+  /// fit).
+  var monteCarloStandardError: Double?
   /// The fit's wall-clock seconds (drawing and comparing not included).
   var seconds: Double?
   var parameters: [Parameter] = []
@@ -52,6 +57,8 @@ struct SeedResult: Codable {
     gradientEvaluations = fitted.gradientEvaluations
     iterations = fitted.iterations
     converged = fitted.converged
+    warnings = fitted.warnings
+    monteCarloStandardError = fitted.monteCarloStandardErrors?.max()
     seconds = fitted.seconds
     for name in reference.names {
       guard let column = draws.column(named: name) else {

@@ -25,7 +25,7 @@ public struct FitOptions: Hashable, Sendable {
   public var algorithm: FitAlgorithm
   /// The fixed draws of the deterministic fit's first set; nil for 2 · max(16, D + min(D, 50)).
   public var draws: Int?
-  /// The most fixed draws the deterministic fit may grow to; nil for 16 times the first set.
+  /// The most fixed draws the deterministic fit may grow to; nil for 64 times the first set.
   public var maxDraws: Int?
   /// The deterministic fit adds draws until its estimated Monte-Carlo error, the largest
   /// change of q's means (in q's standard deviations) and log standard deviations between

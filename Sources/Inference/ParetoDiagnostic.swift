@@ -37,6 +37,10 @@ public struct ParetoDiagnostic: Hashable, Sendable, CustomStringConvertible {
   public var k: Double
   /// M, the number of ratios in the tail fit.
   public var tailLength: Int
+  /// The importance sampling efficiency (Σw)²/(S Σw²) of the S ratios w (Kish's effective
+  /// sample size over S): near 1 when the ratios hardly vary, so that q and the posterior agree
+  /// where the draws fall, whatever k̂ says about the far tail.
+  public var relativeEffectiveSampleSize: Double = .nan
 
   /// The reading of k̂ (Yao et al. 2018): good below 0.5, usable up to 0.7, unreliable above.
   public var reading: Reading {
@@ -63,6 +67,15 @@ public struct ParetoDiagnostic: Hashable, Sendable, CustomStringConvertible {
   /// tail ratios (S < 25) give NaN.
   public init(logWeights: [Double]) {
     let count = logWeights.count
+    if let largest = logWeights.max(), largest.isFinite {
+      var (sum, squares) = (0.0, 0.0)
+      for value in logWeights {
+        let w = Double.exp(value - largest)
+        sum += w
+        squares += w * w
+      }
+      relativeEffectiveSampleSize = sum * sum / (Double(count) * squares)
+    }
     let tail = Int(Swift.min(0.2 * Double(count), 3 * Double(count).squareRoot()).rounded(.up))
     tailLength = tail
     if logWeights.contains(where: { $0.isNaN || $0 == .infinity }) {

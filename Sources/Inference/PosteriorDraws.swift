@@ -18,11 +18,16 @@ public struct PosteriorDraws: Sendable {
   public let logP: [Double]
   /// log q(ζₛ) for each draw.
   public let logQ: [Double]
-  /// The Pareto k̂ of the importance ratios p̃/q.
+  /// The Pareto k̂ of the importance ratios p̃/q (of independent draws from q: see
+  /// ``VariationalFit/draws(count:seed:)``).
   public let pareto: ParetoDiagnostic
 
-  /// Assembles draws from their columns ([S, k] blocks, in order) and log densities.
-  init(blocks: [(names: [String], values: Tensor<Double>)], logP: [Double], logQ: [Double]) {
+  /// Assembles draws from their columns ([S, k] blocks, in order) and log densities; k̂ comes
+  /// from `paretoLogWeights` when given, else from logP − logQ.
+  init(
+    blocks: [(names: [String], values: Tensor<Double>)], logP: [Double], logQ: [Double],
+    paretoLogWeights: [Double]? = nil
+  ) {
     let count = logP.count
     var names: [String] = []
     var scalars = [Double](repeating: 0, count: count * blocks.reduce(0) { $0 + $1.names.count })
@@ -44,7 +49,8 @@ public struct PosteriorDraws: Sendable {
     self.values = scalars
     self.logP = logP
     self.logQ = logQ
-    self.pareto = ParetoDiagnostic(logWeights: zip(logP, logQ).map { $0 - $1 })
+    self.pareto = ParetoDiagnostic(
+      logWeights: paretoLogWeights ?? zip(logP, logQ).map { $0 - $1 })
   }
 
   /// The draws of the column called `name` (e.g. `tau`, `theta.3`), or nil.

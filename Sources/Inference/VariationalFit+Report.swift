@@ -60,6 +60,14 @@ extension VariationalFit {
   /// What a high k̂ means for this family.
   func paretoAdvice(_ pareto: ParetoDiagnostic) -> [String] {
     guard pareto.k > 0.7 || !pareto.k.isFinite else { return [] }
+    let efficiency = pareto.relativeEffectiveSampleSize
+    if efficiency >= 0.9 {
+      return [
+        "k̂ = \(fixed(pareto.k, decimals: 2)) > 0.7, but the importance ratios vary little "
+          + "(efficiency \(fixed(efficiency, decimals: 3))): q matches the posterior where "
+          + "its draws fall, and k̂ reflects a far tail of the posterior heavier than q's"
+      ]
+    }
     if approximation is MeanFieldGaussian {
       return [
         "k̂ = \(fixed(pareto.k, decimals: 2)) > 0.7 with the mean-field family: the posterior "

@@ -71,7 +71,9 @@ public struct VariationalFit {
   /// draws as noise dimensions), so that the summary's means and sds of unconstrained
   /// parameters are q's own, and those of constrained ones carry far less Monte-Carlo error
   /// than independent draws would give. Each draw is still distributed as q. An odd count adds
-  /// one independent draw.
+  /// one independent draw. The Pareto k̂ needs independent draws (near the optimum a draw and
+  /// its mirror image have almost the same importance ratio, and the ties inflate k̂): it
+  /// comes from `count` more draws, independent ones.
   ///
   /// - Precondition: `count ≥ 1`.
   public func draws(count: Int = 1000, seed: UInt64? = nil) -> PosteriorDraws {
@@ -96,7 +98,10 @@ public struct VariationalFit {
     for quantity in derive(values) {
       blocks.append((quantity.elementNames, quantity.values))
     }
-    return PosteriorDraws(blocks: blocks, logP: logP, logQ: logQ)
+    let independent = objective.logImportanceWeights(
+      approximation, noise: Tensor(randomNormal: [count, width], using: &generator))
+    return PosteriorDraws(
+      blocks: blocks, logP: logP, logQ: logQ, paretoLogWeights: independent.logWeights)
   }
 
   /// The mean of q in the unconstrained space, when q is Gaussian.

@@ -49,7 +49,7 @@ struct FitFlags: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "The most fixed draws (deterministic; default 16 times the first set).",
+      "The most fixed draws (deterministic; default 64 times the first set).",
       valueName: "count"))
   var maxFixedDraws: Int?
 

@@ -63,7 +63,7 @@ func runDeterministicFit(
 
   // 2. The ELBO on fixed draws, maximised.
   let pairs = options.draws.map { ($0 + 1) / 2 } ?? Swift.max(16, d + Swift.min(d, 50))
-  let maxRows = Swift.max(options.maxDraws ?? 32 * pairs, 2 * pairs)
+  let maxRows = Swift.max(options.maxDraws ?? 128 * pairs, 2 * pairs)
   var sets = [WhitenedNoise(pairs: pairs, dimension: d, using: &generator)]
   var elbo = SampleAverageELBO(
     objective: objective, shape: shape, centre: mode.point, factor: factor, scales: scales,

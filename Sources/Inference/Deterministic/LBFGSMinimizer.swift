@@ -11,6 +11,10 @@ struct LBFGSMinimizer {
   var memory = 10
   /// Stop when every component of the gradient is at most this in magnitude.
   var gradientTolerance: Double
+  /// When the line search finds no lower point (the objective is flat to its floating-point
+  /// resolution), the minimisation still counts as converged if every gradient component is
+  /// at most this.
+  var resolutionTolerance = 1e-4
   /// The most iterations.
   var maxIterations: Int
   /// Sufficient decrease (c₁) and curvature (c₂) constants of the Wolfe conditions.
@@ -78,7 +82,7 @@ struct LBFGSMinimizer {
         let (step, next) = lineSearch(
           from: x, value: f, slope: slope, direction: direction, initialStep: initialStep,
           evaluate: evaluate)
-      else { return outcome(converged: false) }
+      else { return outcome(converged: maximumMagnitude(g) <= resolutionTolerance) }
       let s = direction.map { $0 * step }
       let y = zip(next.gradient, g).map { $0 - $1 }
       x = zip(x, s).map { $0 + $1 }
@@ -96,7 +100,7 @@ struct LBFGSMinimizer {
       }
       // No change left at the objective's floating-point resolution.
       if previous - f <= 1e-15 * Swift.max(Swift.abs(f), 1) && maximumMagnitude(s) == 0 {
-        return outcome(converged: maximumMagnitude(g) <= gradientTolerance)
+        return outcome(converged: maximumMagnitude(g) <= resolutionTolerance)
       }
     }
     return outcome(converged: maximumMagnitude(g) <= gradientTolerance)
