@@ -19,14 +19,7 @@ extension Tensor {
   @inlinable
   @differentiable(reverse)
   public func addingToDiagonal(_ values: Tensor) -> Tensor {
-    let (count, n) = _squareMatrices("addingToDiagonal(_:)")
-    let diagonals = values._broadcastToDiagonals(of: shape)
-    let result = Tensor(shape: shape, buffer: buffer.copy())
-    let (y, d) = (result.buffer.base, diagonals.buffer.base)
-    for matrix in 0..<count {
-      for i in 0..<n { y[matrix &* n &* n &+ i &* (n &+ 1)] += d[matrix &* n &+ i] }
-    }
-    return result
+    _addingToDiagonal(self, values)
   }
 
   /// A + c·I for each matrix A of a stack `[..., n, n]`: the same constant on every diagonal,
@@ -35,28 +28,6 @@ extension Tensor {
   @differentiable(reverse)
   public func addingToDiagonal(_ value: Scalar) -> Tensor {
     addingToDiagonal(Tensor(value))
-  }
-
-  @inlinable
-  @derivative(of: addingToDiagonal(_:))
-  func _vjpAddingToDiagonal(_ values: Tensor) -> (
-    value: Tensor, pullback: (Tensor) -> (Tensor, Tensor)
-  ) {
-    let y = addingToDiagonal(values)
-    let (shape, valuesShape) = (y.shape, values.shape)
-    return (
-      y,
-      { g in
-        let g = g._unbroadcast(to: shape)
-        let (count, n) = g._squareMatrices("addingToDiagonal(_:)")
-        let diagonals = Tensor(uninitializedShape: Array(shape.dropLast()))
-        let (x, d) = (g.buffer.base, diagonals.buffer.base)
-        for matrix in 0..<count {
-          for i in 0..<n { d[matrix &* n &+ i] = x[matrix &* n &* n &+ i &* (n &+ 1)] }
-        }
-        return (g, diagonals._unbroadcast(to: valuesShape))
-      }
-    )
   }
 
   /// `self` broadcast to the shape of the diagonals of a stack of matrices of shape
@@ -78,4 +49,44 @@ extension Tensor {
     }
     return _broadcast(to: target)
   }
+}
+
+/// The primitive behind ``Tensor/addingToDiagonal(_:)``: a free function, because a method
+/// with a custom derivative with respect to `self` and another tensor gets its two tangents
+/// swapped in optimised builds across modules (see DEVELOPERS.md).
+@inlinable
+@differentiable(reverse)
+func _addingToDiagonal<Scalar>(
+  _ matrices: Tensor<Scalar>, _ values: Tensor<Scalar>
+) -> Tensor<Scalar> {
+  let (count, n) = matrices._squareMatrices("addingToDiagonal(_:)")
+  let diagonals = values._broadcastToDiagonals(of: matrices.shape)
+  let result = Tensor<Scalar>(shape: matrices.shape, buffer: matrices.buffer.copy())
+  let (y, d) = (result.buffer.base, diagonals.buffer.base)
+  for matrix in 0..<count {
+    for i in 0..<n { y[matrix &* n &* n &+ i &* (n &+ 1)] += d[matrix &* n &+ i] }
+  }
+  return result
+}
+
+@inlinable
+@derivative(of: _addingToDiagonal)
+func _vjpAddingToDiagonal<Scalar>(_ matrices: Tensor<Scalar>, _ values: Tensor<Scalar>) -> (
+  value: Tensor<Scalar>, pullback: (Tensor<Scalar>) -> (Tensor<Scalar>, Tensor<Scalar>)
+) {
+  let y = _addingToDiagonal(matrices, values)
+  let (shape, valuesShape) = (y.shape, values.shape)
+  return (
+    y,
+    { g in
+      let g = g._unbroadcast(to: shape)
+      let (count, n) = g._squareMatrices("addingToDiagonal(_:)")
+      let diagonals = Tensor<Scalar>(uninitializedShape: Array(shape.dropLast()))
+      let (x, d) = (g.buffer.base, diagonals.buffer.base)
+      for matrix in 0..<count {
+        for i in 0..<n { d[matrix &* n &+ i] = x[matrix &* n &* n &+ i &* (n &+ 1)] }
+      }
+      return (g, diagonals._unbroadcast(to: valuesShape))
+    }
+  )
 }
