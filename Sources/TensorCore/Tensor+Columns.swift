@@ -16,7 +16,8 @@ extension Tensor {
   @inlinable
   @differentiable(reverse)
   public func column(_ index: Int) -> Tensor {
-    columns(index..<(index &+ 1))
+    _ = _columnCount(index..<(index &+ 1), "column(\(index))")
+    return columns(index..<(index &+ 1))
   }
 
   /// Columns `range` of a matrix (0-based, upper bound excluded): for the `[L, size]` draws of
@@ -32,7 +33,7 @@ extension Tensor {
   @inlinable
   @differentiable(reverse)
   public func columns(_ range: Range<Int>) -> Tensor {
-    let width = _columnCount(range)
+    let width = _columnCount(range, "columns(\(range))")
     let rows = scalarCount / Swift.max(width, 1)
     var newShape = shape
     newShape[rank - 1] = range.count
@@ -81,14 +82,14 @@ extension Tensor {
 
   /// The size of the last axis, after checking that `range` lies within it.
   @inlinable
-  func _columnCount(_ range: Range<Int>) -> Int {
+  func _columnCount(_ range: Range<Int>, _ operation: @autoclosure () -> String) -> Int {
     guard rank >= 1 else {
-      fatalError("columns(\(range)): needs a tensor of rank ≥ 1, got a scalar")
+      fatalError("\(operation()): needs a tensor of rank ≥ 1, got a scalar")
     }
     let width = shape[rank - 1]
     guard range.lowerBound >= 0 && range.upperBound <= width else {
       fatalError(
-        "columns(\(range)): out of bounds for shape \(shape), whose last axis has indices "
+        "\(operation()): out of bounds for shape \(shape), whose last axis has indices "
           + "0..<\(width)")
     }
     return width

@@ -39,6 +39,11 @@ import _Differentiation
     }
     PreconditionTests.expect(
       result, toMention: "columns(2..<4): out of bounds for shape [5, 3]")
+    let column = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+      _ = Tensor<Double>(zeros: [5, 3]).column(3)
+    }
+    PreconditionTests.expect(
+      column, toMention: "column(3): out of bounds for shape [5, 3], whose last axis has indices")
   }
 
   static func gradientCases<Scalar: TensorScalar>(_: Scalar.Type) -> [GradientCase<Scalar>] {
