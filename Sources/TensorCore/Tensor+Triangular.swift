@@ -214,27 +214,22 @@ func _vjpTriangularSolve<Scalar>(
 /// where Φ takes the lower triangle and halves the diagonal; as for PyTorch and TensorFlow, it
 /// is the gradient with respect to symmetric perturbations of A.
 ///
-/// - Precondition: A is positive definite (the message names the failing pivot).
+/// A matrix that is not positive definite stops the program with a message naming the failing
+/// pivot, in every build (``NotPositiveDefiniteError``). ``choleskyFactor(of:)`` throws it
+/// instead; ``batchedCholesky(_:)`` factors a stack of matrices and gives NaN for those that
+/// fail.
 @inlinable
 @differentiable(reverse)
 public func cholesky<Scalar>(_ a: Tensor<Scalar>) -> Tensor<Scalar> {
   let n = a._requireSquare("cholesky")
-  let result = Tensor<Scalar>(zeros: [n, n])
-  let x = a.buffer.base
-  let l = result.buffer.base
-  for j in 0..<n {
-    var pivot = x[j * n + j]
-    for k in 0..<j { pivot -= l[j * n + k] * l[j * n + k] }
-    precondition(
-      pivot > 0,
-      "cholesky: the [\(n), \(n)] matrix is not positive definite (pivot \(j) is \(pivot))")
-    let diagonal = Scalar.sqrt(pivot)
-    l[j * n + j] = diagonal
-    for i in (j + 1)..<Swift.max(j + 1, n) {
-      var value = x[i * n + j]
-      for k in 0..<j { value -= l[i * n + k] * l[j * n + k] }
-      l[i * n + j] = value / diagonal
-    }
+  let result = Tensor<Scalar>(uninitializedShape: [n, n])
+  if let failure = _choleskyFactorize(a.buffer.base, into: result.buffer.base, size: n) {
+    // `fatalError` keeps its message in release builds, where a precondition's is dropped.
+    fatalError(
+      NotPositiveDefiniteError(
+        operation: "cholesky", shape: [n, n], pivot: failure.pivot,
+        pivotValue: Double(failure.value)
+      ).description)
   }
   return result
 }

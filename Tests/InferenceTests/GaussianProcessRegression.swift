@@ -1,0 +1,1 @@
+../../Benchmarks/PosteriorDB/Models/GaussianProcessRegression.swift
