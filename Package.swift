@@ -124,10 +124,7 @@ let package = Package(
         "Inference", "Distributions", "TensorCore",
         .product(name: "RealModule", package: "swift-numerics"),
       ],
-      path: "Benchmarks/PosteriorDB/Models"
-      // When GaussianProcessRegression.swift is in Benchmarks/PosteriorDB/Models:
-      // , swiftSettings: [.define("POSTERIORDB_GAUSSIAN_PROCESS")]
-    ),
+      path: "Benchmarks/PosteriorDB/Models"),
     .executableTarget(
       name: "posteriordb-benchmark",
       dependencies: [

@@ -25,16 +25,13 @@ extension PosteriorDBModel {
 }
 
 /// Every posterior with a model here, in the order of the benchmark's table.
-///
-/// `gp_pois_regr-gp_regr` (`GaussianProcessRegression`) is written on another branch; its
-/// conformance (`GaussianProcessRegression+PosteriorDB.swift`) and its entry here compile when
-/// the `POSTERIORDB_GAUSSIAN_PROCESS` condition is defined (see Package.swift).
 public var posteriorDBModels: [any PosteriorDBModel.Type] {
-  var models: [any PosteriorDBModel.Type] = [
+  [
     ARMA11.self,
     EarningsHeight.self,
     LogEarningsInteraction.self,
     GARCH11.self,
+    GaussianProcessRegression.self,
     KidScoreInteraction.self,
     KidScoreMomIQ.self,
     Kilpisjarvi.self,
@@ -43,10 +40,6 @@ public var posteriorDBModels: [any PosteriorDBModel.Type] {
     NES1972.self,
     SimpleBayesianLinearRegression.self,
   ]
-  #if POSTERIORDB_GAUSSIAN_PROCESS
-    models.insert(GaussianProcessRegression.self, at: 4)
-  #endif
-  return models
 }
 
 /// The model of posteriordb's posterior `name`, or nil when there is none here.
