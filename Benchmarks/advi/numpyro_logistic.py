@@ -19,9 +19,16 @@ What it runs:
   * The final ELBO of each fitted guide, estimated from --elbo-draws fresh draws of q:
         ELBO = E_q[ log p(y | w) + log p(w) - log q(w) ]      (nats, summed over rows)
     with its Monte Carlo standard error. (Not read off the last noisy step.)
-  * A long NUTS run as the reference posterior (means, sds, ESS, R-hat), cached in
-    --nuts-cache under a key made of the data's SHA-256 and the NUTS settings, so reruns
-    on the same data skip it.
+  * A long NUTS run as the reference posterior (means, sds, ESS, R-hat, and the Monte-Carlo
+    standard errors of its means and sds), cached in --nuts-cache under a key made of the
+    data's SHA-256 and the NUTS settings, so reruns on the same data skip it.
+
+With --svi-only FAMILY it does only what a user does to fit one family: read the CSV, run
+SVI.init, then SVI.run(key, --steps, x, y, progress_bar=False, init_state=...) (one
+lax.scan over svi.update, traced and compiled in this process), and write the guide's means
+and sds, with the in-process times of the imports and of the SVI, to --json. run.sh times
+that whole process from outside (interpreter start, imports and JIT compilation included)
+against our default fit; no NUTS, no repeats.
 
 Writes --json with the schema
     {"mean_field": {"steps_per_second", "elbo", "means": {name: v}, "sds": {name: v}, ...},
@@ -41,6 +48,8 @@ import statistics
 import sys
 import time
 
+_IMPORTS_STARTED = time.perf_counter()
+
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -57,7 +66,11 @@ def parse_args():
     p.add_argument("--repeats", type=int, default=5,
                    help="timed runs of the compiled loop (the median is reported)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--nuts-cache", required=True, help="JSON file caching the NUTS result")
+    p.add_argument("--svi-only", choices=("mean_field", "full_rank"), default=None,
+                   help="fit this family's SVI alone, as a user would (svi.run), and write "
+                        "its means, sds and in-process time; for timing the whole process")
+    p.add_argument("--nuts-cache", help="JSON file caching the NUTS result (required "
+                                        "unless --svi-only)")
     p.add_argument("--nuts-chains", type=int, default=4)
     p.add_argument("--nuts-warmup", type=int, default=2_000)
     p.add_argument("--nuts-samples", type=int, default=5_000)
@@ -66,22 +79,27 @@ def parse_args():
     p.add_argument("--devices", type=int, default=None,
                    help="CPU devices XLA exposes, so that NUTS chains run in parallel "
                         "(default: one per chain; the OS shares them over the cores)")
-    return p.parse_args()
+    args = p.parse_args()
+    if args.svi_only is None and not args.nuts_cache:
+        p.error("--nuts-cache is required (unless --svi-only)")
+    return args
 
 
 ARGS = parse_args()
-if ARGS.devices is None:
+if ARGS.devices is None and ARGS.svi_only is None:
     ARGS.devices = ARGS.nuts_chains
 
 # JAX reads these when it starts, so they must be set before it is imported.
 # CPU only, with one XLA host device per NUTS chain so that MCMC runs the chains in
 # parallel (pmap) on all cores. SVI is one sequential computation on device 0; at this
 # size (569 x 31) XLA keeps it on one thread, as our side presumably does too.
+# With --svi-only, XLA keeps its defaults (one CPU device), as in a user's process.
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
-_flags = [f for f in os.environ.get("XLA_FLAGS", "").split()
-          if not f.startswith("--xla_force_host_platform_device_count")]
-os.environ["XLA_FLAGS"] = " ".join(
-    _flags + [f"--xla_force_host_platform_device_count={ARGS.devices}"])
+if ARGS.devices is not None:
+    _flags = [f for f in os.environ.get("XLA_FLAGS", "").split()
+              if not f.startswith("--xla_force_host_platform_device_count")]
+    os.environ["XLA_FLAGS"] = " ".join(
+        _flags + [f"--xla_force_host_platform_device_count={ARGS.devices}"])
 
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
@@ -92,6 +110,8 @@ from numpyro.diagnostics import effective_sample_size, split_gelman_rubin  # noq
 from numpyro.infer import MCMC, NUTS, SVI, Trace_ELBO  # noqa: E402
 from numpyro.infer.autoguide import AutoDiagonalNormal, AutoMultivariateNormal  # noqa: E402
 from numpyro.infer.initialization import init_to_value  # noqa: E402
+
+_IMPORTS_SECONDS = time.perf_counter() - _IMPORTS_STARTED   # argument parsing, jax, numpyro
 
 jax.config.update("jax_enable_x64", ARGS.x64)
 DTYPE = jnp.float64 if ARGS.x64 else jnp.float32
@@ -160,12 +180,30 @@ def log_joint_batch(w, x, y):
 
 # ---------------------------------------------------------------------------- SVI
 
-def fit_svi(family, guide_class, x, y, names):
-    """Fit one guide; return its result block for the JSON."""
+GUIDES = {"mean_field": AutoDiagonalNormal, "full_rank": AutoMultivariateNormal}
+
+
+def make_svi(guide_class, x):
+    """The guide, started at loc 0 and scale --init-scale, and SVI with Adam."""
     d1 = x.shape[1] + 1
     guide = guide_class(model, init_loc_fn=init_to_value(values={"w": jnp.zeros(d1, DTYPE)}),
                         init_scale=ARGS.init_scale)
     svi = SVI(model, guide, numpyro.optim.Adam(ARGS.lr), Trace_ELBO(num_particles=1))
+    return guide, svi
+
+
+def guide_moments(family, params):
+    """(means, sds, scale_tril or None) of the fitted guide, from its parameters."""
+    loc = params["auto_loc"]
+    if family == "mean_field":
+        return loc, params["auto_scale"], None
+    tril = params["auto_scale_tril"]
+    return loc, jnp.sqrt(jnp.sum(tril * tril, axis=1)), tril   # sqrt(diag(L L^T))
+
+
+def fit_svi(family, guide_class, x, y, names):
+    """Fit one guide; return its result block for the JSON."""
+    guide, svi = make_svi(guide_class, x)
     key_init, key_elbo, key_check = jax.random.split(jax.random.PRNGKey(ARGS.seed), 3)
     state0 = svi.init(key_init, x, y)
 
@@ -211,15 +249,11 @@ def fit_svi(family, guide_class, x, y, names):
 
     # The fitted q as a distribution over w.
     params = svi.get_params(state)
-    loc = params["auto_loc"]
+    loc, sds, tril = guide_moments(family, params)
     if family == "mean_field":
-        scale = params["auto_scale"]
-        q = dist.Normal(loc, scale).to_event(1)
-        sds = scale
+        q = dist.Normal(loc, sds).to_event(1)
     else:
-        tril = params["auto_scale_tril"]
         q = dist.MultivariateNormal(loc, scale_tril=tril)
-        sds = jnp.sqrt(jnp.sum(tril * tril, axis=1))          # sqrt(diag(L L^T))
 
     # Final ELBO: average of log p(y, w) - log q(w) over fresh draws w ~ q.
     @jax.jit
@@ -251,6 +285,10 @@ def fit_svi(family, guide_class, x, y, names):
         "elbo_se": elbo_se,
         "means": dict(zip(names, map(float, np.asarray(loc)))),
         "sds": dict(zip(names, map(float, np.asarray(sds)))),
+        # q's scale matrix, rows in the order of `means` (full rank only), so that
+        # compare.py can re-estimate the ELBO independently.
+        "scale_tril": (np.asarray(tril, dtype=np.float64).tolist()
+                       if tril is not None else None),
         # Extra detail, NumPyro side only.
         "guide": guide_class.__name__,
         "steps": ARGS.steps,
@@ -262,6 +300,40 @@ def fit_svi(family, guide_class, x, y, names):
         "elbo_numpyro_trace_elbo": numpyro_elbo,
         "elbo_last_steps_mean": float(-losses[-tail:].mean()),
         "elbo_first_step": float(-losses[0]),
+    }
+
+
+def svi_only(family, x, y, names, data_sha):
+    """What a user runs to fit one family: svi.run with the compiled scan, then the guide's
+    means and sds. Returns the JSON block; the caller times the whole process."""
+    _, svi = make_svi(GUIDES[family], x)
+    key_init = jax.random.split(jax.random.PRNGKey(ARGS.seed), 3)[0]  # as fit_svi
+    # svi.run(key, steps, ...) would call svi.init(key, ...) itself; calling it first is the
+    # same work, timed apart: its first calls compile the model's and guide's set-up.
+    t0 = time.perf_counter()
+    state = svi.init(key_init, x, y)
+    jax.block_until_ready(state)
+    init_s = time.perf_counter() - t0
+    result = svi.run(key_init, ARGS.steps, x, y, progress_bar=False, init_state=state)
+    jax.block_until_ready(result.params)
+    run_s = time.perf_counter() - t0
+    loc, sds, _ = guide_moments(family, result.params)
+    loc, sds = np.asarray(loc, dtype=np.float64), np.asarray(sds, dtype=np.float64)
+    if not (np.all(np.isfinite(loc)) and np.all(np.isfinite(sds))):
+        sys.exit(f"{family}: non-finite guide parameters after SVI")
+    return {
+        "system": f"NumPyro {numpyro.__version__} (jax {jax.__version__})",
+        "family": family,
+        "guide": GUIDES[family].__name__,
+        "steps": ARGS.steps, "lr": ARGS.lr, "seed": ARGS.seed,
+        "dtype": jnp.dtype(DTYPE).name, "data_sha256": data_sha,
+        "imports_seconds": _IMPORTS_SECONDS,
+        # svi.init and svi.run: set-up, tracing, XLA compilation and the 10,000 steps.
+        "svi_run_seconds": run_s,
+        "svi_init_seconds": init_s,
+        "final_loss_mean_last_500": float(np.mean(np.asarray(result.losses)[-500:])),
+        "means": dict(zip(names, map(float, loc))),
+        "sds": dict(zip(names, map(float, sds))),
     }
 
 
@@ -277,6 +349,7 @@ def nuts_reference(x, y, names, data_sha):
         "seed": ARGS.seed,
         "dtype": "float64" if ARGS.x64 else "float32",
         "numpyro": numpyro.__version__,
+        "format": 2,     # 2: with the Monte-Carlo standard errors of the means and sds
     }
     key = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
     if os.path.exists(ARGS.nuts_cache):
@@ -304,6 +377,14 @@ def nuts_reference(x, y, names, data_sha):
     means, sds = flat.mean(axis=0), flat.std(axis=0, ddof=1)
     ess = np.asarray(effective_sample_size(w))
     rhat = np.asarray(split_gelman_rubin(w))
+    # Monte-Carlo standard errors of the reference: of each mean, in posterior sds
+    # (1/sqrt(ESS)), and of each sd, relative to it: the variance is the mean of the squared
+    # deviations, whose own ESS sets its error, and d(sd)/sd = d(var) / (2 var).
+    squares = (w - means) ** 2
+    ess_squares = np.asarray(effective_sample_size(squares))
+    flat_squares = squares.reshape(-1, w.shape[-1])
+    var_se = flat_squares.std(axis=0, ddof=1) / np.sqrt(ess_squares)
+    sd_rel_se = var_se / (2 * sds ** 2)
     result = {
         "key": key,
         "settings": settings,
@@ -313,6 +394,9 @@ def nuts_reference(x, y, names, data_sha):
         "sds": dict(zip(names, map(float, sds))),
         "ess": dict(zip(names, map(float, ess))),
         "r_hat": dict(zip(names, map(float, rhat))),
+        "mean_se_in_sd": dict(zip(names, map(float, 1 / np.sqrt(ess)))),
+        "ess_squares": dict(zip(names, map(float, ess_squares))),
+        "sd_relative_se": dict(zip(names, map(float, sd_rel_se))),
         "mean_leapfrog_steps": float(np.mean(extra["num_steps"])),
         "divergences": int(np.sum(extra["diverging"])),
     }
@@ -330,6 +414,12 @@ def main():
     features, x_np, y_np, data_sha = load_csv(ARGS.csv, ARGS.target)
     names = ["intercept"] + features
     x, y = jnp.asarray(x_np, DTYPE), jnp.asarray(y_np, DTYPE)
+    if ARGS.svi_only:
+        out = svi_only(ARGS.svi_only, x, y, names, data_sha)
+        out["process_seconds_before_exit"] = time.perf_counter() - _IMPORTS_STARTED
+        with open(ARGS.json, "w", encoding="utf-8") as f:
+            json.dump(out, f, indent=1)
+        return
     log(f"jax {jax.__version__}, numpyro {numpyro.__version__}, "
         f"{jax.local_device_count()} CPU device(s), {jnp.dtype(DTYPE).name}; "
         f"data {x.shape[0]} × {x.shape[1]} (+ intercept), sha256 {data_sha[:16]}")
@@ -362,6 +452,8 @@ def main():
             f"max R-hat {max(nuts['r_hat'].values()):.4f}, "
             f"{nuts['mean_leapfrog_steps']:.1f} leapfrog steps per draw, "
             f"{nuts['divergences']} divergences")
+    log(f"NUTS Monte-Carlo error: means at most {max(nuts['mean_se_in_sd'].values()):.4f} "
+        f"posterior sd, sds at most {100 * max(nuts['sd_relative_se'].values()):.2f}%")
 
     # How far each fitted guide's means are from NUTS, in NUTS posterior sds.
     for family in ("mean_field", "full_rank"):
