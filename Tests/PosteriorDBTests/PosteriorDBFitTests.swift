@@ -3,34 +3,32 @@ import Inference
 import PosteriorDBModels
 import Testing
 
-/// Whether to run ``PosteriorDBFitTests``: `POSTERIORDB_FIT_TESTS=1 swift test`.
-let fitTestsEnabled = ProcessInfo.processInfo.environment["POSTERIORDB_FIT_TESTS"] == "1"
-
-/// Default fits of three cheap posteriors, compared with the reference loosely: full-rank
-/// within 0.3 reference sds of every reference mean with sd ratios in [0.7, 1.4]; mean-field
-/// within 0.5 sds with sd ratios at most 1.4 (mean-field may shrink the sds of correlated
-/// posteriors, as on mesquite's).
-///
-/// Today's default algorithm misses these bounds (Benchmarks/README.md, the posteriordb
-/// section), and swift-testing has no per-assertion expected failure that would start
-/// failing when they pass, so the suite is off unless `POSTERIORDB_FIT_TESTS=1`; turn it on
-/// by default when the new default algorithm lands.
-@Suite(.enabled(if: fitTestsEnabled, "set POSTERIORDB_FIT_TESTS=1 to run the default fits"))
-struct PosteriorDBFitTests {
+/// Default fits of posteriors that defeat Stan's default ADVI (an intercept far from the
+/// origin, predictors in years around 2000, sds of 0.001 next to a noise scale of 1), the
+/// Gaussian process and a correlated regression, held to the bars of the issue that made the
+/// deterministic fit the default: full-rank within 0.1 reference sd of every reference mean
+/// with sd ratios in [0.9, 1.1]; mean-field within 0.2 sd (its sds may shrink on correlated
+/// posteriors, as mesquite's and kilpisjärvi's do, but not grow past 1.1). The reference means
+/// carry a Monte-Carlo error of about 0.01–0.015 sd themselves.
+@Suite struct PosteriorDBFitTests {
   static let posteriors = [
-    "kidiq-kidscore_momiq", "mesquite-logmesquite_logvas", "sblri-blr",
+    "kidiq-kidscore_momiq", "kilpisjarvi_mod-kilpisjarvi", "mesquite-logmesquite_logvas",
+    "sblri-blr", "gp_pois_regr-gp_regr",
   ]
 
   @Test(arguments: posteriors)
   func fullRankFitIsCloseToTheReference(posterior: String) throws {
+    // Mesquite's best full-rank Gaussian has one sd at 0.897 of the reference's (every seed
+    // of Benchmarks/posteriordb; the reference sd itself is good to about 1%).
+    let lowest = posterior == "mesquite-logmesquite_logvas" ? 0.88 : 0.9
     try checkFit(
-      posterior, family: .fullRank, maximumMeanError: 0.3, sdRatios: 0.7...1.4)
+      posterior, family: .fullRank, maximumMeanError: 0.1, sdRatios: lowest...1.1)
   }
 
   @Test(arguments: posteriors)
   func meanFieldFitIsCloseToTheReference(posterior: String) throws {
     try checkFit(
-      posterior, family: .meanField, maximumMeanError: 0.5, sdRatios: 0...1.4)
+      posterior, family: .meanField, maximumMeanError: 0.2, sdRatios: 0...1.1)
   }
 
   /// Fits `posterior` with `fit(model, family:, options: FitOptions(seed: 1))` and compares
@@ -42,6 +40,7 @@ struct PosteriorDBFitTests {
     let model = try loadModel(posterior)
     let reference = try ReferencePosterior(posterior: posterior, root: requirePosteriorDBRoot())
     let fitted = try fit(model, family: family, options: FitOptions(seed: 1))
+    #expect(fitted.converged, "\(posterior) \(family): \(fitted.warnings)")
     let draws = fitted.draws(count: 4000)
     for name in reference.names {
       let target = reference.moments[name]!

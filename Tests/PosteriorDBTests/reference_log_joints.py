@@ -127,12 +127,22 @@ def blr(d, p):
             + normal(y, X @ p["beta"], p["sigma"]))
 
 
+def gp_regr(d, p):
+    x, y = np.array(d["x"], dtype=float), np.array(d["y"], dtype=float)
+    rho, alpha, sigma = p["rho"], p["alpha"], p["sigma"]
+    cov = alpha**2 * np.exp(-np.subtract.outer(x, x) ** 2 / (2 * rho**2)) + sigma * np.eye(len(x))
+    return (stats.gamma.logpdf(rho, 25, scale=1 / 4) + stats.norm.logpdf(alpha, 0, 2)
+            + stats.norm.logpdf(sigma, 0, 1)
+            + stats.multivariate_normal.logpdf(y, np.zeros(len(x)), cov))
+
+
 # name, log density, our parameters in declaration order (a vector's elements share a stem).
 MODELS = [
     ("arma-arma11", arma11, ["mu", "phi", "theta", "sigma"]),
     ("earnings-earn_height", earn_height, ["beta", "sigma"]),
     ("earnings-logearn_interaction_z", logearn_interaction_z, ["beta", "sigma"]),
     ("garch-garch11", garch11, ["mu", "alpha0", "alpha1", "beta1_raw"]),
+    ("gp_pois_regr-gp_regr", gp_regr, ["rho", "alpha", "sigma"]),
     ("kidiq-kidscore_interaction", kidscore_interaction, ["beta", "sigma"]),
     ("kidiq-kidscore_momiq", kidscore_momiq, ["beta", "sigma"]),
     ("kilpisjarvi_mod-kilpisjarvi", kilpisjarvi, ["alpha", "beta", "sigma"]),
