@@ -17,7 +17,7 @@ import _Differentiation
 let observations = Tensor<Double>([1.2, 0.4, 2.1, 1.7, 0.9])
 
 /// μ ~ N(0, 10²), σ ~ HalfNormal(5), xₙ ~ N(μ, σ²): the log density of each observation for
-/// each draw, [L, 5], and the log prior, [L, 1]; `name` is the name σ is looked up by.
+/// each draw, [L, 5], and the log prior, [L, 1]; σ is looked up as `sigmaName`.
 @differentiable(reverse)
 func normalModelTerms(_ p: ParameterValues, sigmaName: String) -> (
   likelihood: Tensor<Double>, prior: Tensor<Double>
@@ -150,6 +150,19 @@ let mistakes: [(name: String, summary: String, run: () throws -> Void)] = [
       let design = Tensor<Double>(shape: [3, 2], scalars: [1, 0, 1, 1, 1, 2])
       let model = ClosureModel(parameters: [ParameterDeclaration("beta", shape: [2])]) { p in
         -matmul(p["beta"], design).squared().sum(squeezingAxes: [1])
+      }
+      try fitAndDraw(model)
+    }
+  ),
+  (
+    "misspelled-name-in-matmul",
+    "the log joint multiplies p[\"weights\"] (declared \"w\") by a [3, 2] design",
+    {
+      let design = Tensor<Double>(shape: [3, 2], scalars: [1, 0, 1, 1, 1, 2])
+      let model = ClosureModel(
+        parameters: [ParameterDeclaration("w", shape: [3]), ParameterDeclaration("b")]
+      ) { p in
+        -(matmul(p["weights"], design) + p["b"]).squared().sum(squeezingAxes: [1])
       }
       try fitAndDraw(model)
     }

@@ -32,8 +32,17 @@ import Testing
       fragments: ["nan.csv", "line 3", "row 2", "column 2 (\"y\")", "non-finite value nan"]),
     Mistake(name: "nan-features", fragments: ["row 3", "feature \"x\"", "non-finite value inf"]),
     Mistake(
-      name: "matmul-shapes", fragments: ["matmul", "[3, 2] × [3, 2]", "inner dimensions"],
-      thrown: false),
+      name: "matmul-shapes",
+      fragments: [
+        "matmul", "[3, 2] × [3, 2]", "inner dimensions",
+        "This happened in the log joint of the model, evaluated before fitting on 3 draws",
+      ], thrown: false),
+    Mistake(
+      name: "misspelled-name-in-matmul",
+      fragments: [
+        "matmul: [3, 1] × [3, 2]", "the log joint asked for parameter \"weights\"",
+        "declares \"w\", \"b\"",
+      ], thrown: false),
     Mistake(
       name: "misspelled-derived-name",
       fragments: ["no parameter \"sigma_\"", "declares \"mu\", \"sigma\""], thrown: false),
