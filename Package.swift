@@ -107,6 +107,13 @@ let package = Package(
       dependencies: ["Inference", "TensorCore", "Visualization"],
       path: "Examples/BayesianNeuralNetwork"),
 
+    // Fits models that make one mistake each, for ReleaseExitTests (built by
+    // `swift build -c release`).
+    .executableTarget(
+      name: "model-mistakes",
+      dependencies: ["Inference", "TensorCore", "Distributions", "Datasets"],
+      path: "Tests/ModelMistakes"),
+
     // Benchmarks.
     .executableTarget(
       name: "TensorBenchmarks",
@@ -187,6 +194,11 @@ let package = Package(
         "AllocationCounting",
         .product(name: "RealModule", package: "swift-numerics"),
       ]),
+    // Runs the release builds of `advi`, `vae` and `model-mistakes` on bad input and checks
+    // their messages and exit statuses; needs `swift build -c release` first.
+    .testTarget(
+      name: "ReleaseExitTests",
+      dependencies: ["TestSupport"]),
     .testTarget(
       name: "PosteriorDBTests",
       dependencies: ["PosteriorDBModels", "Inference", "TensorCore", "TestSupport"],

@@ -26,7 +26,7 @@ public struct Categorical<Scalar: TensorScalar>: Distribution, AnalyticEntropy {
   @inlinable
   @differentiable(reverse)
   public init(logits: Tensor<Scalar>) {
-    precondition(
+    userPrecondition(
       logits.rank >= 1 && logits.shape[logits.rank - 1] >= 1,
       "Categorical: logits need a class axis of size ≥ 1, got shape \(logits.shape)")
     self.logits = logits

@@ -30,7 +30,7 @@ public func klDivergence<Scalar>(
 public func klDivergence<Scalar>(
   from p: Binomial<Scalar>, to q: Binomial<Scalar>
 ) -> Tensor<Scalar> {
-  precondition(
+  userPrecondition(
     withoutDerivative(at: p.count - q.count).scalars.allSatisfy { $0 == 0 },
     "klDivergence(from:to:): binomial distributions with different counts")
   let perTrial = klDivergence(
@@ -63,7 +63,7 @@ public func klDivergence<Scalar>(
 public func klDivergence<Scalar>(
   from p: Categorical<Scalar>, to q: Categorical<Scalar>
 ) -> Tensor<Scalar> {
-  precondition(
+  userPrecondition(
     withoutDerivative(at: p.classCount) == withoutDerivative(at: q.classCount),
     "klDivergence(from:to:): \(p.classCount) and \(q.classCount) classes")
   let logP = p.logProbabilities

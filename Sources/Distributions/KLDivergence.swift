@@ -62,7 +62,7 @@ public func klDivergence<Scalar>(
   from p: MultivariateNormal<Scalar>, to q: MultivariateNormal<Scalar>
 ) -> Tensor<Scalar> {
   let d = withoutDerivative(at: p.dimension)
-  precondition(
+  userPrecondition(
     d == withoutDerivative(at: q.dimension),
     "klDivergence(from:to:): dimensions \(d) and \(q.dimension) differ")
   let ratio = triangularSolve(q.scaleTril, p.scaleTril.lowerTriangularPart())

@@ -35,7 +35,7 @@ public struct MultivariateNormal<Scalar: TensorScalar>: ReparameterizedDistribut
   @inlinable
   @differentiable(reverse)
   public init(mean: Tensor<Scalar>, scaleTril: Tensor<Scalar>) {
-    precondition(
+    userPrecondition(
       mean.rank >= 1 && scaleTril.rank == 2 && scaleTril.shape[0] == scaleTril.shape[1]
         && scaleTril.shape[0] == mean.shape[mean.rank - 1],
       "MultivariateNormal: mean \(mean.shape) and scaleTril \(scaleTril.shape) need shapes "
@@ -124,7 +124,7 @@ public struct MultivariateNormal<Scalar: TensorScalar>: ReparameterizedDistribut
 /// The shape of `x` without its last axis, and the size of that axis (not differentiable).
 @inlinable
 func splitLastAxis<Scalar>(_ x: Tensor<Scalar>) -> (leading: [Int], last: Int) {
-  precondition(x.rank >= 1, "expected vectors along the last axis, got a scalar")
+  userPrecondition(x.rank >= 1, "expected vectors along the last axis, got a scalar")
   return (Array(x.shape.dropLast()), x.shape[x.rank - 1])
 }
 

@@ -52,7 +52,7 @@ extension RandomNumberGenerator {
   /// (for instance in ``nextBeta(alpha:beta:)``).
   @inlinable
   public mutating func nextLogGamma(concentration: Double) -> Double {
-    precondition(
+    userPrecondition(
       concentration > 0 && concentration.isFinite,
       "nextGamma(concentration:): concentration \(concentration) is not positive and finite")
     if concentration < 1 {
@@ -100,7 +100,7 @@ extension RandomNumberGenerator {
   /// - Precondition: λ ≥ 0 and finite.
   @inlinable
   public mutating func nextPoisson(rate: Double) -> Int {
-    precondition(
+    userPrecondition(
       rate >= 0 && rate.isFinite, "nextPoisson(rate:): rate \(rate) is not non-negative and finite")
     if rate == 0 { return 0 }
     if rate < 10 {
@@ -151,8 +151,8 @@ extension RandomNumberGenerator {
   /// - Precondition: n ≥ 0 and 0 ≤ p ≤ 1.
   @inlinable
   public mutating func nextBinomial(count: Int, probability: Double) -> Int {
-    precondition(count >= 0, "nextBinomial(count:probability:): count \(count) is negative")
-    precondition(
+    userPrecondition(count >= 0, "nextBinomial(count:probability:): count \(count) is negative")
+    userPrecondition(
       probability >= 0 && probability <= 1,
       "nextBinomial(count:probability:): probability \(probability) is not in [0, 1]")
     var n = count

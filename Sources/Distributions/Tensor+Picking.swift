@@ -13,15 +13,15 @@ extension Tensor {
   @inlinable
   @differentiable(reverse, wrt: self)
   func pickingAlongLastAxis(_ indices: [Int]) -> Tensor {
-    precondition(rank >= 1, "pickingAlongLastAxis: needs rank ≥ 1, got a scalar")
+    userPrecondition(rank >= 1, "pickingAlongLastAxis: needs rank ≥ 1, got a scalar")
     let width = shape[rank - 1]
     let rows = scalarCount / Swift.max(width, 1)
-    precondition(
+    userPrecondition(
       indices.count == rows,
       "pickingAlongLastAxis: \(indices.count) indices for \(rows) rows of shape \(shape)")
     let source = scalars
     let picked = indices.enumerated().map { row, index in
-      precondition(
+      userPrecondition(
         index >= 0 && index < width,
         "pickingAlongLastAxis: index \(index) is out of range for rows of length \(width)")
       return source[row * width + index]

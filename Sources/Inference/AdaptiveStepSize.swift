@@ -41,9 +41,9 @@ public struct AdaptiveStepSize<Model: ParameterGroup>: Optimizer {
     for model: Model, learningRate: Double, alpha: Double = 0.1, tau: Double = 1,
     epsilon: Double = 1e-16
   ) {
-    precondition(learningRate > 0, "AdaptiveStepSize: learningRate \(learningRate) must be > 0")
-    precondition(alpha > 0 && alpha <= 1, "AdaptiveStepSize: alpha \(alpha) must be in (0, 1]")
-    precondition(tau > 0, "AdaptiveStepSize: tau \(tau) must be > 0")
+    userPrecondition(learningRate > 0, "AdaptiveStepSize: learningRate \(learningRate) must be > 0")
+    userPrecondition(alpha > 0 && alpha <= 1, "AdaptiveStepSize: alpha \(alpha) must be in (0, 1]")
+    userPrecondition(tau > 0, "AdaptiveStepSize: tau \(tau) must be > 0")
     self.learningRate = learningRate
     self.alpha = alpha
     self.tau = tau
@@ -62,7 +62,7 @@ public struct AdaptiveStepSize<Model: ParameterGroup>: Optimizer {
     let (alpha, tau) = (Scalar(self.alpha), Scalar(self.tau))
     model.updateParameters(along: gradient) { k, theta, g in
       let stride = g.shape == theta.shape ? 1 : 0
-      precondition(
+      userPrecondition(
         stride == 1 || g.scalarCount == 1,
         "AdaptiveStepSize: gradient \(g.shape) for parameter \(k) of shape \(theta.shape)")
       theta.withUnsafeMutableBufferPointer { theta in

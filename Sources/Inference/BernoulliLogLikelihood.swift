@@ -43,7 +43,7 @@ func _vjpBernoulliLogLikelihood(
 func bernoulliLogLikelihoodAndResiduals(
   _ logits: Tensor<Double>, _ outcomes: Tensor<Double>
 ) -> (value: Tensor<Double>, residuals: Tensor<Double>) {
-  precondition(
+  userPrecondition(
     logits.rank == 2 && outcomes.shape == [logits.shape[1]],
     "bernoulliLogLikelihood: logits \(logits.shape) and outcomes \(outcomes.shape) need shapes "
       + "[L, N] and [N]")
@@ -161,12 +161,12 @@ func logisticValueAndGradient(
   rows?.withUnsafeBufferPointer { rows in
     // (A loop over indices: iterating the array allocates in debug builds.)
     for i in 0..<rows.count {
-      precondition(
+      userPrecondition(
         rows[i] >= 0 && rows[i] < designRows,
         "bernoulliLogLikelihood: row index \(rows[i]) is outside 0..<\(designRows)")
     }
   }
-  precondition(
+  userPrecondition(
     value.rank == 1 && value.shape[0] == draws && gradient.shape == coefficients.shape,
     "logisticValueAndGradient: outputs \(value.shape) and \(gradient.shape) for "
       + "coefficients \(coefficients.shape)")
@@ -198,7 +198,7 @@ func logisticValueAndGradient(
 func checkLogisticShapes(
   _ coefficients: Tensor<Double>, _ design: Tensor<Double>, _ outcomes: Tensor<Double>
 ) {
-  precondition(
+  userPrecondition(
     coefficients.rank == 2 && design.rank == 2 && design.shape[1] == coefficients.shape[1]
       && outcomes.rank == 1 && outcomes.shape[0] == design.shape[0],
     "bernoulliLogLikelihood: coefficients \(coefficients.shape), design \(design.shape) and "

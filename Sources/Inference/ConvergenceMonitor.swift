@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Stan's convergence rule for ADVI (Kucukelbir et al. 2017, section 3.3; Stan's
 /// `stochastic_gradient_ascent`): every `evalEvery` iterations the ELBO is estimated, its
 /// relative change
@@ -21,7 +23,7 @@ public struct ConvergenceMonitor: Hashable, Sendable {
   ///
   /// - Precondition: `windowSize ≥ 1`.
   public init(tolerance: Double, windowSize: Int) {
-    precondition(windowSize >= 1, "ConvergenceMonitor: windowSize \(windowSize) must be ≥ 1")
+    userPrecondition(windowSize >= 1, "ConvergenceMonitor: windowSize \(windowSize) must be ≥ 1")
     self.tolerance = tolerance
     self.windowSize = windowSize
   }

@@ -19,6 +19,7 @@ func runFit<Family: VariationalFamily>(
   var generator = Xoshiro256StarStar(seed: options.seed)
   let point = try start(objective.layout, &generator)
   try objective.checkInitialPoint(point)
+  try objective.checkDerivedQuantities(derive, at: point)
   var engine = VariationalInference(
     objective: objective, family: makeFamily(point, &generator),
     optimizer: resolvedChoice(options.optimizer), estimator: options.estimator,

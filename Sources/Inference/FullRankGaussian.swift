@@ -28,7 +28,7 @@ public struct FullRankGaussian: GaussianFamily {
   @differentiable(reverse)
   public init(mean: Tensor<Double>, offDiagonal: Tensor<Double>, logDiagonal: Tensor<Double>) {
     let d = mean.shape.first ?? 0
-    precondition(
+    userPrecondition(
       mean.rank == 1 && offDiagonal.shape == [d, d] && logDiagonal.shape == [d],
       "FullRankGaussian: mean \(mean.shape), offDiagonal \(offDiagonal.shape) and logDiagonal "
         + "\(logDiagonal.shape) must be [D], [D, D] and [D]")

@@ -42,7 +42,7 @@ func _vjpIsotropicNormalLogDensity(
 
 /// The value of ``isotropicNormalLogDensity(_:standardDeviation:)``.
 func isotropicNormalValue(_ x: Tensor<Double>, _ s: Double) -> Tensor<Double> {
-  precondition(
+  userPrecondition(
     x.rank == 2 && s > 0,
     "isotropicNormalLogDensity: needs [L, P] values and a positive scale, got \(x.shape), \(s)")
   let (rows, width) = (x.shape[0], x.shape[1])
@@ -65,7 +65,7 @@ func addIsotropicNormalLogDensity(
   of x: Tensor<Double>, standardDeviation s: Double, values: inout Tensor<Double>,
   gradients: inout Tensor<Double>
 ) {
-  precondition(
+  userPrecondition(
     x.rank == 2 && s > 0 && values.rank == 1 && values.shape[0] == x.shape[0]
       && gradients.shape == x.shape,
     "isotropicNormalLogDensity: needs [L, P] values, [L] and [L, P] outputs and a positive "

@@ -20,7 +20,7 @@ public struct IterateAverager<Family: ParameterGroup> {
 
   /// An averager keeping the newest `capacity` blocks.
   public init(capacity: Int) {
-    precondition(capacity >= 1, "IterateAverager: capacity \(capacity) must be ≥ 1")
+    userPrecondition(capacity >= 1, "IterateAverager: capacity \(capacity) must be ≥ 1")
     self.capacity = capacity
   }
 

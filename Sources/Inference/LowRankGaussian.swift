@@ -31,7 +31,7 @@ public struct LowRankGaussian: GaussianFamily {
   @differentiable(reverse)
   public init(mean: Tensor<Double>, factor: Tensor<Double>, logDiagonal: Tensor<Double>) {
     let d = mean.shape.first ?? 0
-    precondition(
+    userPrecondition(
       mean.rank == 1 && factor.rank == 2 && factor.shape[0] == d && factor.shape[1] >= 1
         && logDiagonal.shape == [d],
       "LowRankGaussian: mean \(mean.shape), factor \(factor.shape) and logDiagonal "

@@ -21,7 +21,7 @@ public struct MeanFieldGaussian: GaussianFamily {
   /// q with the given mean and ω, both [D].
   @differentiable(reverse)
   public init(mean: Tensor<Double>, logStandardDeviation: Tensor<Double>) {
-    precondition(
+    userPrecondition(
       mean.rank == 1 && logStandardDeviation.shape == mean.shape,
       "MeanFieldGaussian: mean \(mean.shape) and logStandardDeviation "
         + "\(logStandardDeviation.shape) must be vectors of the same size")

@@ -77,12 +77,18 @@ public struct ParameterLayout: Hashable, Sendable {
 
   /// The position of the parameter called `name`.
   ///
-  /// - Precondition: the parameter exists (the message lists the declared names).
+  /// While ``VariationalObjective/checkLogJoint(at:)`` checks the log joint, an unknown name is
+  /// recorded and gets the position of a stand-in after the declared parameters.
+  ///
+  /// - Precondition: the parameter exists (the message, kept in release builds, lists the
+  ///   declared names).
   public func index(of name: String) -> Int {
     guard let index = positions[name] else {
-      preconditionFailure(
-        "ParameterValues: no parameter \"\(name)\"; the model declares "
-          + names.map { "\"\($0)\"" }.joined(separator: ", "))
+      if let probe = currentUserPreconditionContext as? ParameterNameProbe, probe.layout == self {
+        return probe.standIn(for: name)
+      }
+      userPreconditionFailure(
+        "ParameterValues: no parameter \"\(name)\"; " + declaredNames(suggestingFor: name))
     }
     return index
   }

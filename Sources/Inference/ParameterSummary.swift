@@ -1,3 +1,5 @@
+import TensorCore
+
 /// The posterior summary of one scalar, from draws: mean, standard deviation and the 5%, 50%
 /// and 95% quantiles.
 public struct ParameterSummary: Hashable, Sendable {
@@ -19,7 +21,7 @@ public struct ParameterSummary: Hashable, Sendable {
   ///
   /// - Precondition: at least one draw.
   public init(name: String, draws: [Double]) {
-    precondition(!draws.isEmpty, "ParameterSummary: no draws of \(name)")
+    userPrecondition(!draws.isEmpty, "ParameterSummary: no draws of \(name)")
     let n = Double(draws.count)
     let mean = draws.reduce(0, +) / n
     var squares = 0.0

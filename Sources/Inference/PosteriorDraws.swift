@@ -35,7 +35,11 @@ public struct PosteriorDraws: Sendable {
     var column = 0
     for block in blocks {
       let k = block.names.count
-      precondition(block.values.shape == [count, k], "PosteriorDraws: block shape mismatch")
+      userPrecondition(
+        block.values.shape == [count, k],
+        "draws: \(block.names.prefix(3))\(k > 3 ? " …" : "") has values of shape "
+          + "\(block.values.shape) for \(count) draws; a derived quantity needs one row per draw, "
+          + "[\(count), \(k)]")
       block.values.withUnsafeBufferPointer { v in
         for s in 0..<count {
           for j in 0..<k { scalars[s * width + column + j] = v[s * k + j] }

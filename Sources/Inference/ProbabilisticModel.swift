@@ -55,6 +55,9 @@ public struct DerivedQuantity: Sendable {
 
   /// A quantity whose scalars are named `name` or `name.1`, `name.2`, … as for parameters.
   public init(_ name: String, values: Tensor<Double>) {
+    userPrecondition(
+      values.rank >= 1,
+      "DerivedQuantity(\"\(name)\"): values of shape [] need a first axis of draws, [L, …]")
     let size = values.shape.dropFirst().reduce(1, *)
     self.elementNames = ParameterDeclaration.defaultElementNames(
       name: name, shape: size == 1 && values.rank <= 2 && values.shape.last == 1 ? [] : [size])
@@ -63,9 +66,10 @@ public struct DerivedQuantity: Sendable {
 
   /// A quantity with explicit names, one per column of `values` ([L, k]).
   public init(elementNames: [String], values: Tensor<Double>) {
-    precondition(
+    userPrecondition(
       values.rank == 2 && values.shape[1] == elementNames.count,
-      "DerivedQuantity: \(elementNames.count) names for values of shape \(values.shape)")
+      "DerivedQuantity: \(elementNames.count) names for values of shape \(values.shape); "
+        + "they need shape [L, \(elementNames.count)], one column per name")
     self.elementNames = elementNames
     self.values = values
   }

@@ -45,12 +45,12 @@ func _vjpConstantMatmul(
 func constantProduct(
   _ a: Tensor<Double>, _ transposeA: Bool, _ b: Tensor<Double>, _ transposeB: Bool
 ) -> Tensor<Double> {
-  precondition(
+  userPrecondition(
     a.rank == 2 && b.rank == 2,
     "matmul(_:constant:): needs two matrices, got \(a.shape) and \(b.shape)")
   let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
   let (k2, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
-  precondition(
+  userPrecondition(
     k == k2,
     "matmul(_:constant:): \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : "") "
       + "needs inner dimensions to match (\(k) vs \(k2))")

@@ -32,7 +32,7 @@ extension Tensor {
   @inlinable
   func _runningSum(alongAxis axis: Int, reverse: Bool) -> Tensor {
     let normalized = axis < 0 ? axis + rank : axis
-    precondition(
+    userPrecondition(
       normalized >= 0 && normalized < rank,
       "cumulativeSum(alongAxis:): axis \(axis) is out of range for shape \(shape)")
     let outer = shape[..<normalized].reduce(1, *)

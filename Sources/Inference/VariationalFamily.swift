@@ -100,7 +100,7 @@ extension VariationalFamily {
 
   /// Checks that `noise` holds rows of `noiseDimension` scalars.
   func checkNoiseShape(_ noise: Tensor<Double>) {
-    precondition(
+    userPrecondition(
       noise.rank == 2 && noise.shape[1] == noiseDimension,
       "\(Self.self): noise \(noise.shape) needs shape [L, \(noiseDimension)]")
   }

@@ -77,7 +77,7 @@ public struct VariationalFit {
   ///
   /// - Precondition: `count ≥ 1`.
   public func draws(count: Int = 1000, seed: UInt64? = nil) -> PosteriorDraws {
-    precondition(count >= 1, "draws(count:): count \(count) must be ≥ 1")
+    userPrecondition(count >= 1, "draws(count:): count \(count) must be ≥ 1")
     var generator = Xoshiro256StarStar(seed: seed ?? (self.seed &+ 0x9E37_79B9_7F4A_7C15))
     let width = approximation.noiseDimension
     var scalars =

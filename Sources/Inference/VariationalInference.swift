@@ -45,8 +45,8 @@ public struct VariationalInference<Family: VariationalFamily> {
     objective: VariationalObjective, family: Family, optimizer: OptimizerChoice,
     estimator: GradientEstimator = .closedFormEntropy, gradientSamples: Int = 1, seed: UInt64
   ) {
-    precondition(gradientSamples >= 1, "VariationalInference: gradientSamples must be ≥ 1")
-    precondition(
+    userPrecondition(gradientSamples >= 1, "VariationalInference: gradientSamples must be ≥ 1")
+    userPrecondition(
       family.dimension == objective.layout.dimension,
       "VariationalInference: the family has dimension \(family.dimension), the model "
         + "\(objective.layout.dimension)")
@@ -249,7 +249,8 @@ struct OptimizerSlot<Family: ParameterGroup> {
       sgd = SGD(for: family, learningRate: rate, momentum: momentum)
     case .adaptiveStepSize(let eta):
       guard let eta else {
-        preconditionFailure("VariationalInference: give η, or choose it with StepSizeAdaptation")
+        userPreconditionFailure(
+          "VariationalInference: give η, or choose it with StepSizeAdaptation")
       }
       adaptive = AdaptiveStepSize(for: family, learningRate: eta)
     }

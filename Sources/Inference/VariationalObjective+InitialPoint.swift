@@ -11,8 +11,13 @@ extension VariationalObjective {
   /// makes it finite; and when only the gradient is not finite, when the gradient with respect
   /// to it is not. When no parameter can be blamed, the message points at the data.
   ///
-  /// - Throws: ``InferenceError/nonFiniteInitialDensity(parameters:message:)``.
+  /// First, ``checkLogJoint(at:)`` checks that the log joint reads only declared parameters and
+  /// returns one value per draw.
+  ///
+  /// - Throws: ``InferenceError/invalidModel(_:)`` from ``checkLogJoint(at:)``;
+  ///   ``InferenceError/nonFiniteInitialDensity(parameters:message:)``.
   public func checkInitialPoint(_ point: [Double]) throws(InferenceError) {
+    try checkLogJoint(at: point)
     let layout = self.layout
     let start = Tensor<Double>(shape: [1, point.count], scalars: point)
     let (value, gradient) = valueWithGradient(at: start) { z in

@@ -149,7 +149,7 @@ public struct VariationalObjective {
   public func importanceWeightedBound<Family: VariationalFamily>(
     _ family: Family, noise: Tensor<Double>, samples: Int
   ) -> ELBOEstimate {
-    precondition(
+    userPrecondition(
       samples >= 1 && noise.shape[0] % samples == 0,
       "importanceWeightedBound: \(noise.shape[0]) noise rows are not groups of \(samples)")
     let logWeights = logImportanceWeights(family, noise: noise).logWeights

@@ -12,17 +12,17 @@ extension Tensor {
   @inlinable
   @differentiable(reverse)
   public init(concatenating tensors: [Tensor], alongAxis axis: Int = 0) {
-    precondition(!tensors.isEmpty, "Tensor(concatenating:): needs at least one tensor")
+    userPrecondition(!tensors.isEmpty, "Tensor(concatenating:): needs at least one tensor")
     let first = tensors[0].shape
     let axis = axis < 0 ? axis + first.count : axis
-    precondition(
+    userPrecondition(
       axis >= 0 && axis < first.count,
       "Tensor(concatenating:alongAxis:): axis \(axis) is out of range for shape \(first)")
     var total = 0
     for tensor in tensors {
       var expected = first
       expected[axis] = tensor.shape.count == first.count ? tensor.shape[axis] : -1
-      precondition(
+      userPrecondition(
         tensor.shape == expected,
         "Tensor(concatenating:alongAxis: \(axis)): shapes \(tensors.map(\.shape)) differ "
           + "outside the axis")
@@ -65,7 +65,7 @@ extension Tensor {
   @differentiable(reverse)
   public func split(sizes: [Int], alongAxis axis: Int = 0) -> [Tensor] {
     let axis = _normalizedAxes([axis], "split(sizes:alongAxis:)")[0]
-    precondition(
+    userPrecondition(
       sizes.allSatisfy { $0 >= 0 } && sizes.reduce(0, +) == shape[axis],
       "split(sizes:alongAxis:): sizes \(sizes) do not add up to axis \(axis) of shape \(shape)")
     let (outer, inner) = Tensor._blocks(shape, axis: axis)

@@ -23,7 +23,7 @@ extension Tensor: Differentiable {
 
   @inlinable
   func _requireShape(_ expected: [Int], _ operation: String) -> Tensor {
-    precondition(shape == expected, "\(operation): result \(shape), expected \(expected)")
+    userPrecondition(shape == expected, "\(operation): result \(shape), expected \(expected)")
     return self
   }
 }

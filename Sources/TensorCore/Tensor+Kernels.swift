@@ -13,7 +13,7 @@ public func broadcastShape(_ a: [Int], _ b: [Int], operation: String = "broadcas
     let j = b.count - rank + axis
     let x = i >= 0 ? a[i] : 1
     let y = j >= 0 ? b[j] : 1
-    precondition(
+    userPrecondition(
       x == y || x == 1 || y == 1,
       "\(operation): shapes \(a) and \(b) do not broadcast (axis \(axis): \(x) vs \(y))")
     result[axis] = x == 1 ? y : x
@@ -123,7 +123,7 @@ extension Tensor {
     if g.shape == x.shape {
       for i in 0..<x.scalarCount { out[i] = f(pg[i], px[i], py[i]) }
     } else {
-      precondition(g.scalarCount == 1, "pullback: gradient of shape \(g.shape) for \(x.shape)")
+      userPrecondition(g.scalarCount == 1, "pullback: gradient of shape \(g.shape) for \(x.shape)")
       let s = pg[0]
       for i in 0..<x.scalarCount { out[i] = f(s, px[i], py[i]) }
     }
@@ -148,11 +148,11 @@ extension Tensor {
       return result
     }
     let rank = shape.count
-    precondition(target.count <= rank, "reduce: cannot reduce \(shape) to \(target)")
+    userPrecondition(target.count <= rank, "reduce: cannot reduce \(shape) to \(target)")
     let strides = broadcastStrides(target, toRank: rank)
     for axis in 0..<rank {
       let t = axis - (rank - target.count)
-      precondition(
+      userPrecondition(
         t < 0 || target[t] == shape[axis] || target[t] == 1,
         "reduce: cannot reduce \(shape) to \(target)")
     }

@@ -18,7 +18,7 @@ import _Differentiation
 public func sigmoidCrossEntropy<Scalar>(
   logits: Tensor<Scalar>, labels: Tensor<Scalar>
 ) -> Tensor<Scalar> {
-  precondition(
+  userPrecondition(
     logits.shape == labels.shape,
     "sigmoidCrossEntropy: logits \(logits.shape) and labels \(labels.shape) differ in shape")
   return logits._zip(labels, operation: "sigmoidCrossEntropy") { l, x in
@@ -74,7 +74,7 @@ func _vjpSummedSigmoidCrossEntropy<Scalar>(
       let pg = g.buffer.base
       let rows = value.scalarCount
       let single = g.scalarCount == 1 && g.shape != value.shape
-      precondition(
+      userPrecondition(
         single || g.shape == value.shape,
         "summedSigmoidCrossEntropy: gradient of shape \(g.shape) for \(value.shape)")
       // A gradient of ones (the loss summed over the batch) passes σ − x on without a copy.
@@ -101,7 +101,7 @@ extension Tensor {
   static func _summedSigmoidCrossEntropy(
     _ logits: Tensor, _ labels: Tensor, keepingGradient: Bool
   ) -> (value: Tensor, derivative: Tensor) {
-    precondition(
+    userPrecondition(
       logits.rank >= 1 && labels.rank >= 1
         && logits.shape[logits.rank - 1] == labels.shape[labels.rank - 1],
       "summedSigmoidCrossEntropy: logits \(logits.shape) and labels \(labels.shape) need the "
@@ -109,7 +109,7 @@ extension Tensor {
     let columns = logits.shape[logits.rank - 1]
     let rows = columns == 0 ? 0 : logits.scalarCount / columns
     let labelRows = columns == 0 ? 0 : labels.scalarCount / columns
-    precondition(
+    userPrecondition(
       labelRows > 0 ? rows % labelRows == 0 && labelRows <= rows : rows == 0,
       "summedSigmoidCrossEntropy: \(labelRows) rows of labels \(labels.shape) do not divide "
         + "the \(rows) rows of logits \(logits.shape)")

@@ -51,12 +51,12 @@ extension Tensor {
   ) -> (batch: Int, m: Int, n: Int, k: Int) {
     let batched = a.rank == 3
     func describe(_ x: Tensor, _ t: Bool) -> String { "\(x.shape)\(t ? "ᵀ" : "")" }
-    precondition(
+    userPrecondition(
       (a.rank == 2 && b.rank == 2) || (a.rank == 3 && b.rank == 3),
       "\(operation): \(describe(a, transposeA)) × \(describe(b, transposeB)) needs two "
         + (operation == "batchedMatmul" ? "batches of matrices (rank 3)" : "matrices (rank 2)"))
     let batch = batched ? a.shape[0] : 1
-    precondition(
+    userPrecondition(
       !batched || b.shape[0] == batch,
       "\(operation): \(describe(a, transposeA)) × \(describe(b, transposeB)) needs equal "
         + "batch sizes")
@@ -64,7 +64,7 @@ extension Tensor {
     let (bRows, bColumns) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
     let (m, k) = transposeA ? (aColumns, aRows) : (aRows, aColumns)
     let (k2, n) = transposeB ? (bColumns, bRows) : (bRows, bColumns)
-    precondition(
+    userPrecondition(
       k == k2,
       "\(operation): \(describe(a, transposeA)) × \(describe(b, transposeB)) needs inner "
         + "dimensions to match (\(k) vs \(k2))")
@@ -200,7 +200,7 @@ public func matmul<Scalar>(
   _ x: Tensor<Scalar>, _ weight: Tensor<Scalar>, plusBias bias: Tensor<Scalar>,
   rectified: Bool = false
 ) -> Tensor<Scalar> {
-  precondition(
+  userPrecondition(
     x.rank == 2 && weight.rank == 2 && x.shape[1] == weight.shape[0]
       && bias.shape == [weight.shape[1]],
     "matmul(_:_:plusBias:): \(x.shape) × \(weight.shape) + \(bias.shape) needs [m, k], [k, n] "
@@ -355,7 +355,7 @@ extension Tensor {
   @inlinable
   @differentiable(reverse)
   public func transposed() -> Tensor {
-    precondition(rank == 2 || rank == 3, "transposed(): needs rank 2 or 3, got shape \(shape)")
+    userPrecondition(rank == 2 || rank == 3, "transposed(): needs rank 2 or 3, got shape \(shape)")
     let (rows, columns) = (shape[rank - 2], shape[rank - 1])
     let batch = rank == 3 ? shape[0] : 1
     var newShape = shape

@@ -9,7 +9,7 @@ extension Tensor {
   func _normalizedAxes(_ axes: [Int], _ operation: String) -> [Int] {
     axes.map { axis in
       let normalized = axis < 0 ? axis + rank : axis
-      precondition(
+      userPrecondition(
         normalized >= 0 && normalized < rank,
         "\(operation): axis \(axis) is out of range for shape \(shape)")
       return normalized

@@ -13,12 +13,12 @@ extension Tensor {
     if let unknown = newShape.firstIndex(of: -1) {
       let known = newShape.enumerated().filter { $0.offset != unknown }.map(\.element)
         .elementCount
-      precondition(
+      userPrecondition(
         known > 0 && scalarCount % known == 0,
         "reshaped(to:): cannot reshape \(shape) to \(newShape)")
       resolved[unknown] = scalarCount / known
     }
-    precondition(
+    userPrecondition(
       resolved.allSatisfy { $0 >= 0 } && resolved.elementCount == scalarCount,
       "reshaped(to:): cannot reshape \(shape) (\(scalarCount) scalars) to \(newShape)")
     return Tensor(shape: resolved, buffer: buffer)
@@ -40,7 +40,7 @@ extension Tensor {
   public func expandingShape(at axis: Int) -> Tensor {
     let rank = shape.count
     let position = axis < 0 ? axis + rank + 1 : axis
-    precondition(
+    userPrecondition(
       position >= 0 && position <= rank,
       "expandingShape(at:): axis \(axis) is out of range for shape \(shape)")
     var newShape = shape
@@ -53,7 +53,7 @@ extension Tensor {
   @differentiable(reverse)
   public func squeezingShape(at axes: [Int]) -> Tensor {
     let newShape = withoutDerivative(at: self)._shape(removing: axes, "squeezingShape(at:)")
-    precondition(
+    userPrecondition(
       newShape.elementCount == shape.elementCount,
       "squeezingShape(at:): axes \(axes) of shape \(shape) are not all of size 1")
     return reshaped(to: newShape)
@@ -63,7 +63,7 @@ extension Tensor {
   @inlinable
   @differentiable(reverse)
   public func broadcasted(to shape: [Int]) -> Tensor {
-    precondition(
+    userPrecondition(
       broadcastShape(self.shape, shape, operation: "broadcasted(to:)") == shape,
       "broadcasted(to:): cannot broadcast \(self.shape) to \(shape)")
     return _broadcast(to: shape)
@@ -81,8 +81,8 @@ extension Tensor {
   @inlinable
   @differentiable(reverse)
   public func rows(_ range: Range<Int>) -> Tensor {
-    precondition(rank >= 1, "rows(_:): needs rank ≥ 1, got a scalar")
-    precondition(
+    userPrecondition(rank >= 1, "rows(_:): needs rank ≥ 1, got a scalar")
+    userPrecondition(
       range.lowerBound >= 0 && range.upperBound <= shape[0],
       "rows(_:): rows \(range) are out of bounds for shape \(shape)")
     var newShape = shape
@@ -118,13 +118,13 @@ extension Tensor {
   @inlinable
   @differentiable(reverse)
   public func gathering(rows indices: [Int]) -> Tensor {
-    precondition(rank >= 1, "gathering(rows:): needs rank ≥ 1, got a scalar")
+    userPrecondition(rank >= 1, "gathering(rows:): needs rank ≥ 1, got a scalar")
     var newShape = shape
     newShape[0] = indices.count
     let result = Tensor(uninitializedShape: newShape)
     let rowSize = shape.dropFirst().elementCount
     for (row, index) in indices.enumerated() {
-      precondition(
+      userPrecondition(
         index >= 0 && index < shape[0],
         "gathering(rows:): row index \(index) is out of bounds for shape \(shape)")
       (result.buffer.base + row * rowSize).update(

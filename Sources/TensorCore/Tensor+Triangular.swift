@@ -9,7 +9,7 @@ extension Tensor {
   /// `x` viewed as an `n × columns` matrix (a vector is one column).
   @inlinable
   func _asColumns(_ operation: String, rows n: Int) -> Tensor {
-    precondition(
+    userPrecondition(
       (rank == 1 || rank == 2) && shape[0] == n,
       "\(operation): right-hand side \(shape) needs \(n) rows for a [\(n), \(n)] triangular matrix")
     return rank == 1 ? reshaped(to: [n, 1]) : self
@@ -17,7 +17,7 @@ extension Tensor {
 
   @inlinable
   func _requireSquare(_ operation: String) -> Int {
-    precondition(
+    userPrecondition(
       rank == 2 && shape[0] == shape[1], "\(operation): needs a square matrix, got \(shape)")
     return shape[0]
   }
@@ -107,7 +107,7 @@ extension Tensor {
   @inlinable
   @differentiable(reverse)
   public init(diagonal: Tensor) {
-    precondition(diagonal.rank == 1, "Tensor(diagonal:): needs a vector, got \(diagonal.shape)")
+    userPrecondition(diagonal.rank == 1, "Tensor(diagonal:): needs a vector, got \(diagonal.shape)")
     let n = diagonal.shape[0]
     self.init(zeros: [n, n])
     for i in 0..<n { buffer.base[i * n + i] = diagonal.buffer.base[i] }

@@ -39,9 +39,9 @@ public struct Tensor<Scalar: TensorScalar> {
   /// - Precondition: `scalars.count` equals the product of `shape`.
   @inlinable
   public init(shape: [Int], scalars: [Scalar]) {
-    precondition(
+    userPrecondition(
       shape.allSatisfy { $0 >= 0 }, "Tensor(shape:scalars:): negative axis size in \(shape)")
-    precondition(
+    userPrecondition(
       scalars.count == shape.elementCount,
       "Tensor(shape:scalars:): shape \(shape) needs \(shape.elementCount) scalars, "
         + "got \(scalars.count)")
@@ -58,7 +58,7 @@ public struct Tensor<Scalar: TensorScalar> {
   public init(
     shape: [Int], initializingWith body: (UnsafeMutableBufferPointer<Scalar>) throws -> Void
   ) rethrows {
-    precondition(
+    userPrecondition(
       shape.allSatisfy { $0 >= 0 }, "Tensor(shape:initializingWith:): negative axis in \(shape)")
     self.init(uninitializedShape: shape)
     try body(UnsafeMutableBufferPointer(start: buffer.base, count: buffer.count))
@@ -88,7 +88,7 @@ public struct Tensor<Scalar: TensorScalar> {
   /// Creates a tensor of the given shape with every scalar equal to `value`.
   @inlinable
   public init(repeating value: Scalar, shape: [Int]) {
-    precondition(
+    userPrecondition(
       shape.allSatisfy { $0 >= 0 }, "Tensor(repeating:shape:): negative axis size in \(shape)")
     self.init(shape: shape, buffer: TensorBuffer(repeating: value, count: shape.elementCount))
   }
@@ -138,7 +138,7 @@ public struct Tensor<Scalar: TensorScalar> {
   @inlinable
   @differentiable(reverse)
   public func scalarized() -> Scalar {
-    precondition(
+    userPrecondition(
       scalarCount == 1, "scalarized(): tensor of shape \(shape) holds \(scalarCount) scalars, not 1"
     )
     return buffer.base[0]
@@ -163,10 +163,11 @@ public struct Tensor<Scalar: TensorScalar> {
 
   @inlinable
   func offset(of index: [Int]) -> Int {
-    precondition(index.count == rank, "subscript: index \(index) for a tensor of shape \(shape)")
+    userPrecondition(
+      index.count == rank, "subscript: index \(index) for a tensor of shape \(shape)")
     var result = 0
     for axis in 0..<rank {
-      precondition(
+      userPrecondition(
         index[axis] >= 0 && index[axis] < shape[axis],
         "subscript: index \(index) is out of bounds for shape \(shape)")
       result = result * shape[axis] + index[axis]

@@ -39,7 +39,11 @@ final class TensorBuffer<Scalar: TensorScalar> {
     if count >= 1 << 14 { _ = largeAllocationsStayOnTheHeap }
     self.count = count
     guard let raw = variational_buffer_allocate(Swift.max(1, count) * MemoryLayout<Scalar>.stride)
-    else { fatalError("TensorBuffer: out of memory for \(count) scalars") }
+    else {
+      userPreconditionFailure(
+        "out of memory for a tensor of \(count) scalars of \(MemoryLayout<Scalar>.stride) "
+          + "bytes; a size given to the program (draws, samples, layer widths) may be too large")
+    }
     base = raw.bindMemory(to: Scalar.self, capacity: Swift.max(1, count))
   }
 

@@ -14,7 +14,7 @@ public struct TensorMask: Equatable, Sendable, CustomStringConvertible {
 
   /// Creates a mask of the given shape from booleans in row-major order.
   public init(shape: [Int], values: [Bool]) {
-    precondition(
+    userPrecondition(
       values.count == shape.elementCount,
       "TensorMask(shape:values:): shape \(shape) needs \(shape.elementCount) values, got "
         + "\(values.count)")
@@ -32,13 +32,13 @@ public struct TensorMask: Equatable, Sendable, CustomStringConvertible {
 
   /// Elementwise conjunction (shapes must match).
   public static func && (lhs: TensorMask, rhs: TensorMask) -> TensorMask {
-    precondition(lhs.shape == rhs.shape, "&&: masks \(lhs.shape) and \(rhs.shape) differ")
+    userPrecondition(lhs.shape == rhs.shape, "&&: masks \(lhs.shape) and \(rhs.shape) differ")
     return TensorMask(shape: lhs.shape, values: zip(lhs.values, rhs.values).map { $0 && $1 })
   }
 
   /// Elementwise disjunction (shapes must match).
   public static func || (lhs: TensorMask, rhs: TensorMask) -> TensorMask {
-    precondition(lhs.shape == rhs.shape, "||: masks \(lhs.shape) and \(rhs.shape) differ")
+    userPrecondition(lhs.shape == rhs.shape, "||: masks \(lhs.shape) and \(rhs.shape) differ")
     return TensorMask(shape: lhs.shape, values: zip(lhs.values, rhs.values).map { $0 || $1 })
   }
 
@@ -85,7 +85,7 @@ extension Tensor {
   @inlinable
   @differentiable(reverse, wrt: (self, other))
   public func replacing(with other: Tensor, where mask: TensorMask) -> Tensor {
-    precondition(
+    userPrecondition(
       shape == other.shape && shape == mask.shape,
       "replacing(with:where:): shapes \(shape), \(other.shape) and mask \(mask.shape) differ")
     let result = Tensor(uninitializedShape: shape)

@@ -34,7 +34,7 @@ struct FitFlags: ParsableArguments {
   @Option(help: "The seed of every random draw; the same seed gives the same numbers.")
   var seed: UInt64 = 1
 
-  @Option(help: "The number of draws from q for the summary and --output.")
+  @Option(help: "The number of draws from q for the summary and --output, at most 1000000.")
   var draws: Int = 1000
 
   @Option(
@@ -79,6 +79,10 @@ struct FitFlags: ParsableArguments {
 
   func validate() throws {
     if draws < 1 { throw ValidationError("--draws must be at least 1, got \(draws)") }
+    // Each draw is a row of every parameter's scalars, held several times over in memory.
+    if draws > 1_000_000 {
+      throw ValidationError("--draws must be at most 1000000, got \(draws)")
+    }
     if maxIterations < 1 {
       throw ValidationError("--max-iterations must be at least 1, got \(maxIterations)")
     }

@@ -1,5 +1,6 @@
 import Datasets
 import Distributions
+import Foundation
 import Inference
 import TensorCore
 import Testing
@@ -80,6 +81,77 @@ import _Differentiation
   func invalidDeclarations(_ declarations: [ParameterDeclaration], _ fragment: String) {
     let model = ClosureModel(parameters: declarations) { _ in Tensor(zeros: [1]) }
     expectMentions(inferenceErrorMessage { _ = try fit(model) }, ["invalid model", fragment])
+  }
+
+  /// μ, σ and five observations of N(μ, σ²); the log joint reads σ as `sigmaName` and is
+  /// finished by `finish` from the [L, 5] log likelihood and the [L, 1] log prior.
+  static func normalModel(
+    sigmaName: String = "sigma",
+    finish: @escaping @differentiable(reverse) (Tensor<Double>, Tensor<Double>) -> Tensor<Double>
+  ) -> ClosureModel {
+    let data = Tensor<Double>([1.2, 0.4, 2.1, 1.7, 0.9])
+    return ClosureModel(
+      parameters: [
+        ParameterDeclaration("mu"), ParameterDeclaration("sigma", constraint: .positive),
+      ]
+    ) { p in
+      let mu = p["mu"]
+      let sigma = p[sigmaName]
+      let prior = -0.5 * mu.squared() - sigma
+      return finish(Normal(mean: mu, standardDeviation: sigma).logProbability(of: data), prior)
+    }
+  }
+
+  /// A misspelled parameter name is refused before fitting, with the name, the declared names
+  /// and the nearest of them.
+  @Test func misspelledParameterNameIsRefused() {
+    let model = Self.normalModel(sigmaName: "sigm") { likelihood, prior in
+      (likelihood.sum(alongAxes: [1]) + prior).squeezingShape(at: [1])
+    }
+    let message = inferenceErrorMessage { _ = try fit(model) }
+    expectMentions(
+      message,
+      ["invalid model", "\"sigm\"", "declares \"mu\", \"sigma\"", "did you mean \"sigma\"?"])
+  }
+
+  /// A misspelled name whose stand-in values make the log joint stop before the check can
+  /// throw still gets its message: the stand-in's [L, 1] meets a [3, 2] design in a matrix
+  /// product, and the product's message is followed by the unknown name.
+  @Test func misspelledNameIsReportedWhenItsStandInBreaksAnOperation() async {
+    let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+      let design = Tensor<Double>(zeros: [3, 2])
+      let model = ClosureModel(
+        parameters: [ParameterDeclaration("w", shape: [2]), ParameterDeclaration("b")]
+      ) { p in
+        (matmul(p["weights"], design) + p["b"]).sum(squeezingAxes: [1])
+      }
+      _ = try? fit(model)
+    }
+    guard let result else { return }
+    let standardError = String(decoding: result.standardErrorContent, as: UTF8.self)
+    for fragment in ["matmul", "\"weights\"", "declares \"w\", \"b\""] {
+      #expect(standardError.contains(fragment), "\(standardError)")
+    }
+  }
+
+  /// A log joint that does not return one value per draw is refused before fitting, with the
+  /// shape it returned for three draws and the one expected.
+  @Test(arguments: [
+    ("[L, 5]", "shape [3, 5]"), ("[L, 1]", "shape [3, 1]"), ("scalar", "a scalar (shape [])"),
+  ])
+  func logJointOfTheWrongShapeIsRefused(_ mistake: String, _ returned: String) {
+    let finish: @differentiable(reverse) (Tensor<Double>, Tensor<Double>) -> Tensor<Double>
+    switch mistake {
+    case "[L, 5]": finish = { likelihood, prior in likelihood + prior }
+    case "[L, 1]": finish = { likelihood, prior in likelihood.sum(alongAxes: [1]) + prior }
+    default: finish = { likelihood, prior in likelihood.sum() + prior.sum() }
+    }
+    let model = Self.normalModel(finish: finish)
+    expectMentions(
+      inferenceErrorMessage { _ = try fit(model) },
+      ["invalid model", returned, "for 3 draws", "shape [3]"])
+    expectMentions(
+      inferenceErrorMessage { _ = try fit(model, family: .fullRank) }, ["invalid model", returned])
   }
 
   /// Bad options name the option.

@@ -130,4 +130,12 @@ void *variational_buffer_allocate(size_t bytes);
 /// larger blocks are freed at once. A thread's cache is freed when the thread exits.
 void variational_buffer_deallocate(void *pointer, size_t bytes);
 
+/// The calling thread's check context: an unretained Swift object that a failed check asks for
+/// a note to add to its message (TensorCore's `UserPreconditionContext`), or NULL (the
+/// default). Swift has no thread-local variables of its own.
+void *variational_check_context(void);
+
+/// Sets the calling thread's check context.
+void variational_set_check_context(void *context);
+
 #endif

@@ -42,6 +42,7 @@ func runDeterministicFit(
   let d = objective.layout.dimension
   let point = try initialPoint(objective.layout, options.initialization, using: &generator)
   try objective.checkInitialPoint(point)
+  try objective.checkDerivedQuantities(derive, at: point)
   var warnings: [String] = []
 
   // 1. The Laplace approximation.

@@ -147,7 +147,7 @@ public struct BayesianNeuralNetworkRegression: MinibatchModel {
   /// [N, D]: its mean over draws is the predictive mean, and adding σ² to its variance gives the
   /// predictive variance.
   public func predictions(_ draws: PosteriorDraws, at x: Tensor<Double>) -> Tensor<Double> {
-    precondition(
+    userPrecondition(
       x.rank == 2 && x.shape[1] == inputs.shape[1],
       "predictions(_:at:): inputs \(x.shape) need \(inputs.shape[1]) columns")
     let layout = try! ParameterLayout(parameters)

@@ -19,15 +19,18 @@ public struct EightSchools: ProbabilisticModel {
 
   /// The model with the classic data (or other data of the same form).
   ///
-  /// - Precondition: as many effects as standard errors, all standard errors positive.
+  /// - Precondition: as many effects as standard errors, at least one, the effects finite and
+  ///   the standard errors positive and finite.
   public init(
     effects: [Double] = [28, 8, -3, 7, -1, 1, 18, 12],
     standardErrors: [Double] = [15, 10, 16, 11, 9, 11, 10, 18]
   ) {
-    precondition(
+    userPrecondition(
       effects.count == standardErrors.count && !effects.isEmpty
-        && standardErrors.allSatisfy { $0 > 0 },
-      "EightSchools: needs as many effects as positive standard errors")
+        && effects.allSatisfy { $0.isFinite }
+        && standardErrors.allSatisfy { $0 > 0 && $0.isFinite },
+      "EightSchools: needs as many finite effects as positive, finite standard errors, at "
+        + "least one; got effects \(effects) and standard errors \(standardErrors)")
     self.effects = effects
     self.standardErrors = standardErrors
   }

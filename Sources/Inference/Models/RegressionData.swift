@@ -80,11 +80,11 @@ public struct RegressionData: Sendable {
           + "rename it")
     }
     for (index, value) in table.values.enumerated() where !value.isFinite {
-      let column = index % table.columnCount
+      let (row, column) = index.quotientAndRemainder(dividingBy: table.columnCount)
       throw .invalidData(
-        "\(table.path): line \(index / table.columnCount + 2), column \(column + 1) "
-          + "(\"\(table.columnNames[column])\"): non-finite value \(value); expected a finite "
-          + "number")
+        "\(table.path): line \(row + 2), column \(column + 1) "
+          + "(\"\(table.columnNames[column])\"): non-finite value \(value) in data row "
+          + "\(row + 1); expected a finite number")
     }
     self.init(
       features: features, width: featureNames.count, targets: table.column(at: targetIndex),

@@ -89,7 +89,7 @@ extension Tensor {
     self.init(uninitializedShape: probabilities.shape)
     let p = probabilities.buffer.base
     for i in 0..<scalarCount {
-      precondition(
+      userPrecondition(
         p[i] >= 0 && p[i] <= 1, "Tensor(randomBernoulli:): probability \(p[i]) is not in [0, 1]")
       buffer.base[i] = Scalar.unitUniform(generator.next()) < p[i] ? 1 : 0
     }

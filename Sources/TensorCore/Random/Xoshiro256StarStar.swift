@@ -13,7 +13,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable, Cod
   public var state: (UInt64, UInt64, UInt64, UInt64) {
     get { (s0, s1, s2, s3) }
     set {
-      precondition(
+      userPrecondition(
         newValue != (0, 0, 0, 0), "Xoshiro256StarStar: the state must not be all zeros")
       (s0, s1, s2, s3) = newValue
     }
