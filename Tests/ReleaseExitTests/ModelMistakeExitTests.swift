@@ -45,10 +45,10 @@ import Testing
       ], thrown: false),
     Mistake(
       name: "misspelled-derived-name",
-      fragments: ["no parameter \"sigma_\"", "declares \"mu\", \"sigma\""], thrown: false),
+      fragments: ["invalid model", "\"sigma_\"", "declares \"mu\", \"sigma\""]),
     Mistake(
       name: "derived-quantity-names",
-      fragments: ["DerivedQuantity", "2 names", "[100, 1]"], thrown: false),
+      fragments: ["DerivedQuantity", "2 names", "[3, 1]"], thrown: false),
   ]
 
   @Test(arguments: mistakes)
