@@ -28,6 +28,18 @@ import Testing
     assertClose(summary.standardDeviation, 0.5.squareRoot(), absoluteTolerance: 0.02)
   }
 
+  /// The same with the default options: exact, as on every Gaussian posterior.
+  @Test func normalNormalByDefault() throws {
+    let result = try fit(NormalNormal())
+    let mean = result.unconstrainedMean!.scalars[0]
+    let sd = result.unconstrainedCovariance!.scalars[0].squareRoot()
+    print("Normal–Normal, default fit: mean \(mean), sd \(sd), ELBO \(result.elbo.value)")
+    assertClose(mean, 2.5, absoluteTolerance: 1e-9)
+    assertClose(sd, 0.5.squareRoot(), relativeTolerance: 1e-9)
+    assertClose(result.elbo.value, normalNormalLogEvidence, absoluteTolerance: 1e-9)
+    #expect(result.converged)
+  }
+
   /// Conjugate linear regression (N = 500, D = 5, AR(1) correlation 0.7, noise sd 1, prior
   /// N(0, I)) with the default options: the deterministic fit is exact on a Gaussian posterior
   /// (its whitened draws make the ELBO on fixed draws the exact ELBO), so full-rank reaches
