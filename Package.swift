@@ -152,7 +152,7 @@ let package = Package(
     // Tests.
     .target(
       name: "TestSupport",
-      dependencies: ["TensorCore"],
+      dependencies: ["TensorCore", .product(name: "RealModule", package: "swift-numerics")],
       path: "Tests/TestSupport"),
     // Counts heap allocations per thread by interposing `malloc` in the test binary.
     .target(
@@ -186,7 +186,7 @@ let package = Package(
       dependencies: ["VAE", "TestSupport"]),
     .testTarget(
       name: "ADVICommandTests",
-      dependencies: ["advi", "TestSupport"]),
+      dependencies: ["advi", "TestSupport", "TensorCore"]),
     .testTarget(
       name: "InferenceTests",
       dependencies: [

@@ -1,4 +1,3 @@
-import Inference
 import RealModule
 import TensorCore
 
@@ -12,18 +11,18 @@ import TensorCore
 /// KL(q ‖ p) = ½ [tr(HS) + δᵀHδ − D − log det H − log det S],   q = N(m, S), δ = m − H⁻¹Xᵀy
 /// best mean-field KL = ½ (Σᵢ log Hᵢᵢ − log det H)        (same means, precisions Hᵢᵢ)
 /// ```
-struct ConjugateLinearRegression {
-  let rows: Int
-  let dimension: Int
+public struct ConjugateLinearRegression {
+  public let rows: Int
+  public let dimension: Int
   /// X, row-major.
-  let features: [Double]
-  let targets: [Double]
+  public let features: [Double]
+  public let targets: [Double]
   /// H = I + XᵀX.
-  let precision: Tensor<Double>
-  let posteriorMean: Tensor<Double>
-  let logEvidence: Double
+  public let precision: Tensor<Double>
+  public let posteriorMean: Tensor<Double>
+  public let logEvidence: Double
 
-  init(rows: Int = 500, dimension: Int = 5, correlation: Double = 0.7, seed: UInt64 = 2024) {
+  public init(rows: Int = 500, dimension: Int = 5, correlation: Double = 0.7, seed: UInt64 = 2024) {
     var generator = Xoshiro256StarStar(seed: seed)
     let noise = Tensor<Double>(randomNormal: [rows, dimension], using: &generator).scalars
     var x = [Double](repeating: 0, count: rows * dimension)
@@ -64,12 +63,12 @@ struct ConjugateLinearRegression {
   }
 
   /// log det H.
-  var logDeterminantOfPrecision: Double {
+  public var logDeterminantOfPrecision: Double {
     2 * cholesky(precision).diagonalPart().scalars.map { Double.log($0) }.reduce(0, +)
   }
 
   /// KL(N(mean, covariance) ‖ posterior).
-  func klDivergence(mean: Tensor<Double>, covariance: Tensor<Double>) -> Double {
+  public func klDivergence(mean: Tensor<Double>, covariance: Tensor<Double>) -> Double {
     let d = Double(dimension)
     let trace = (matmul(precision, transposed: false, covariance, transposed: false))
       .diagonalPart().sum().scalarized()
@@ -83,23 +82,15 @@ struct ConjugateLinearRegression {
   }
 
   /// The smallest KL(q ‖ posterior) over mean-field Gaussians q.
-  var bestMeanFieldKL: Double {
+  public var bestMeanFieldKL: Double {
     let diagonal = precision.diagonalPart().scalars.map { Double.log($0) }.reduce(0, +)
     return 0.5 * (diagonal - logDeterminantOfPrecision)
-  }
-
-  /// The model, without intercept and with the noise scale known.
-  func model() throws -> LinearRegression {
-    let data = try RegressionData(
-      features: features, featureNames: (1...dimension).map { "x\($0)" }, targets: targets,
-      intercept: false)
-    return try LinearRegression(data: data, noiseStandardDeviation: 1)
   }
 }
 
 /// log det A of a symmetric matrix by Cholesky decomposition, or nil when A is not positive
 /// definite (or not finite).
-func logDeterminant(_ a: Tensor<Double>) -> Double? {
+public func logDeterminant(_ a: Tensor<Double>) -> Double? {
   let n = a.shape[0]
   var l = [Double](repeating: 0, count: n * n)
   let x = a.scalars
