@@ -9,12 +9,8 @@ func runFit<Family: VariationalFamily>(
   derive: @escaping (ParameterValues) -> [DerivedQuantity],
   minibatches: MinibatchSource?, progress: (FitProgress) -> Void
 ) throws(InferenceError) -> VariationalFit {
-  let clock = ContinuousClock()
-  let started = clock.now
-  func elapsed() -> Double {
-    let duration = clock.now - started
-    return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-  }
+  let stopwatch = Stopwatch()
+  func elapsed() -> Double { stopwatch.seconds }
 
   var generator = Xoshiro256StarStar(seed: options.seed)
   let point = try start(objective.layout, &generator)

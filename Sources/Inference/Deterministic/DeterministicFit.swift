@@ -32,12 +32,8 @@ func runDeterministicFit(
   options: FitOptions, derive: @escaping (ParameterValues) -> [DerivedQuantity],
   progress: (FitProgress) -> Void
 ) throws(InferenceError) -> VariationalFit {
-  let clock = ContinuousClock()
-  let started = clock.now
-  func elapsed() -> Double {
-    let duration = clock.now - started
-    return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-  }
+  let stopwatch = Stopwatch()
+  func elapsed() -> Double { stopwatch.seconds }
   var generator = Xoshiro256StarStar(seed: options.seed)
   let d = objective.layout.dimension
   let point = try initialPoint(objective.layout, options.initialization, using: &generator)

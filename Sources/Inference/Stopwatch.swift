@@ -1,0 +1,13 @@
+/// Wall-clock seconds since it was made, for a fit's progress reports and its `seconds`.
+struct Stopwatch {
+  private let clock = ContinuousClock()
+  private let started: ContinuousClock.Instant
+
+  init() { started = clock.now }
+
+  /// The seconds elapsed.
+  var seconds: Double {
+    let duration = clock.now - started
+    return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+  }
+}
