@@ -12,9 +12,10 @@ import TensorCore
 /// | `config.json` | the model and training configuration |
 /// | `metrics.jsonl` | one line of ``EpochMetrics`` per completed epoch |
 ///
-/// Every file is written atomically (a temporary file, then a rename); both safetensors files
-/// record the epoch in their metadata, so a checkpoint interrupted between two files is
-/// detected on loading instead of silently mixing epochs.
+/// An epoch's files are committed as one unit (``DirectoryTransaction``; see
+/// `VAECheckpoint+Commit.swift`): whenever the process dies, the directory holds one complete
+/// epoch once ``recover(_:)`` has run. Both safetensors files also record the epoch in their
+/// metadata, so files mixed by hand are detected on loading.
 public enum VAECheckpoint {
   public static let weightsFile = "checkpoint.safetensors"
   public static let trainingStateFile = "training-state.safetensors"
@@ -34,35 +35,44 @@ public enum VAECheckpoint {
   }
 
   /// Writes the trainer's model, optimiser, generator, configuration and metrics to
-  /// `directory` (created if needed).
+  /// `directory` (created if needed) as one unit (see ``commit(_:extraFiles:to:)``).
   public static func save<E, D>(_ trainer: VAETrainer<E, D>, to directory: String) throws {
-    try FileManager.default.createDirectory(
-      atPath: directory, withIntermediateDirectories: true)
+    try commit(trainer, to: directory)
+  }
+
+  /// The files of a checkpoint of `trainer`, by name.
+  static func files<E, D>(of trainer: VAETrainer<E, D>) throws -> [(name: String, bytes: [UInt8])]
+  {
+    var files: [(name: String, bytes: [UInt8])] = []
     let epoch = String(trainer.completedEpochs)
     let configuration = Configuration(
       model: trainer.model.configuration, training: trainer.training)
-    try AtomicFile.write(try encodeJSON(configuration), toPath: path(directory, configurationFile))
+    files.append((configurationFile, try encodeJSON(configuration)))
 
     var state: [String: SafeTensors.Entry] = [:]
     for (name, tensor) in trainer.optimizer.exportState() { state[name] = .float(tensor) }
     let generator = trainer.generator.state
-    try SafeTensors.write(
-      state,
-      metadata: [
-        "epoch": epoch,
-        "generator": [generator.0, generator.1, generator.2, generator.3].map(String.init)
-          .joined(separator: " "),
-      ], toPath: path(directory, trainingStateFile))
+    files.append(
+      (
+        trainingStateFile,
+        SafeTensors.encode(
+          state,
+          metadata: [
+            "epoch": epoch,
+            "generator": [generator.0, generator.1, generator.2, generator.3].map(String.init)
+              .joined(separator: " "),
+          ])
+      ))
 
-    try SafeTensors.write(
-      weights(of: trainer.model), metadata: ["epoch": epoch, "format": "pt"],
-      toPath: path(directory, weightsFile))
+    files.append(
+      (weightsFile, SafeTensors.encode(weights(of: trainer.model), metadata: ["epoch": epoch, "format": "pt"])))
 
     var lines = ""
     for metrics in trainer.metrics {
       lines += String(decoding: try encodeJSON(metrics, pretty: false), as: UTF8.self) + "\n"
     }
-    try AtomicFile.write(Array(lines.utf8), toPath: path(directory, metricsFile))
+    files.append((metricsFile, Array(lines.utf8)))
+    return files
   }
 
   /// The weights of `model` by name.

@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Reporting
 import TensorCore
+import Visualization
 
 /// A whole `vae train` run: build or resume the trainer, train epoch by epoch with a progress
 /// bar, and after every epoch write the checkpoint, `metrics.jsonl` and the pictures
@@ -19,6 +20,9 @@ public struct VAETrainingRun {
   /// Stop after this many epochs of this invocation (the run stays resumable); `nil` to run
   /// to ``TrainingConfiguration/epochs``.
   public var epochLimit: Int?
+  /// Asked after every saved epoch; when it returns true, the run stops there by throwing
+  /// ``TrainingInterrupted`` (the CLI's SIGINT/SIGTERM handler sets it).
+  public var stopRequested: () -> Bool = { false }
 
   public init(
     configuration: VAEConfiguration, training: TrainingConfiguration, outputDirectory: String,
@@ -47,11 +51,23 @@ public struct VAETrainingRun {
   func run<E: VAENetwork, D: VAENetwork>(
     _: E.Type, _: D.Type, log: (String) -> Void
   ) throws -> [EpochMetrics] {
+    let notes = try VAECheckpoint.recover(outputDirectory)
+    for note in notes { log(note) }
     let configurationFile = VAECheckpoint.path(outputDirectory, VAECheckpoint.configurationFile)
-    let exists = FileManager.default.fileExists(atPath: configurationFile)
+    let exists = VAECheckpoint.hasSavedEpoch(in: outputDirectory)
+    // A first save that did not finish: its files were just removed, or an older version
+    // left a config.json without weights.
+    let unsaved =
+      !exists && (!notes.isEmpty || FileManager.default.fileExists(atPath: configurationFile))
     var trainer: VAETrainer<E, D>
     if resume {
       guard exists else {
+        if unsaved {
+          throw VAEError.checkpoint(
+            path: outputDirectory,
+            message: "holds no saved epoch (the run's first save did not finish); run again "
+              + "without --resume to start it afresh")
+        }
         throw VAEError.checkpoint(
           path: configurationFile,
           message: "missing: there is no run to --resume in \(outputDirectory)")
@@ -67,6 +83,7 @@ public struct VAETrainingRun {
           message: "already holds a training run; pass --resume to continue it, or choose "
             + "another --output")
       }
+      if unsaved { log("\(outputDirectory) holds no saved epoch; starting afresh") }
       trainer = try VAETrainer(configuration: configuration, training: training)
     }
     let total = trainer.training.epochs
@@ -87,23 +104,30 @@ public struct VAETrainingRun {
       if let test = metrics.testNegativeELBO { line += String(format: "  test %.2f", test) }
       line += String(format: "  %.1fs  %.0f images/s", metrics.seconds, metrics.samplesPerSecond)
       log(line)
-      try VAECheckpoint.save(trainer, to: outputDirectory)
-      try writePictures(trainer)
+      try VAECheckpoint.commit(trainer, extraFiles: try pictures(trainer), to: outputDirectory)
       remaining -= 1
+      if stopRequested() && trainer.completedEpochs < total && remaining > 0 {
+        throw TrainingInterrupted(
+          directory: outputDirectory, epoch: trainer.completedEpochs, epochs: total)
+      }
     }
     log(
-      "wrote \(outputDirectory)/{checkpoint.safetensors, config.json, metrics.jsonl, samples.png, reconstructions.png, curves.png}"
+      "wrote \(outputDirectory)/{checkpoint.safetensors, training-state.safetensors, config.json, metrics.jsonl, samples.png, reconstructions.png, curves.png}"
     )
     return trainer.metrics
   }
 
-  func writePictures<E, D>(_ trainer: VAETrainer<E, D>) throws {
-    func path(_ name: String) -> String { VAECheckpoint.path(outputDirectory, name) }
+  /// The PNG files saved with every epoch, by name.
+  func pictures<E, D>(_ trainer: VAETrainer<E, D>) throws -> [(name: String, bytes: [UInt8])] {
     var generator = Xoshiro256StarStar(seed: trainer.training.seed)
-    try VAEPictures.samples(from: trainer.model, using: &generator).writePNG(
-      toPath: path("samples.png"))
-    try VAEPictures.reconstructions(from: trainer.model, of: testData ?? trainingData)
-      .writePNG(toPath: path("reconstructions.png"))
-    try VAEPictures.curves(trainer.metrics).writePNG(toPath: path("curves.png"))
+    return [
+      ("samples.png", try VAEPictures.samples(from: trainer.model, using: &generator).pngData()),
+      (
+        "reconstructions.png",
+        try VAEPictures.reconstructions(from: trainer.model, of: testData ?? trainingData)
+          .pngData()
+      ),
+      ("curves.png", try VAEPictures.curves(trainer.metrics).pngData()),
+    ]
   }
 }

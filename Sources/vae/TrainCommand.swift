@@ -97,10 +97,16 @@ struct TrainCommand: ParsableCommand {
     configuration.height = train.rows
     configuration.width = train.columns
     let directory = output ?? "runs/" + Self.timestamp()
-    try VAETrainingRun(
+    var run = VAETrainingRun(
       configuration: configuration, training: trainingConfiguration, outputDirectory: directory,
-      resume: resume, trainingData: train, testData: test, epochLimit: stopAfter
-    ).run()
+      resume: resume, trainingData: train, testData: test, epochLimit: stopAfter)
+    StopSignals.install()
+    run.stopRequested = { StopSignals.requested }
+    do { try run.run() } catch let interrupted as TrainingInterrupted {
+      fflush(nil)
+      FileHandle.standardError.write(Data("vae: \(interrupted)\n".utf8))
+      throw ExitCode(StopSignals.exitStatus)
+    }
   }
 
   static func timestamp() -> String {

@@ -62,12 +62,14 @@ struct ReleaseBinary {
     var description: String { "\(command) did not finish within \(seconds) s" }
   }
 
-  /// Runs the executable with `arguments` (in `directory` if given), without standard input,
-  /// and waits for it, at most `timeout` seconds.
+  /// Runs the executable with `arguments` (in `directory` if given, with `extraEnvironment`
+  /// added to the environment), without standard input, and waits for it, at most `timeout`
+  /// seconds; `killAfter` seconds, if given, it is sent SIGKILL.
   ///
   /// - Throws: ``Missing`` when it has not been built; ``TimedOut``.
   func run(
-    _ arguments: [String], in workingDirectory: String? = nil, timeout: Double = 60
+    _ arguments: [String], in workingDirectory: String? = nil, timeout: Double = 60,
+    extraEnvironment: [String: String] = [:], killAfter: Double? = nil
   ) throws -> Outcome {
     guard FileManager.default.isExecutableFile(atPath: path) else { throw Missing(path: path) }
     // Output goes to files, not pipes, so that neither stream can fill up and block the child.
@@ -98,11 +100,19 @@ struct ReleaseBinary {
     var environment = ProcessInfo.processInfo.environment
     // No interactive backtracer, whatever the caller's settings.
     environment["SWIFT_BACKTRACE"] = "interactive=no"
+    environment.merge(extraEnvironment) { _, new in new }
     process.environment = environment
     let finished = DispatchSemaphore(value: 0)
     process.terminationHandler = { _ in finished.signal() }
     let start = Date()
     try process.run()
+    if let killAfter {
+      if finished.wait(timeout: .now() + killAfter) == .timedOut {
+        kill(process.processIdentifier, SIGKILL)
+      } else {
+        finished.signal()  // for the wait below
+      }
+    }
     if finished.wait(timeout: .now() + timeout) == .timedOut {
       process.terminate()
       finished.wait()
