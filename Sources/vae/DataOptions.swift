@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Foundation
 
 /// Where the images come from: Debian's Fashion-MNIST or a directory of MNIST-format files.
 struct DataOptions: ParsableArguments {
@@ -82,4 +83,19 @@ struct DataOptions: ParsableArguments {
 struct CheckpointOptions: ParsableArguments {
   @Option(help: ArgumentHelp("The run directory written by `vae train`.", valueName: "dir"))
   var checkpoint: String
+
+  /// The files of the run that a command reads.
+  var inputFiles: [PathCheck.Named] {
+    ["config.json", "checkpoint.safetensors"].map {
+      PathCheck.Named(flag: "--checkpoint", path: (checkpoint as NSString).appendingPathComponent($0))
+    }
+  }
+}
+
+extension DataOptions {
+  /// Adds the files the data options name to `check`'s inputs.
+  func addInputs(to check: inout PathCheck) {
+    check.input("--data", data)
+    check.input("--test-data", testData)
+  }
 }

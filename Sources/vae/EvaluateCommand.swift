@@ -43,6 +43,10 @@ struct EvaluateCommand: ParsableCommand {
   }
 
   func run() throws {
+    var paths = PathCheck(inputs: checkpoint.inputFiles)
+    data.addInputs(to: &paths)
+    if let json { paths.outputs = [PathCheck.Named(flag: "--json", path: json)] }
+    try paths.check()
     let test = try data.load(.test)
     let report = try VAECheckpoint.withModel(
       in: checkpoint.checkpoint, perform: Evaluate(test: test, command: self))
@@ -61,6 +65,7 @@ struct EvaluateCommand: ParsableCommand {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       try AtomicFile.write(Array(try encoder.encode(report)) + [10], toPath: json)
+      print("wrote \(json)")
     }
   }
 }

@@ -16,6 +16,17 @@ struct PictureOutput: ParsableArguments {
       throw ValidationError("--output must name a .png file, got '\(output)'")
     }
   }
+
+  /// Refuses an output that is one of `inputs` or the data, or that cannot be written.
+  func check(reading inputs: [PathCheck.Named], data: DataOptions? = nil) throws {
+    var paths = PathCheck(inputs: inputs)
+    data?.addInputs(to: &paths)
+    paths.outputs = [PathCheck.Named(flag: "--output", path: output)]
+    try paths.check()
+  }
+
+  /// Says where the picture went.
+  func reportWritten() { print("wrote \(output)") }
 }
 
 struct SampleCommand: ParsableCommand {
@@ -41,10 +52,12 @@ struct SampleCommand: ParsableCommand {
   }
 
   func run() throws {
+    try picture.check(reading: checkpoint.inputFiles)
     try VAECheckpoint.withModel(
       in: checkpoint.checkpoint, perform: Action(count: count, seed: seed)
     )
     .writePNG(toPath: picture.output)
+    picture.reportWritten()
   }
 }
 
@@ -70,9 +83,11 @@ struct ReconstructCommand: ParsableCommand {
   }
 
   func run() throws {
+    try picture.check(reading: checkpoint.inputFiles, data: data)
     let action = Action(test: try data.load(.test), count: count)
     try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: action)
       .writePNG(toPath: picture.output)
+    picture.reportWritten()
   }
 }
 
@@ -102,9 +117,11 @@ struct InterpolateCommand: ParsableCommand {
   }
 
   func run() throws {
+    try picture.check(reading: checkpoint.inputFiles, data: data)
     let action = Action(test: try data.load(.test), steps: steps, pairs: pairs)
     try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: action)
       .writePNG(toPath: picture.output)
+    picture.reportWritten()
   }
 }
 
@@ -148,8 +165,14 @@ struct EmbedCommand: ParsableCommand {
   }
 
   func run() throws {
+    var paths = PathCheck(inputs: checkpoint.inputFiles)
+    data.addInputs(to: &paths)
+    paths.outputs = [PathCheck.Named(flag: "--output", path: output)]
+    if let plot { paths.outputs.append(PathCheck.Named(flag: "--plot", path: plot)) }
+    try paths.check()
     let action = Action(test: try data.load(.test), limit: limit, plot: plot)
     let csv = try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: action)
     try AtomicFile.write(Array(csv.utf8), toPath: output)
+    print("wrote \(output)" + (plot.map { " and \($0)" } ?? ""))
   }
 }

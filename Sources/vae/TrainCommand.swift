@@ -91,12 +91,13 @@ struct TrainCommand: ParsableCommand {
   }
 
   func run() throws {
+    let directory = output ?? "runs/" + Self.timestamp()
+    try pathCheck(directory: directory).check()
     let train = try data.load(.train)
     let test = try data.load(.test)
     var configuration = modelConfiguration
     configuration.height = train.rows
     configuration.width = train.columns
-    let directory = output ?? "runs/" + Self.timestamp()
     var run = VAETrainingRun(
       configuration: configuration, training: trainingConfiguration, outputDirectory: directory,
       resume: resume, trainingData: train, testData: test, epochLimit: stopAfter)
@@ -107,6 +108,21 @@ struct TrainCommand: ParsableCommand {
       FileHandle.standardError.write(Data("vae: \(interrupted)\n".utf8))
       throw ExitCode(StopSignals.exitStatus)
     }
+  }
+
+  /// The inputs and the run directory's files: none may be the other.
+  func pathCheck(directory: String) -> PathCheck {
+    var check = PathCheck()
+    data.addInputs(to: &check)
+    check.outputDirectories = [PathCheck.Named(flag: "--output", path: directory)]
+    let files = [
+      "checkpoint.safetensors", "training-state.safetensors", "config.json", "metrics.jsonl",
+      "samples.png", "reconstructions.png", "curves.png", ".commit",
+    ]
+    check.filesInOutputDirectories = files.map {
+      PathCheck.Named(flag: "--output", path: (directory as NSString).appendingPathComponent($0))
+    }
+    return check
   }
 
   static func timestamp() -> String {
