@@ -18,6 +18,9 @@ public struct ProgressBar {
   public var isInteractive: Bool
   /// The minimum seconds between plain lines when not interactive.
   public var plainLineInterval: Double
+  /// The terminal's width: an interactive line is cut to one character less, so that it never
+  /// wraps (a wrapped line is not erased by the next redraw, and lines would stack up).
+  public var columns: Int
 
   let start: ContinuousClock.Instant
   var lastDraw: ContinuousClock.Instant?
@@ -27,8 +30,10 @@ public struct ProgressBar {
   /// Starts timing now.
   public init(
     title: String, total: Int, itemsPerUnit: Int = 1,
-    isInteractive: Bool = isatty(STDOUT_FILENO) == 1, plainLineInterval: Double = 5
+    isInteractive: Bool = isatty(STDOUT_FILENO) == 1, plainLineInterval: Double = 5,
+    columns: Int = terminalColumns()
   ) {
+    self.columns = columns
     self.title = title
     self.total = Swift.max(total, 1)
     self.itemsPerUnit = itemsPerUnit
@@ -65,7 +70,7 @@ public struct ProgressBar {
     lastDraw = now
     let line = render(fields: fields)
     if isInteractive {
-      print("\r\u{1B}[2K" + line, terminator: finished ? "\n" : "")
+      print("\r\u{1B}[2K" + Self.cut(line, to: columns - 1), terminator: finished ? "\n" : "")
     } else {
       print(line)
     }
@@ -93,6 +98,25 @@ public struct ProgressBar {
       line += "  \(Self.formatDuration(elapsed))"
     }
     return line
+  }
+
+  /// `line` cut to at most `width` characters (at least 1).
+  static func cut(_ line: String, to width: Int) -> String {
+    line.count <= Swift.max(width, 1) ? line : String(line.prefix(Swift.max(width, 1)))
+  }
+
+  /// The width of the terminal on standard output (`TIOCGWINSZ`), else `COLUMNS`, else 80.
+  public static func terminalColumns() -> Int {
+    var size = winsize()
+    if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 {
+      return Int(size.ws_col)
+    }
+    if let text = ProcessInfo.processInfo.environment["COLUMNS"], let columns = Int(text),
+      columns > 0
+    {
+      return columns
+    }
+    return 80
   }
 
   /// Four significant figures, or scientific notation for very large or small magnitudes.

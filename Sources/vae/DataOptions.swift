@@ -31,13 +31,7 @@ struct DataOptions: ParsableArguments {
   @Option(help: "Image height and width of flat matrix rows, e.g. 28x28 (default: one row).")
   var imageShape: String?
 
-  @Option(help: "Use only the first N training images (for quick runs).")
-  var limitTrain: Int?
-
   func validate() throws {
-    if let limitTrain, limitTrain <= 0 {
-      throw ValidationError("--limit-train must be positive, got \(limitTrain)")
-    }
     if let imageShape, parsedImageShape == nil {
       throw ValidationError("--image-shape must be ROWSxCOLUMNS, e.g. 28x28, got '\(imageShape)'")
     }
@@ -57,7 +51,8 @@ struct DataOptions: ParsableArguments {
     [".npy", ".csv", ".csv.gz"].contains { path.lowercased().hasSuffix($0) }
   }
 
-  func load(_ split: ImageDataset.Split) throws -> ImageDataset {
+  /// The images of `split`; of the training split, only the first `limitTrain` when given.
+  func load(_ split: ImageDataset.Split, limitTrain: Int? = nil) throws -> ImageDataset {
     let images: ImageDataset
     if let data, isMatrixFile(data) {
       let matrix = try ImageDataset.matrix(contentsOf: data, shape: parsedImageShape)

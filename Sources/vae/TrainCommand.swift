@@ -8,6 +8,8 @@ struct TrainCommand: ParsableCommand {
     abstract: "Train a VAE; write checkpoint, metrics and pictures after every epoch.")
 
   @OptionGroup var data: DataOptions
+  @Option(help: "Use only the first N training images (for quick runs).")
+  var limitTrain: Int?
 
   @Option(help: "Passes over the training images.") var epochs = 10
   @Option(help: "Images per minibatch.") var batchSize = 128
@@ -45,6 +47,9 @@ struct TrainCommand: ParsableCommand {
     if hiddenSizes == nil {
       throw ValidationError(
         "--hidden must be positive integers separated by commas, got '\(hidden)'")
+    }
+    if let limitTrain, limitTrain <= 0 {
+      throw ValidationError("--limit-train must be positive, got \(limitTrain)")
     }
     if let stopAfter, stopAfter <= 0 { throw ValidationError("--stop-after must be positive") }
     do {
@@ -93,7 +98,7 @@ struct TrainCommand: ParsableCommand {
   func run() throws {
     let directory = output ?? "runs/" + Self.timestamp()
     try pathCheck(directory: directory).check()
-    let train = try data.load(.train)
+    let train = try data.load(.train, limitTrain: limitTrain)
     let test = try data.load(.test)
     var configuration = modelConfiguration
     configuration.height = train.rows

@@ -10,9 +10,15 @@ struct VAECommand: ParsableCommand {
       With no subcommand, `vae` trains the PyTorch example's model (784-400-20 MLP, Bernoulli \
       decoder, Adam 1e-3, batch 128, 10 epochs) on Fashion-MNIST and writes a run directory.
       """,
+    version: VAECommand.version,
     subcommands: [
       TrainCommand.self, EvaluateCommand.self, SampleCommand.self, ReconstructCommand.self,
       InterpolateCommand.self, EmbedCommand.self,
     ],
     defaultSubcommand: TrainCommand.self)
+}
+
+extension VAECommand {
+  /// What `vae --version` prints.
+  static let version = "vae 0.1.0 (Variational)"
 }
