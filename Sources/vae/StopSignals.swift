@@ -13,8 +13,14 @@ enum StopSignals {
   /// The signal received, 0 while none.
   nonisolated(unsafe) static var received: Int32 = 0
 
-  /// Installs the handlers.
+  /// Installs the handlers, and unblocks the two signals (a parent process may have left
+  /// them blocked in the mask the process inherits, which would defer them forever).
   static func install() {
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    sigaddset(&signals, SIGINT)
+    sigaddset(&signals, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     for signalNumber in [SIGINT, SIGTERM] {
       signal(signalNumber) { number in
         StopSignals.received = number

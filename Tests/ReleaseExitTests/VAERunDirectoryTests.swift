@@ -1,0 +1,197 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The release `vae`'s run directory after failures, its outputs against its inputs, SIGINT,
+/// and what the commands say they wrote.
+@Suite struct VAERunDirectoryTests {
+  let vae = ReleaseBinary(name: "vae")
+
+  /// A fresh directory holding `images.csv` (40 images of 4 × 4).
+  static func directoryWithImages() throws -> (TemporaryDirectory, images: String) {
+    let directory = try TemporaryDirectory()
+    let images = directory.file("images.csv")
+    try VAEExitTests.imagesCSV(count: 40).write(toFile: images, atomically: true, encoding: .utf8)
+    return (directory, images)
+  }
+
+  /// A command line whose outputs collide with its inputs or each other, or cannot be written
+  /// (`<images>`, `<dir>` as in ``VAEExitTests/BadInput``), and what the message must mention.
+  static let clobbering: [VAEExitTests.BadInput] = [
+    .init(
+      arguments: ["embed", "--checkpoint", "<dir>/none", "--data", "<images>", "--output", "<images>"],
+      fragments: ["--output <images> is the input --data <images>"]),
+    .init(
+      arguments: [
+        "embed", "--checkpoint", "<dir>/none", "--data", "<images>", "--output", "<dir>/m.png",
+        "--plot", "<dir>/./m.png",
+      ],
+      fragments: ["--plot <dir>/./m.png and --output <dir>/m.png are the same file"]),
+    .init(
+      arguments: ["sample", "--checkpoint", "<dir>/none", "--output", "<dir>/missing/s.png"],
+      fragments: ["--output <dir>/missing/s.png: the directory <dir>/missing does not exist"]),
+    .init(
+      arguments: [
+        "evaluate", "--checkpoint", "<dir>/none", "--data", "<images>", "--json",
+        "<dir>/missing/e.json",
+      ],
+      fragments: ["--json <dir>/missing/e.json: the directory <dir>/missing does not exist"]),
+    .init(
+      arguments: ["train", "--data", "<images>", "--output", "<images>/run"],
+      fragments: ["--output <images>/run: <images> is not a directory"]),
+    .init(
+      arguments: ["sample", "--checkpoint", "<dir>", "--output", "<dir>"],
+      fragments: ["--output must name a .png file"]),
+  ]
+
+  @Test(arguments: clobbering)
+  func outputsThatWouldClobberOrFailAreRefusedFirst(_ input: VAEExitTests.BadInput) throws {
+    let (directory, images) = try Self.directoryWithImages()
+    func substitute(_ text: String) -> String {
+      text.replacingOccurrences(of: "<images>", with: images)
+        .replacingOccurrences(of: "<dir>", with: directory.path)
+    }
+    let before = try Data(contentsOf: URL(fileURLWithPath: images))
+    let outcome = try vae.run(input.arguments.map(substitute), in: directory.path)
+    expectCleanFailure(outcome, mentioning: input.fragments.map(substitute))
+    #expect(!outcome.standardError.contains("NSCocoaErrorDomain"), "\(outcome)")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: images)) == before)
+  }
+
+  /// An output reached through a symbolic link to an input is refused, naming both.
+  @Test func anOutputLinkedToAnInputIsRefused() throws {
+    let (directory, images) = try Self.directoryWithImages()
+    let run = directory.file("run")
+    let training = try vae.run(VAEExitTests.quickTraining(data: images, output: run))
+    try #require(training.status == 0, "\(training)")
+    let link = directory.file("link.png")
+    try FileManager.default.createSymbolicLink(
+      atPath: link, withDestinationPath: run + "/checkpoint.safetensors")
+    let before = try Data(contentsOf: URL(fileURLWithPath: run + "/checkpoint.safetensors"))
+    let outcome = try vae.run(["sample", "--checkpoint", run, "--output", link])
+    expectCleanFailure(
+      outcome, mentioning: ["--output \(link) is the input --checkpoint", "checkpoint.safetensors"])
+    #expect(try Data(contentsOf: URL(fileURLWithPath: run + "/checkpoint.safetensors")) == before)
+  }
+
+  /// `train` lists every file it wrote; the picture commands and `embed` name theirs.
+  @Test func commandsSayWhatTheyWrote() throws {
+    let (directory, images) = try Self.directoryWithImages()
+    let run = directory.file("run")
+    let training = try vae.run(VAEExitTests.quickTraining(data: images, output: run))
+    try #require(training.status == 0, "\(training)")
+    expect(
+      training.standardOutput,
+      mentions: ["checkpoint.safetensors", "training-state.safetensors", "metrics.jsonl"],
+      in: training)
+    let commands: [[String]] = [
+      ["sample", "--checkpoint", run, "--count", "4", "--output", directory.file("s.png")],
+      [
+        "reconstruct", "--checkpoint", run, "--data", images, "--count", "2", "--output",
+        directory.file("r.png"),
+      ],
+      [
+        "interpolate", "--checkpoint", run, "--data", images, "--steps", "3", "--pairs", "1",
+        "--output", directory.file("i.png"),
+      ],
+      ["embed", "--checkpoint", run, "--data", images, "--output", directory.file("e.csv")],
+    ]
+    for arguments in commands {
+      let outcome = try vae.run(arguments)
+      #expect(outcome.status == 0, "\(outcome)")
+      expect(outcome.standardOutput, mentions: ["wrote \(arguments.last!)"], in: outcome)
+    }
+  }
+
+  @Test func versionAndLimitTrainOnlyWhereItActs() throws {
+    let version = try vae.run(["--version"])
+    #expect(version.status == 0 && version.standardOutput.hasPrefix("vae "), "\(version)")
+    let (directory, images) = try Self.directoryWithImages()
+    let outcome = try vae.run([
+      "evaluate", "--checkpoint", directory.path, "--data", images, "--limit-train", "3",
+    ])
+    expectCleanFailure(outcome, mentioning: ["--limit-train"])
+  }
+
+  /// Temporary files of an unfinished save are removed and reported on the next start; a
+  /// directory whose first save did not finish restarts, and `--resume` there says why not.
+  @Test func leftoversAreRemovedAndAnUnsavedRunRestarts() throws {
+    let (directory, images) = try Self.directoryWithImages()
+    let run = directory.file("run")
+    let first = try vae.run(VAEExitTests.quickTraining(data: images, output: run))
+    try #require(first.status == 0, "\(first)")
+    try FileManager.default.createDirectory(
+      atPath: run + "/.commit", withIntermediateDirectories: true)
+    try Data("half".utf8).write(to: URL(fileURLWithPath: run + "/.commit/metrics.jsonl"))
+    try Data("half".utf8).write(to: URL(fileURLWithPath: run + "/.curves.png.tmp-12-ab"))
+    let longer =
+      VAEExitTests.quickTraining(data: images, output: run).map { $0 == "1" ? "2" : $0 }
+      + ["--resume"]
+    let resumed = try vae.run(longer)
+    #expect(resumed.status == 0, "\(resumed)")
+    expect(
+      resumed.standardOutput,
+      mentions: ["removed 2 temporary file(s)", ".commit/metrics.jsonl", ".curves.png.tmp-12-ab"],
+      in: resumed)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: run).filter { $0.hasPrefix(".") }
+      == [])
+
+    // An older version's failed first save left only config.json.
+    let unsaved = directory.file("unsaved")
+    try FileManager.default.createDirectory(atPath: unsaved, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: run + "/config.json", toPath: unsaved + "/config.json")
+    let resume = try vae.run(
+      VAEExitTests.quickTraining(data: images, output: unsaved) + ["--resume"])
+    expectCleanFailure(resume, mentioning: ["holds no saved epoch", "without --resume"])
+    let restart = try vae.run(VAEExitTests.quickTraining(data: images, output: unsaved))
+    #expect(restart.status == 0, "\(restart)")
+    expect(restart.standardOutput, mentions: ["starting afresh"], in: restart)
+  }
+
+  /// SIGINT during training stops after an epoch is saved, says so, exits 130, and the run
+  /// resumes.
+  @Test func interruptStopsAfterASavedEpoch() throws {
+    let (directory, images) = try Self.directoryWithImages()
+    let run = directory.file("run")
+    let arguments = VAEExitTests.quickTraining(data: images, output: run).map {
+      $0 == "1" ? "100000" : $0
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: vae.path)
+    process.arguments = arguments
+    let outputPath = directory.file("stdout")
+    let errorPath = directory.file("stderr")
+    _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+    let error = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+    process.standardOutput = output
+    process.standardError = error
+    let finished = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in finished.signal() }
+    try process.run()
+    let start = Date()
+    while !FileManager.default.fileExists(atPath: run + "/metrics.jsonl")
+      && Date().timeIntervalSince(start) < 30
+    {
+      usleep(10_000)
+    }
+    kill(process.processIdentifier, SIGINT)
+    if finished.wait(timeout: .now() + 30) == .timedOut {
+      kill(process.processIdentifier, SIGKILL)
+      finished.wait()
+      Issue.record("vae train did not stop within 30 s of SIGINT")
+    }
+    try output.close()
+    try error.close()
+    let standardOutput = try String(contentsOfFile: outputPath, encoding: .utf8)
+    let standardError = try String(contentsOfFile: errorPath, encoding: .utf8)
+    #expect(process.terminationReason == .exit && process.terminationStatus == 130)
+    #expect(standardError.contains("stopped after saving epoch"), "\(standardError)")
+    let epochs = standardOutput.split(separator: "\n").filter { $0.hasPrefix("epoch ") && $0.contains("train ") }
+    let saved = try String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8)
+      .split(separator: "\n").count
+    #expect(epochs.count == saved, "stdout: \(standardOutput)")
+    #expect(standardError.contains("epoch \(saved) of 100000"), "\(standardError)")
+  }
+}
