@@ -144,7 +144,8 @@ public enum DirectoryTransaction {
     if !parent.isEmpty && parent != directory { try createDirectory(parent) }
     if mkdir(directory, 0o755) != 0 && errno != EEXIST {
       throw FileWriteError(
-        path: directory, message: "cannot create the directory: \(String(cString: strerror(errno)))")
+        path: directory, message: "cannot create the directory: \(String(cString: strerror(errno)))"
+      )
     }
   }
 

@@ -41,8 +41,7 @@ public enum VAECheckpoint {
   }
 
   /// The files of a checkpoint of `trainer`, by name.
-  static func files<E, D>(of trainer: VAETrainer<E, D>) throws -> [(name: String, bytes: [UInt8])]
-  {
+  static func files<E, D>(of trainer: VAETrainer<E, D>) throws -> [(name: String, bytes: [UInt8])] {
     var files: [(name: String, bytes: [UInt8])] = []
     let epoch = String(trainer.completedEpochs)
     let configuration = Configuration(
@@ -65,7 +64,10 @@ public enum VAECheckpoint {
       ))
 
     files.append(
-      (weightsFile, SafeTensors.encode(weights(of: trainer.model), metadata: ["epoch": epoch, "format": "pt"])))
+      (
+        weightsFile,
+        SafeTensors.encode(weights(of: trainer.model), metadata: ["epoch": epoch, "format": "pt"])
+      ))
 
     var lines = ""
     for metrics in trainer.metrics {

@@ -82,7 +82,8 @@ struct CheckpointOptions: ParsableArguments {
   /// The files of the run that a command reads.
   var inputFiles: [PathCheck.Named] {
     ["config.json", "checkpoint.safetensors"].map {
-      PathCheck.Named(flag: "--checkpoint", path: (checkpoint as NSString).appendingPathComponent($0))
+      PathCheck.Named(
+        flag: "--checkpoint", path: (checkpoint as NSString).appendingPathComponent($0))
     }
   }
 }

@@ -19,8 +19,11 @@ struct ReleaseBinary {
       .appendingPathComponent("release")
   }()
 
+  /// Another executable to run the same way (such as `/bin/sh`), instead of the release one.
+  var explicitPath: String? = nil
+
   /// The path of the executable.
-  var path: String { Self.directory.appendingPathComponent(name).path }
+  var path: String { explicitPath ?? Self.directory.appendingPathComponent(name).path }
 
   /// What a run did.
   struct Outcome: CustomStringConvertible {

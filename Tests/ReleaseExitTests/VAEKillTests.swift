@@ -104,7 +104,8 @@ import Testing
     var tally = Tally()
     for (trial, point) in points.enumerated() {
       let output = directory.file("run-\(trial)")
-      let what = point.operation.map { "killed at operation \($0)" } ?? "killed after \(point.delay!) s"
+      let what =
+        point.operation.map { "killed at operation \($0)" } ?? "killed after \(point.delay!) s"
       let first = try vae.run(
         Self.training(data: images, output: output),
         extraEnvironment: point.operation.map { ["VARIATIONAL_KILL_AT_OPERATION": String($0)] }
@@ -125,7 +126,8 @@ import Testing
         Issue.record("\(what): the run did not finish; \(finish)")
         continue
       }
-      var same = Self.metricsWithoutTimings(in: output) != nil
+      var same =
+        Self.metricsWithoutTimings(in: output) != nil
         && Self.metricsWithoutTimings(in: output) == Self.metricsWithoutTimings(in: reference)
       for file in Self.comparedFiles {
         let ours = FileManager.default.contents(atPath: output + "/" + file)

@@ -19,7 +19,9 @@ import Testing
   /// (`<images>`, `<dir>` as in ``VAEExitTests/BadInput``), and what the message must mention.
   static let clobbering: [VAEExitTests.BadInput] = [
     .init(
-      arguments: ["embed", "--checkpoint", "<dir>/none", "--data", "<images>", "--output", "<images>"],
+      arguments: [
+        "embed", "--checkpoint", "<dir>/none", "--data", "<images>", "--output", "<images>",
+      ],
       fragments: ["--output <images> is the input --data <images>"]),
     .init(
       arguments: [
@@ -133,8 +135,9 @@ import Testing
       resumed.standardOutput,
       mentions: ["removed 2 temporary file(s)", ".commit/metrics.jsonl", ".curves.png.tmp-12-ab"],
       in: resumed)
-    #expect(try FileManager.default.contentsOfDirectory(atPath: run).filter { $0.hasPrefix(".") }
-      == [])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: run).filter { $0.hasPrefix(".") }
+        == [])
 
     // An older version's failed first save left only config.json.
     let unsaved = directory.file("unsaved")
@@ -146,6 +149,26 @@ import Testing
     let restart = try vae.run(VAEExitTests.quickTraining(data: images, output: unsaved))
     #expect(restart.status == 0, "\(restart)")
     expect(restart.standardOutput, mentions: ["starting afresh"], in: restart)
+  }
+
+  /// A first save that fails for want of space (here a file-size limit, `ulimit -f`) says what
+  /// failed and that nothing was saved, leaves no temporary file, and the run can start again.
+  @Test func aFailedFirstSaveLeavesARestartableDirectory() throws {
+    let (directory, images) = try Self.directoryWithImages()
+    let run = directory.file("run")
+    let arguments = VAEExitTests.quickTraining(data: images, output: run)
+    let quoted = ([vae.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+    // SIGXFSZ ignored: the write fails with EFBIG instead of the signal ending the process.
+    let full = try ReleaseBinary(name: "sh", explicitPath: "/bin/sh").run([
+      "-c", "ulimit -f 2; trap '' XFSZ; exec \(quoted)",
+    ])
+    expectCleanFailure(full, mentioning: [run, "epoch 1 was not saved", "no epoch was saved"])
+    #expect(
+      (try? FileManager.default.contentsOfDirectory(atPath: run)) ?? [] == [], "\(full)")
+    let resume = try vae.run(arguments + ["--resume"])
+    expectCleanFailure(resume, mentioning: ["no run to --resume"])
+    let again = try vae.run(arguments)
+    #expect(again.status == 0, "\(again)")
   }
 
   /// SIGINT during training stops after an epoch is saved, says so, exits 130, and the run
@@ -188,7 +211,9 @@ import Testing
     let standardError = try String(contentsOfFile: errorPath, encoding: .utf8)
     #expect(process.terminationReason == .exit && process.terminationStatus == 130)
     #expect(standardError.contains("stopped after saving epoch"), "\(standardError)")
-    let epochs = standardOutput.split(separator: "\n").filter { $0.hasPrefix("epoch ") && $0.contains("train ") }
+    let epochs = standardOutput.split(separator: "\n").filter {
+      $0.hasPrefix("epoch ") && $0.contains("train ")
+    }
     let saved = try String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8)
       .split(separator: "\n").count
     #expect(epochs.count == saved, "stdout: \(standardOutput)")
