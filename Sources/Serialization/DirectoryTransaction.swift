@@ -62,20 +62,20 @@ public enum DirectoryTransaction {
     let staging = path(directory, stagingName)
     // Leftovers of an earlier uncommitted unit.
     removeStaging(staging)
-    try Operation.mkdir(staging, destination: path(directory, files.first?.name ?? stagingName))
+    try TransactionStep.makeDirectory(staging, destination: path(directory, files.first?.name ?? stagingName))
     var committed = false
     do {
       for file in files {
-        try Operation.writeFile(
+        try TransactionStep.writeFile(
           path(staging, file.name), bytes: file.bytes, destination: path(directory, file.name))
       }
       let manifest = ([label] + files.map(\.name)).joined(separator: "\n") + "\n"
       let manifestPath = path(staging, manifestName)
       let temporary = path(staging, ".manifest.tmp")
-      try Operation.writeFile(temporary, bytes: Array(manifest.utf8), destination: manifestPath)
-      try Operation.rename(temporary, manifestPath)
+      try TransactionStep.writeFile(temporary, bytes: Array(manifest.utf8), destination: manifestPath)
+      try TransactionStep.renameFile(temporary, manifestPath)
       committed = true
-      try Operation.fsyncDirectory(staging)
+      try TransactionStep.fsyncDirectory(staging)
     } catch {
       if !committed { removeStaging(staging) }
       throw error
@@ -118,11 +118,11 @@ public enum DirectoryTransaction {
     _ names: [String], from staging: String, into directory: String
   ) throws(FileWriteError) {
     for name in names where access(path(staging, name), F_OK) == 0 {
-      try Operation.rename(path(staging, name), path(directory, name))
+      try TransactionStep.renameFile(path(staging, name), path(directory, name))
     }
-    try Operation.fsyncDirectory(directory)
-    try Operation.unlink(path(staging, manifestName))
-    try Operation.rmdir(staging)
+    try TransactionStep.fsyncDirectory(directory)
+    try TransactionStep.removeFile(path(staging, manifestName))
+    try TransactionStep.removeDirectory(staging)
   }
 
   /// Deletes the staging directory and everything in it, ignoring failures.
@@ -156,14 +156,14 @@ public enum DirectoryTransaction {
 
 /// The file-system operations of ``DirectoryTransaction``, each a point where
 /// ``FaultInjection`` can stop the process.
-enum Operation {
+enum TransactionStep {
   static func failure(_ path: String, _ what: String) -> FileWriteError {
     FileWriteError(path: path, message: "\(what): \(String(cString: strerror(errno)))")
   }
 
-  static func mkdir(_ path: String, destination: String) throws(FileWriteError) {
+  static func makeDirectory(_ path: String, destination: String) throws(FileWriteError) {
     FaultInjection.operation()
-    if Glibc.mkdir(path, 0o755) != 0 {
+    if mkdir(path, 0o755) != 0 {
       throw failure(destination, "cannot create the staging directory \(path)")
     }
   }
@@ -180,7 +180,7 @@ enum Operation {
       while offset < buffer.count {
         FaultInjection.operation()
         let count = Swift.min(1024, buffer.count - offset)
-        let written = Glibc.write(descriptor, buffer.baseAddress! + offset, count)
+        let written = write(descriptor, buffer.baseAddress! + offset, count)
         if written < 0 {
           if errno == EINTR { continue }
           return failure(destination, "write failed")
@@ -203,9 +203,9 @@ enum Operation {
     if close(descriptor) != 0 { throw failure(destination, "close failed") }
   }
 
-  static func rename(_ source: String, _ destination: String) throws(FileWriteError) {
+  static func renameFile(_ source: String, _ destination: String) throws(FileWriteError) {
     FaultInjection.operation()
-    if Glibc.rename(source, destination) != 0 {
+    if rename(source, destination) != 0 {
       throw failure(destination, "cannot rename \(source) to it")
     }
   }
@@ -218,13 +218,13 @@ enum Operation {
     if fsync(descriptor) != 0 { throw failure(path, "fsync of the directory failed") }
   }
 
-  static func unlink(_ path: String) throws(FileWriteError) {
+  static func removeFile(_ path: String) throws(FileWriteError) {
     FaultInjection.operation()
-    if Glibc.unlink(path) != 0 && errno != ENOENT { throw failure(path, "cannot delete it") }
+    if unlink(path) != 0 && errno != ENOENT { throw failure(path, "cannot delete it") }
   }
 
-  static func rmdir(_ path: String) throws(FileWriteError) {
+  static func removeDirectory(_ path: String) throws(FileWriteError) {
     FaultInjection.operation()
-    if Glibc.rmdir(path) != 0 && errno != ENOENT { throw failure(path, "cannot delete it") }
+    if rmdir(path) != 0 && errno != ENOENT { throw failure(path, "cannot delete it") }
   }
 }
