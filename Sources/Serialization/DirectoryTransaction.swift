@@ -62,7 +62,8 @@ public enum DirectoryTransaction {
     let staging = path(directory, stagingName)
     // Leftovers of an earlier uncommitted unit.
     removeStaging(staging)
-    try TransactionStep.makeDirectory(staging, destination: path(directory, files.first?.name ?? stagingName))
+    try TransactionStep.makeDirectory(
+      staging, destination: path(directory, files.first?.name ?? stagingName))
     var committed = false
     do {
       for file in files {
@@ -72,7 +73,8 @@ public enum DirectoryTransaction {
       let manifest = ([label] + files.map(\.name)).joined(separator: "\n") + "\n"
       let manifestPath = path(staging, manifestName)
       let temporary = path(staging, ".manifest.tmp")
-      try TransactionStep.writeFile(temporary, bytes: Array(manifest.utf8), destination: manifestPath)
+      try TransactionStep.writeFile(
+        temporary, bytes: Array(manifest.utf8), destination: manifestPath)
       try TransactionStep.renameFile(temporary, manifestPath)
       committed = true
       try TransactionStep.fsyncDirectory(staging)
@@ -162,8 +164,7 @@ enum TransactionStep {
   }
 
   static func makeDirectory(_ path: String, destination: String) throws(FileWriteError) {
-    FaultInjection.operation()
-    if mkdir(path, 0o755) != 0 {
+    if FaultInjection.operation() || mkdir(path, 0o755) != 0 {
       throw failure(destination, "cannot create the staging directory \(path)")
     }
   }
@@ -172,15 +173,15 @@ enum TransactionStep {
   static func writeFile(_ path: String, bytes: [UInt8], destination: String)
     throws(FileWriteError)
   {
-    FaultInjection.operation()
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    let descriptor =
+      FaultInjection.operation() ? -1 : open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     if descriptor < 0 { throw failure(destination, "cannot create \(path)") }
     var offset = 0
     let failed: FileWriteError? = bytes.withUnsafeBytes { buffer in
       while offset < buffer.count {
-        FaultInjection.operation()
         let count = Swift.min(1024, buffer.count - offset)
-        let written = write(descriptor, buffer.baseAddress! + offset, count)
+        let written =
+          FaultInjection.operation() ? -1 : write(descriptor, buffer.baseAddress! + offset, count)
         if written < 0 {
           if errno == EINTR { continue }
           return failure(destination, "write failed")
@@ -193,25 +194,26 @@ enum TransactionStep {
       _ = close(descriptor)
       throw failed
     }
-    FaultInjection.operation()
-    if fsync(descriptor) != 0 {
+    if FaultInjection.operation() || fsync(descriptor) != 0 {
       let error = failure(destination, "fsync failed")
       _ = close(descriptor)
       throw error
     }
-    FaultInjection.operation()
+    if FaultInjection.operation() {
+      _ = close(descriptor)
+      throw failure(destination, "close failed")
+    }
     if close(descriptor) != 0 { throw failure(destination, "close failed") }
   }
 
   static func renameFile(_ source: String, _ destination: String) throws(FileWriteError) {
-    FaultInjection.operation()
-    if rename(source, destination) != 0 {
+    if FaultInjection.operation() || rename(source, destination) != 0 {
       throw failure(destination, "cannot rename \(source) to it")
     }
   }
 
   static func fsyncDirectory(_ path: String) throws(FileWriteError) {
-    FaultInjection.operation()
+    if FaultInjection.operation() { throw failure(path, "fsync of the directory failed") }
     let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     if descriptor < 0 { throw failure(path, "cannot open the directory to fsync it") }
     defer { _ = close(descriptor) }
@@ -219,12 +221,14 @@ enum TransactionStep {
   }
 
   static func removeFile(_ path: String) throws(FileWriteError) {
-    FaultInjection.operation()
-    if unlink(path) != 0 && errno != ENOENT { throw failure(path, "cannot delete it") }
+    if FaultInjection.operation() || (unlink(path) != 0 && errno != ENOENT) {
+      throw failure(path, "cannot delete it")
+    }
   }
 
   static func removeDirectory(_ path: String) throws(FileWriteError) {
-    FaultInjection.operation()
-    if rmdir(path) != 0 && errno != ENOENT { throw failure(path, "cannot delete it") }
+    if FaultInjection.operation() || (rmdir(path) != 0 && errno != ENOENT) {
+      throw failure(path, "cannot delete it")
+    }
   }
 }

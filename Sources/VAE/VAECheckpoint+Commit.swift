@@ -22,6 +22,14 @@ extension VAECheckpoint {
       try DirectoryTransaction.commit(
         try files(of: trainer) + extraFiles, label: "epoch \(epoch)", in: directory)
     } catch let error as FileWriteError {
+      let manifest = path(
+        path(directory, DirectoryTransaction.stagingName), DirectoryTransaction.manifestName)
+      if FileManager.default.fileExists(atPath: manifest) {
+        throw VAEError.checkpoint(
+          path: error.path,
+          message: "\(error.message): epoch \(epoch) was saved but not yet put in place; "
+            + "`vae train --output \(directory) --resume` finishes that and continues")
+      }
       let kept =
         epoch > 1
         ? "\(directory) keeps epoch \(epoch - 1); fix the cause and continue with --resume"

@@ -171,6 +171,38 @@ import Testing
     #expect(again.status == 0, "\(again)")
   }
 
+  /// A save that fails at an operation of epoch 2 (`VARIATIONAL_FAIL_AT_OPERATION`, as on a
+  /// full disk) before or after its commit point says which epoch the directory holds, and
+  /// `--resume` then ends with the files of an uninterrupted run.
+  @Test(arguments: [(10, "no epoch was saved"), (80, "keeps epoch 1"), (170, "finishes that")])
+  func aFailedSaveSaysWhatIsKeptAndResumes(operation: Int, fragment: String) throws {
+    let directory = try TemporaryDirectory()
+    let images = directory.file("images.npy")
+    try VAEKillTests.writeImages(count: 64, toPath: images)
+    let reference = directory.file("reference")
+    let uninterrupted = try vae.run(VAEKillTests.training(data: images, output: reference))
+    try #require(uninterrupted.status == 0, "\(uninterrupted)")
+    let run = directory.file("run")
+    let failed = try vae.run(
+      VAEKillTests.training(data: images, output: run),
+      extraEnvironment: ["VARIATIONAL_FAIL_AT_OPERATION": String(operation)])
+    expectCleanFailure(failed, mentioning: ["No space left on device", fragment])
+    var finish = try vae.run(VAEKillTests.training(data: images, output: run) + ["--resume"])
+    if operation == 10 {
+      expectCleanFailure(finish, mentioning: ["no run to --resume"])
+      finish = try vae.run(VAEKillTests.training(data: images, output: run))
+    }
+    #expect(finish.status == 0, "\(finish)")
+    for file in VAEKillTests.comparedFiles {
+      #expect(
+        FileManager.default.contents(atPath: run + "/" + file)
+          == FileManager.default.contents(atPath: reference + "/" + file), "\(file)")
+    }
+    #expect(
+      VAEKillTests.metricsWithoutTimings(in: run)
+        == VAEKillTests.metricsWithoutTimings(in: reference))
+  }
+
   /// SIGINT during training stops after an epoch is saved, says so, exits 130, and the run
   /// resumes.
   @Test func interruptStopsAfterASavedEpoch() throws {
