@@ -203,9 +203,10 @@ import Testing
         == VAEKillTests.metricsWithoutTimings(in: reference))
   }
 
-  /// SIGINT during training stops after an epoch is saved, says so, exits 130, and the run
-  /// resumes.
-  @Test func interruptStopsAfterASavedEpoch() throws {
+  /// SIGINT or SIGTERM during training stops after an epoch is saved, says so, exits 128 + the
+  /// signal's number (130, 143), and flushes standard output first.
+  @Test(arguments: [SIGINT, SIGTERM])
+  func interruptStopsAfterASavedEpoch(signal: Int32) throws {
     let (directory, images) = try Self.directoryWithImages()
     let run = directory.file("run")
     let arguments = VAEExitTests.quickTraining(data: images, output: run).map {
@@ -231,7 +232,7 @@ import Testing
     {
       usleep(10_000)
     }
-    kill(process.processIdentifier, SIGINT)
+    kill(process.processIdentifier, signal)
     if finished.wait(timeout: .now() + 30) == .timedOut {
       kill(process.processIdentifier, SIGKILL)
       finished.wait()
@@ -241,7 +242,7 @@ import Testing
     try error.close()
     let standardOutput = try String(contentsOfFile: outputPath, encoding: .utf8)
     let standardError = try String(contentsOfFile: errorPath, encoding: .utf8)
-    #expect(process.terminationReason == .exit && process.terminationStatus == 130)
+    #expect(process.terminationReason == .exit && process.terminationStatus == 128 + signal)
     #expect(standardError.contains("stopped after saving epoch"), "\(standardError)")
     let epochs = standardOutput.split(separator: "\n").filter {
       $0.hasPrefix("epoch ") && $0.contains("train ")
