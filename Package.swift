@@ -11,6 +11,13 @@ let blasLinking: [LinkerSetting] = [
   .linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS, .tvOS, .watchOS, .visionOS])),
 ]
 
+/// The README's Swift examples, written to Examples/Readme by scripts/readme-examples and run by
+/// the release exit tests.
+let readmeExamples = [
+  "vae-training", "normal-model", "closed-form-gradient", "regression", "censored-measurements",
+  "gaussian-process", "tensor",
+]
+
 let package = Package(
   name: "Variational",
   platforms: [.macOS(.v14)],
@@ -207,4 +214,8 @@ let package = Package(
       name: "VisualizationTests",
       dependencies: ["Visualization", "TestSupport"]),
   ]
+    + readmeExamples.map { name in
+      .executableTarget(
+        name: "readme-\(name)", dependencies: ["Variational"], path: "Examples/Readme/\(name)")
+    }
 )
