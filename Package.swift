@@ -11,11 +11,12 @@ let blasLinking: [LinkerSetting] = [
   .linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS, .tvOS, .watchOS, .visionOS])),
 ]
 
-/// The README's Swift examples, written to Examples/Readme by scripts/readme-examples and run by
-/// the release exit tests.
+/// The Swift examples of the README and of the DocC articles, written to Examples/Readme by
+/// scripts/readme-examples and run by the release exit tests.
 let readmeExamples = [
   "vae-training", "normal-model", "closed-form-gradient", "regression", "censored-measurements",
-  "gaussian-process", "tensor",
+  "gaussian-process", "tensor", "docc-check-khat", "docc-fit-linear-regression",
+  "docc-model-with-vector-parameter", "docc-vae-small",
 ]
 
 let package = Package(
@@ -30,6 +31,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    // `swift package generate-documentation` (DocC); no product depends on it.
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // System libraries.

@@ -1,7 +1,7 @@
 import TensorCore
 
 /// The driver behind every `fit`: initial check, adaptation, the loop with Stan's rule,
-/// averaging and the final ELBO (see ``fit(_:family:options:progress:)``).
+/// averaging and the final ELBO (see ``fit(_:family:options:progress:)-(ProbabilisticModel,_,_,_)``).
 func runFit<Family: VariationalFamily>(
   _ objective: VariationalObjective, options: FitOptions, familyName: String,
   start: (ParameterLayout, inout Xoshiro256StarStar) throws(InferenceError) -> [Double],

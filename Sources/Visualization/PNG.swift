@@ -119,10 +119,10 @@ public enum PNG {
   }
 
   /// Encodes `image` (see ``encode(_:colorType:filter:compressionLevel:)``) and writes it
-  /// atomically to `path` with ``AtomicFile``: a crash never leaves a partial file and a
+  /// atomically to `path` with <doc:/documentation/Serialization/AtomicFile>: a crash never leaves a partial file and a
   /// failed write leaves an existing file untouched.
   ///
-  /// - Throws: ``PNGError`` for an unencodable image, ``FileWriteError`` (naming `path`) when
+  /// - Throws: ``PNGError`` for an unencodable image, <doc:/documentation/Serialization/FileWriteError> (naming `path`) when
   ///   the file cannot be written.
   public static func write(
     _ image: Image, toPath path: String, colorType: ColorType? = nil,

@@ -115,7 +115,7 @@ extension PNG {
     try decode([UInt8](data), source: source)
   }
 
-  /// Reads and decodes the PNG file at `path`; see ``decode(_:source:)``.
+  /// Reads and decodes the PNG file at `path`; see ``decode(_:source:)-([UInt8],_)``.
   ///
   /// - Throws: ``PNGError`` whose `source` is `path`: `.unreadable` when the file cannot be
   ///   read, otherwise the decoding errors.

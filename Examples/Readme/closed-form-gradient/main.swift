@@ -1,4 +1,5 @@
-// Generated from README.md by scripts/readme-examples: edit the README, not this file.
+// Generated from a ```swift block of README.md or Variational.docc by scripts/readme-examples:
+// edit the block, not this file.
 // readme-example: run
 
 import Variational
