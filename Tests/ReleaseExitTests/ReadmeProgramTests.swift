@@ -30,6 +30,25 @@ import Testing
     #expect(Self.names.count >= 7, "\(Self.names)")
   }
 
+  /// The README's command-line samples still match what their commands print (up to timings
+  /// and last digits): scripts/readme-samples --check.
+  @Test func commandSamplesMatchTheirCommands() throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+      "python3", Self.root.appendingPathComponent("scripts/readme-samples").path, "--check",
+    ]
+    var environment = ProcessInfo.processInfo.environment
+    environment["VARIATIONAL_RELEASE_DIRECTORY"] = ReleaseBinary.directory.path
+    process.environment = environment
+    let errors = Pipe()
+    process.standardError = errors
+    try process.run()
+    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "\(message)")
+  }
+
   /// Each example that is not marked "compile only" runs in a scratch directory, exits 0, and
   /// prints every `// prints:` line of its source, in order.
   @Test(arguments: names)
