@@ -34,7 +34,9 @@ public struct CSVTable: Sendable, Equatable {
 
   /// Parses CSV text.
   ///
-  /// - Parameter path: where the text came from; used only in error messages.
+  /// - Parameters:
+  ///   - text: the CSV text, a header row first.
+  ///   - path: where the text came from; used only in error messages.
   /// - Throws: the format errors of `init(parsing:path:)` for bytes.
   public init(parsing text: String, path: String) throws(DatasetError) {
     try self.init(parsing: Array(text.utf8), path: path)
@@ -45,7 +47,9 @@ public struct CSVTable: Sendable, Equatable {
   /// Errors give the line (1-based, the header being line 1) and, for a cell, the column's
   /// 1-based index and name.
   ///
-  /// - Parameter path: where the bytes came from; used only in error messages.
+  /// - Parameters:
+  ///   - contents: the file's bytes.
+  ///   - path: where the bytes came from; used only in error messages.
   /// - Throws: `DatasetError` of kind `.emptyFile` if there is no header row;
   ///   `.badColumnName` for an empty or duplicate column name or a malformed quoted name;
   ///   `.raggedRow` if a row has a different number of fields than the header (the message

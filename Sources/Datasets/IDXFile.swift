@@ -21,8 +21,10 @@ public struct IDXFile: Sendable, Equatable {
 
   /// Reads the IDX file at `path`, which may be gzip-compressed.
   ///
-  /// - Parameter expectedDimensionCount: the number of dimensions the caller needs (3 for
-  ///   images, 1 for labels), or `nil` to accept any.
+  /// - Parameters:
+  ///   - path: the file.
+  ///   - expectedDimensionCount: the number of dimensions the caller needs (3 for images, 1
+  ///     for labels), or `nil` to accept any.
   /// - Throws: `DatasetError` naming the file: `.fileNotFound`, `.unreadableFile` or
   ///   `.corruptGzip` if it cannot be read; `.badMagic` if it does not start with two zero
   ///   bytes; `.unsupportedType` for an element type other than unsigned byte;
@@ -38,7 +40,10 @@ public struct IDXFile: Sendable, Equatable {
 
   /// Parses the (already decompressed) contents of an IDX file.
   ///
-  /// - Parameter path: the file the bytes came from; used only in error messages.
+  /// - Parameters:
+  ///   - contents: the file's bytes.
+  ///   - path: the file the bytes came from; used only in error messages.
+  ///   - expectedDimensionCount: the number of dimensions the caller needs, or `nil`.
   /// - Throws: the format errors described for `init(contentsOf:expectedDimensionCount:)`.
   public init(
     parsing contents: [UInt8], path: String, expectedDimensionCount: Int? = nil

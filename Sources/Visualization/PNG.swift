@@ -44,6 +44,7 @@ public enum PNG {
   /// Encodes `image` as a PNG file in memory.
   ///
   /// - Parameters:
+  ///   - image: the picture.
   ///   - colorType: `.greyscale` stores one byte per pixel (coloured pixels become their luma,
   ///     see ``Image/greyscaleBytes``); `.rgb` stores three. `nil` (the default) picks
   ///     greyscale when ``Image/isGreyscale`` is true and RGB otherwise, which is lossless.

@@ -50,7 +50,9 @@ extension PNG {
   /// for palette images); that there is no unknown critical chunk; and that the file ends with
   /// an empty `IEND` chunk followed by nothing.
   ///
-  /// - Parameter source: the name used in errors, normally the file path.
+  /// - Parameters:
+  ///   - bytes: the file's bytes.
+  ///   - source: the name used in errors, normally the file path.
   /// - Throws: ``PNGError`` naming `source` and the first problem found.
   public static func validate(
     _ bytes: [UInt8], source: String = "<memory>"
