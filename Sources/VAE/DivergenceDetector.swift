@@ -1,7 +1,7 @@
 /// Catches a training loss that explodes while staying finite (a learning rate too large can
 /// drive the KL to 10²⁹ without ever reaching infinity).
 ///
-/// The rule: after at least ``minimumHistory`` batches, a batch's loss per image `ℓ` trips
+/// The rule: from the second batch on, a batch's loss per image `ℓ` trips
 /// the detector when
 /// ```
 /// ℓ − m > factor · max(|m|, 1),   m = median of the last `windowSize` losses per image
@@ -13,7 +13,7 @@
 struct DivergenceDetector {
   static let factor = 1000.0
   static let windowSize = 50
-  static let minimumHistory = 5
+  static let minimumHistory = 1
 
   /// The latest losses per image, oldest first.
   private(set) var window: [Double] = []

@@ -85,7 +85,7 @@ struct MatrixDatasetTests {
     let directory = try TemporaryDirectory()
     let path = try directory.write("p1,p2\n0,17\n3,2.5\n", to: "bad.csv")
     #expect {
-      _ = try ImageDataset.matrix(contentsOf: path)
+      _ = try ImageDataset.matrix(contentsOf: path, shape: (1, 2))
     } throws: { error in
       let message = "\(error)"
       return message.contains(path) && message.contains("image 2 has value 2.5")
