@@ -87,7 +87,9 @@ public struct VAETrainingRun {
       trainer = try VAECheckpoint.loadTrainer(from: outputDirectory)
       let completed = trainer.completedEpochs
       if training.epochs > trainer.training.epochs {
-        log("extending \(outputDirectory) from \(trainer.training.epochs) to \(training.epochs) epochs")
+        log(
+          "extending \(outputDirectory) from \(trainer.training.epochs) to \(training.epochs) epochs"
+        )
         trainer.training.epochs = training.epochs
       }
       if completed >= trainer.training.epochs {

@@ -24,7 +24,8 @@ import Testing
 
   /// A little-endian float64 `.npy` file of `values` in `shape`.
   static func npy(_ values: [Double], shape: [Int]) -> Data {
-    let shapeText = "(" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? ",)" : ")")
+    let shapeText =
+      "(" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? ",)" : ")")
     var header = Array("{'descr': '<f8', 'fortran_order': False, 'shape': \(shapeText), }".utf8)
     header += [UInt8](repeating: 0x20, count: (64 - (10 + header.count + 1) % 64) % 64) + [0x0A]
     var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0]
@@ -68,7 +69,8 @@ import Testing
   @Test func configRecordsTheDataAndCommandsDefaultToIt() throws {
     let trained = try trainedRun()
     let data = try #require(try configJSON(trained.run)["data"] as? [String: Any])
-    #expect(data["source"] as? String == URL(fileURLWithPath: trained.images).standardizedFileURL.path)
+    #expect(
+      data["source"] as? String == URL(fileURLWithPath: trained.images).standardizedFileURL.path)
     #expect(data["imageShape"] as? [Int] == [4, 4])
     let fingerprint = try #require(data["training"] as? [String: Any])
     #expect(fingerprint["images"] as? Int == 36 && (fingerprint["hash"] as? String)?.count == 16)
@@ -91,8 +93,10 @@ import Testing
   func imagesOfAnotherShapeAreRefused(_ command: String) throws {
     let trained = try trainedRun()
     let other = trained.directory.file("six.npy")
-    try Self.npy(Self.pixels(count: 10, side: 6).flatMap { $0.map(Double.init) }, shape: [10, 6, 6])
-      .write(to: URL(fileURLWithPath: other))
+    try Self.npy(
+      Self.pixels(count: 10, side: 6).flatMap { $0.map(Double.init) }, shape: [10, 6, 6]
+    )
+    .write(to: URL(fileURLWithPath: other))
     let output =
       command == "evaluate"
       ? [] : ["--output", trained.directory.file(command == "embed" ? "out.csv" : "out.png")]

@@ -1,6 +1,8 @@
 import Datasets
 import Foundation
+import TensorCore
 import Testing
+import Visualization
 
 @testable import VAE
 
@@ -22,16 +24,21 @@ import Testing
   }
 
   static let changes: [Change] = [
-    Change(name: "latent", change: { $0.model.latentDimension = 3 },
+    Change(
+      name: "latent", change: { $0.model.latentDimension = 3 },
       expected: "--latent-dim: the run has 20, this command asks for 3"),
-    Change(name: "learning rate", change: { $0.training.learningRate = 0.01 },
+    Change(
+      name: "learning rate", change: { $0.training.learningRate = 0.01 },
       expected: "--learning-rate: the run has 0.001, this command asks for 0.01"),
-    Change(name: "data", change: { $0.data!.source = "/data/b.csv" },
+    Change(
+      name: "data", change: { $0.data!.source = "/data/b.csv" },
       expected: "--data: the run has /data/a.csv, this command asks for /data/b.csv"),
-    Change(name: "limit", change: { $0.data!.limitTrain = 5 },
+    Change(
+      name: "limit", change: { $0.data!.limitTrain = 5 },
       expected: "--limit-train: the run has none, this command asks for 5"),
     Change(name: "more epochs", change: { $0.training.epochs = 30 }, expected: nil),
-    Change(name: "fewer epochs", change: { $0.training.epochs = 3 },
+    Change(
+      name: "fewer epochs", change: { $0.training.epochs = 3 },
       expected: "--epochs: the run has 10, this command asks for 3"),
     Change(name: "other fingerprint", change: { $0.data!.training.hash = "ffff" }, expected: nil),
   ]
@@ -86,10 +93,33 @@ import Testing
   }
 
   @Test func fingerprintsTellImagesApart() {
-    let a = ImageDataset(pixels: [0, 1, 2, 3, 4, 5, 6, 7], labels: nil, count: 2, rows: 2, columns: 2)
-    let b = ImageDataset(pixels: [0, 1, 2, 3, 4, 5, 6, 8], labels: nil, count: 2, rows: 2, columns: 2)
+    let a = ImageDataset(
+      pixels: [0, 1, 2, 3, 4, 5, 6, 7], labels: nil, count: 2, rows: 2, columns: 2)
+    let b = ImageDataset(
+      pixels: [0, 1, 2, 3, 4, 5, 6, 8], labels: nil, count: 2, rows: 2, columns: 2)
     #expect(VAEDataRecord.Fingerprint(of: a) == VAEDataRecord.Fingerprint(of: a))
     #expect(VAEDataRecord.Fingerprint(of: a) != VAEDataRecord.Fingerprint(of: b))
     #expect(VAEDataRecord.Fingerprint(of: a).hash.count == 16)
+  }
+
+  /// `embed --plot`'s map: unlabelled data has no legend (the picture differs from the same
+  /// points labelled 0), and class names appear only when asked for.
+  @Test func latentMapLegendFollowsTheLabels() {
+    var configuration = VAEConfiguration()
+    (configuration.height, configuration.width) = (2, 2)
+    configuration.hiddenSizes = [4]
+    configuration.latentDimension = 2
+    var generator = Xoshiro256StarStar(seed: 1)
+    let model = MLPVAE(configuration: configuration, using: &generator)
+    let pixels: [UInt8] = (0..<40).map { UInt8($0 * 23 % 256) }
+    let unlabelled = ImageDataset(pixels: pixels, count: 10, rows: 2, columns: 2)
+    let zeros = ImageDataset(
+      pixels: pixels, labels: [UInt8](repeating: 0, count: 10), count: 10, rows: 2, columns: 2)
+    let plain = VAEPictures.latentMap(from: model, of: unlabelled)
+    let numbered = VAEPictures.latentMap(from: model, of: zeros)
+    let named = VAEPictures.latentMap(
+      from: model, of: zeros, labelNames: ScatterPlot.fashionMNISTClassNames)
+    #expect(plain != numbered)
+    #expect(numbered != named)
   }
 }
