@@ -132,7 +132,11 @@ public enum VAEPictures {
     var plot = LinePlot(
       title: plain ? "negative ELBO (nats per image)" : "training curves (nats per image)",
       xLabel: "epoch", yLabel: "nats")
-    let objective = plain ? "train" : "train " + (names.count == 1 ? names.first! : "objective")
+    // The plot's font has no Greek letters.
+    let name = (names.count == 1 ? names.first! : "objective").split(
+      separator: "β", omittingEmptySubsequences: false
+    ).joined(separator: "beta")
+    let objective = plain ? "train" : "train " + name
     plot.addSeries(objective, x: epochs, y: metrics.map(\.trainObjective), showsMarkers: true)
     let elbo = metrics.filter { $0.trainNegativeELBO != nil }
     if !plain && !elbo.isEmpty {
