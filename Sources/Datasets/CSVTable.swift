@@ -20,16 +20,31 @@ public struct CSVTable: Sendable, Equatable {
   /// `values[r * columnCount + c]`.
   public let values: [Double]
 
+  /// Whether the first line was a header (else the columns are named `1`, `2`, …).
+  public let hasHeader: Bool
+
   /// The number of columns.
   public var columnCount: Int { columnNames.count }
+
+  /// Whether the first line holds column names.
+  public enum Header: Sendable {
+    /// The first line holds the column names.
+    case present
+    /// Every line is data; the columns are named by their numbers `1`, `2`, ….
+    case absent
+    /// A first line whose every field parses as a number is data (``absent``); any other
+    /// first line is a header (``present``). A header of numeric names is thus taken as data:
+    /// name at least one column with a word.
+    case detected
+  }
 
   /// Reads the CSV file at `path`, which may be gzip-compressed.
   ///
   /// - Throws: `DatasetError` naming the file: `.fileNotFound`, `.unreadableFile` or
   ///   `.corruptGzip` if it cannot be read, or the format errors of `init(parsing:path:)`.
-  public init(contentsOf path: String) throws(DatasetError) {
+  public init(contentsOf path: String, header: Header = .present) throws(DatasetError) {
     let path = absolutePath(path)
-    try self.init(parsing: try Gzip.readFile(atPath: path), path: path)
+    try self.init(parsing: try Gzip.readFile(atPath: path), path: path, header: header)
   }
 
   /// Parses CSV text.
@@ -55,7 +70,9 @@ public struct CSVTable: Sendable, Equatable {
   ///   `.raggedRow` if a row has a different number of fields than the header (the message
   ///   gives both numbers); `.missingValue` for an empty cell; `.nonNumeric` for a cell that is
   ///   not a number (the message quotes the cell).
-  public init(parsing contents: [UInt8], path: String) throws(DatasetError) {
+  public init(parsing contents: [UInt8], path: String, header: Header = .present)
+    throws(DatasetError)
+  {
     var lines = Self.lineRanges(contents)
     while let last = lines.last, CSVFieldSplitter.isBlankLine(contents[last]) {
       lines.removeLast()
@@ -69,9 +86,19 @@ public struct CSVTable: Sendable, Equatable {
     if let failure = CSVFieldSplitter.split(contents[headerLine], into: &fields) {
       throw Self.error(failure, kind: .badColumnName, path: path, line: 1, names: [])
     }
+    let hasHeader: Bool
+    switch header {
+    case .present: hasHeader = true
+    case .absent: hasHeader = false
+    case .detected: hasHeader = !fields.allSatisfy { Double($0.text) != nil }
+    }
     var names: [String] = []
     var firstIndex: [String: Int] = [:]
     for (offset, field) in fields.enumerated() {
+      if !hasHeader {
+        names.append(String(offset + 1))
+        continue
+      }
       let name = field.text
       guard !name.isEmpty else {
         throw DatasetError(
@@ -88,8 +115,8 @@ public struct CSVTable: Sendable, Equatable {
     }
 
     var values: [Double] = []
-    values.reserveCapacity((lines.count - 1) * names.count)
-    for (lineIndex, range) in lines.enumerated().dropFirst() {
+    values.reserveCapacity(lines.count * names.count)
+    for (lineIndex, range) in lines.enumerated().dropFirst(hasHeader ? 1 : 0) {
       let line = lineIndex + 1
       if let failure = CSVFieldSplitter.split(contents[range], into: &fields) {
         throw Self.error(failure, kind: .nonNumeric, path: path, line: line, names: names)
@@ -123,8 +150,9 @@ public struct CSVTable: Sendable, Equatable {
       }
     }
     self.path = path
+    self.hasHeader = hasHeader
     self.columnNames = names
-    self.rowCount = lines.count - 1
+    self.rowCount = lines.count - (hasHeader ? 1 : 0)
     self.values = values
   }
 

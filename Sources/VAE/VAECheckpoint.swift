@@ -23,24 +23,34 @@ public enum VAECheckpoint {
 
   /// The contents of `config.json`.
   public struct Configuration: Codable, Equatable, Sendable {
-    public var format = "variational-vae-1"
+    public var format = Self.currentFormat
     public var model: VAEConfiguration
     public var training: TrainingConfiguration
+    /// The data the run was trained on; `nil` in runs written before it was recorded.
+    public var data: VAEDataRecord?
 
-    public init(model: VAEConfiguration, training: TrainingConfiguration) {
+    /// The only `format` this version reads.
+    public static let currentFormat = "variational-vae-1"
+
+    public init(
+      model: VAEConfiguration, training: TrainingConfiguration, data: VAEDataRecord? = nil
+    ) {
       self.model = model
       self.training = training
+      self.data = data
     }
   }
 
-  /// Writes the trainer's model, optimiser, generator, configuration and metrics to
-  /// `directory` (created if needed).
-  public static func save<E, D>(_ trainer: VAETrainer<E, D>, to directory: String) throws {
+  /// Writes the trainer's model, optimiser, generator, configuration (with the record of its
+  /// data, if given) and metrics to `directory` (created if needed).
+  public static func save<E, D>(
+    _ trainer: VAETrainer<E, D>, data: VAEDataRecord? = nil, to directory: String
+  ) throws {
     try FileManager.default.createDirectory(
       atPath: directory, withIntermediateDirectories: true)
     let epoch = String(trainer.completedEpochs)
     let configuration = Configuration(
-      model: trainer.model.configuration, training: trainer.training)
+      model: trainer.model.configuration, training: trainer.training, data: data)
     try AtomicFile.write(try encodeJSON(configuration), toPath: path(directory, configurationFile))
 
     var state: [String: SafeTensors.Entry] = [:]
@@ -85,12 +95,50 @@ public enum VAECheckpoint {
     }
     do {
       let configuration = try JSONDecoder().decode(Configuration.self, from: data)
+      guard configuration.format == Configuration.currentFormat else {
+        throw VAEError.invalidConfiguration(
+          "field 'format' is '\(configuration.format)', expected "
+            + "'\(Configuration.currentFormat)'")
+      }
       try configuration.model.validate()
+      try configuration.training.validate()
       return configuration
     } catch let error as VAEError {
       throw VAEError.checkpoint(path: file, message: error.description)
+    } catch let error as DecodingError {
+      throw VAEError.checkpoint(path: file, message: describe(error))
     } catch {
       throw VAEError.checkpoint(path: file, message: "not a valid configuration: \(error)")
+    }
+  }
+
+  /// A decoding error as one line naming the field (`model.likelihood`) and, for the
+  /// enumerations, the values allowed.
+  static func describe(_ error: DecodingError) -> String {
+    func field(_ path: [any CodingKey]) -> String {
+      path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+    let allowed: [String: [String]] = [
+      "architecture": VAEConfiguration.Architecture.allCases.map(\.rawValue),
+      "likelihood": VAEConfiguration.Likelihood.allCases.map(\.rawValue),
+      "schedule": TrainingConfiguration.Schedule.allCases.map(\.rawValue),
+    ]
+    switch error {
+    case .dataCorrupted(let context) where !context.codingPath.isEmpty:
+      let name = context.codingPath.last?.stringValue ?? ""
+      if let values = allowed[name] {
+        return "field '\(field(context.codingPath))' has a value this version does not know; "
+          + "expected one of \(values.joined(separator: ", "))"
+      }
+      return "field '\(field(context.codingPath))': \(context.debugDescription)"
+    case .dataCorrupted(let context):
+      return "not valid JSON: \(context.debugDescription)"
+    case .keyNotFound(let key, let context):
+      return "field '\(field(context.codingPath + [key]))' is missing"
+    case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+      return "field '\(field(context.codingPath))' is not a valid \(type)"
+    @unknown default:
+      return "not a valid configuration: \(error)"
     }
   }
 
@@ -110,8 +158,9 @@ public enum VAECheckpoint {
       throw VAEError.checkpoint(path: file, message: error.message)
     }
     for (name, keyPath) in zip(model.parameterNames, model.parameterKeyPaths) {
+      let tensor: Tensor<Float>
       do {
-        model[keyPath: keyPath] = try archive.float(name, shape: model[keyPath: keyPath].shape)
+        tensor = try archive.float(name, shape: model[keyPath: keyPath].shape)
       } catch {
         throw VAEError.checkpoint(
           path: file,
@@ -120,6 +169,14 @@ public enum VAECheckpoint {
             + "model with hidden sizes \(configuration.hiddenSizes) and latent dimension "
             + "\(configuration.latentDimension))")
       }
+      let scalars = tensor.scalars
+      if let index = scalars.firstIndex(where: { !$0.isFinite }) {
+        throw VAEError.checkpoint(
+          path: file,
+          message: "tensor '\(name)' holds \(scalars[index]) at index \(index): its weights "
+            + "are not finite (the run diverged, or the file is damaged)")
+      }
+      model[keyPath: keyPath] = tensor
     }
     return model
   }

@@ -53,10 +53,11 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     }
     if latentDimension <= 0 {
       throw VAEError.invalidConfiguration(
-        "latentDimension must be positive, got \(latentDimension)")
+        "--latent-dim (latentDimension) must be positive, got \(latentDimension)")
     }
     if hiddenSizes.isEmpty || hiddenSizes.contains(where: { $0 <= 0 }) {
-      throw VAEError.invalidConfiguration("hiddenSizes must be positive, got \(hiddenSizes)")
+      throw VAEError.invalidConfiguration(
+        "--hidden (hiddenSizes) must be positive, got \(hiddenSizes)")
     }
     if architecture == .conv && (height % 4 != 0 || width % 4 != 0) {
       throw VAEError.invalidConfiguration(
@@ -64,7 +65,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     }
     if !(fixedStandardDeviation > 0) {
       throw VAEError.invalidConfiguration(
-        "fixedStandardDeviation must be positive, got \(fixedStandardDeviation)")
+        "--sigma (fixedStandardDeviation) must be positive, got \(fixedStandardDeviation)")
     }
   }
 }

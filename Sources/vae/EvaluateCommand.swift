@@ -43,7 +43,7 @@ struct EvaluateCommand: ParsableCommand {
   }
 
   func run() throws {
-    let test = try data.load(.test)
+    let test = try checkpoint.testData(data).images
     let report = try VAECheckpoint.withModel(
       in: checkpoint.checkpoint, perform: Evaluate(test: test, command: self))
     print(String(format: "images             %d", report.images))

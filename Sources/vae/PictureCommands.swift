@@ -70,7 +70,7 @@ struct ReconstructCommand: ParsableCommand {
   }
 
   func run() throws {
-    let action = Action(test: try data.load(.test), count: count)
+    let action = Action(test: try checkpoint.testData(data).images, count: count)
     try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: action)
       .writePNG(toPath: picture.output)
   }
@@ -102,7 +102,8 @@ struct InterpolateCommand: ParsableCommand {
   }
 
   func run() throws {
-    let action = Action(test: try data.load(.test), steps: steps, pairs: pairs)
+    let action = Action(
+      test: try checkpoint.testData(data).images, steps: steps, pairs: pairs)
     try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: action)
       .writePNG(toPath: picture.output)
   }
@@ -131,6 +132,7 @@ struct EmbedCommand: ParsableCommand {
     var test: ImageDataset
     var limit: Int?
     var plot: String?
+    var labelNames: [Int: String]
     func callAsFunction<E, D>(_ model: VariationalAutoencoder<E, D>) throws -> String {
       let means = VAEEvaluation.latentMeans(of: model, on: test, limit: limit).means
       let (count, dimension) = (means.shape[0], means.shape[1])
@@ -141,14 +143,17 @@ struct EmbedCommand: ParsableCommand {
         csv += (values + [test.label(at: row).map { "\($0)" } ?? ""]).joined(separator: ",") + "\n"
       }
       if let plot {
-        try VAEPictures.latentMap(from: model, of: test, limit: count).writePNG(toPath: plot)
+        try VAEPictures.latentMap(from: model, of: test, limit: count, labelNames: labelNames)
+          .writePNG(toPath: plot)
       }
       return csv
     }
   }
 
   func run() throws {
-    let action = Action(test: try data.load(.test), limit: limit, plot: plot)
+    let (test, options) = try checkpoint.testData(data)
+    let names = options.isFashionMNIST ? ScatterPlot.fashionMNISTClassNames : [:]
+    let action = Action(test: test, limit: limit, plot: plot, labelNames: names)
     let csv = try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: action)
     try AtomicFile.write(Array(csv.utf8), toPath: output)
   }
