@@ -41,6 +41,8 @@ struct SampleCommand: ParsableCommand {
   }
 
   func run() throws {
+    try VAECheckpoint.configuration(in: checkpoint.checkpoint).model.samplingMemory(count: count)
+      .check()
     try VAECheckpoint.withModel(
       in: checkpoint.checkpoint, perform: Action(count: count, seed: seed)
     )

@@ -96,6 +96,9 @@ struct TrainCommand: ParsableCommand {
     var configuration = modelConfiguration
     configuration.height = train.rows
     configuration.width = train.columns
+    try configuration.trainingMemory(
+      batchSize: batchSize, samples: samples, importanceSamples: iwae
+    ).check()
     let directory = output ?? "runs/" + Self.timestamp()
     try VAETrainingRun(
       configuration: configuration, training: trainingConfiguration, outputDirectory: directory,
