@@ -97,7 +97,7 @@ struct TrainCommand: ParsableCommand {
     configuration.height = train.rows
     configuration.width = train.columns
     try configuration.trainingMemory(
-      batchSize: batchSize, samples: samples, importanceSamples: iwae
+      batchSize: min(batchSize, train.count), samples: samples, importanceSamples: iwae
     ).check()
     let directory = output ?? "runs/" + Self.timestamp()
     try VAETrainingRun(
