@@ -67,7 +67,7 @@ import Testing
       arguments: ["train", "--resume"], fragments: ["--resume needs --output DIR"]),
     BadInput(
       arguments: ["train", "--data", "<images>", "--hidden", "10000000,10000000"],
-      fragments: ["training needs about", "TB of memory", "for the model", "lower --hidden"]),
+      fragments: ["training needs about 3.2 PB of memory", "for the model", "lower --hidden"]),
     BadInput(
       arguments: ["train", "--data", "<images>", "--hidden", "4000000000000000000"],
       fragments: ["training needs about more than 9.2 EB", "lower --hidden or --latent-dim"]),
