@@ -56,7 +56,7 @@ public struct VAEMemoryEstimate: Equatable, Sendable {
   public static func format(_ bytes: Int) -> String {
     var value = Double(bytes)
     for unit in ["B", "kB", "MB", "GB", "TB", "PB"] {
-      if value < 999.5 { return unit == "B" ? "\(bytes) B" : String(format: "%.3g %@", value, unit) }
+      if value < 999.5 { return unit == "B" ? "\(bytes) B" : String(format: "%.3g ", value) + unit }
       value /= 1000
     }
     return String(format: "%.3g EB", value)

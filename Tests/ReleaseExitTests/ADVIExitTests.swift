@@ -69,7 +69,7 @@ import Testing
     BadInput(
       arguments: ["eight-schools", "--json", "<dir>/no/summary.json"],
       fragments: [
-        "cannot write <dir>/no/summary.json (--json): the directory <dir>/no does not exist",
+        "cannot write <dir>/no/summary.json (--json): the directory <dir>/no does not exist"
       ]),
     BadInput(
       arguments: ["eight-schools", "--draws", "100000000000"],
