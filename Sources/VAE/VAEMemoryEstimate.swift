@@ -149,13 +149,14 @@ extension VAEConfiguration {
   }
 
   /// The memory `vae sample --count count` needs: the weights, `count` latent codes and
-  /// decoded images, and the RGB picture of their grid.
-  public func samplingMemory(count: Int) -> VAEMemoryEstimate {
+  /// decoded images, and the RGB picture of their grid. `flags` set the count (for
+  /// `interpolate`, `--steps` and `--pairs`); a nil count is one that overflows an `Int`.
+  public func samplingMemory(count: Int?, flags: [String] = ["--count"]) -> VAEMemoryEstimate {
     VAEMemoryEstimate(
-      job: "sampling \(count) images",
+      job: "decoding \(count.map(String.init) ?? "more than \(Int.max)") images",
       parameterBytes: product(parameterCount, 4),
       batchBytes: product(count, sum(activationsPerImage, product(inputSize, 3)), 4),
-      parameterFlags: [], batchFlags: ["--count"])
+      parameterFlags: [], batchFlags: flags)
   }
 
   /// The memory `vae evaluate --importance-samples importanceSamples` needs: the weights and

@@ -104,6 +104,9 @@ struct InterpolateCommand: ParsableCommand {
   }
 
   func run() throws {
+    let (images, overflow) = steps.multipliedReportingOverflow(by: pairs)
+    try VAECheckpoint.configuration(in: checkpoint.checkpoint).model
+      .samplingMemory(count: overflow ? nil : images, flags: ["--steps", "--pairs"]).check()
     let action = Action(test: try data.load(.test), steps: steps, pairs: pairs)
     try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: action)
       .writePNG(toPath: picture.output)

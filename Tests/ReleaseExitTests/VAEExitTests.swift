@@ -132,7 +132,14 @@ import Testing
       "sample", "--checkpoint", run, "--count", "100000000000000", "--output",
       directory.file("many.png"),
     ])
-    expectCleanFailure(manySamples, mentioning: ["sampling 100000000000000 images", "--count"])
+    expectCleanFailure(manySamples, mentioning: ["decoding 100000000000000 images", "--count"])
+    let longInterpolations = try vae.run([
+      "interpolate", "--checkpoint", run, "--data", images, "--image-shape", "4x4", "--steps",
+      "10000000000", "--pairs", "10000000000", "--output", directory.file("lines.png"),
+    ])
+    expectCleanFailure(
+      longInterpolations,
+      mentioning: ["decoding more than", "more than 9.2 EB", "lower --steps or --pairs"])
     let manyImportanceSamples = try vae.run([
       "evaluate", "--checkpoint", run, "--data", images, "--image-shape", "4x4",
       "--importance-samples", "100000000000000",
