@@ -58,13 +58,13 @@ let package = Package(
       dependencies: ["TensorCore", .product(name: "RealModule", package: "swift-numerics")]),
     .target(
       name: "Datasets",
-      dependencies: ["CZlib"]),
+      dependencies: ["CZlib", "TensorCore"]),
     .target(
       name: "Serialization",
       dependencies: ["TensorCore"]),
     .target(
       name: "Visualization",
-      dependencies: ["CZlib", "Serialization"]),
+      dependencies: ["CZlib", "Serialization", "TensorCore"]),
     .target(
       name: "Reporting"),
     .target(

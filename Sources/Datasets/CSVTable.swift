@@ -1,3 +1,5 @@
+import TensorCore
+
 /// A table of numbers read from a CSV file with a header row of column names.
 ///
 /// The format: the first line holds the column names, separated by commas; every further line
@@ -181,7 +183,9 @@ public struct CSVTable: Sendable, Equatable {
   ///
   /// - Precondition: `0 <= index < columnCount`.
   public func column(at index: Int) -> [Double] {
-    precondition(columnNames.indices.contains(index), "column index \(index) out of range")
+    userPrecondition(
+      columnNames.indices.contains(index),
+      "CSVTable.column(at:): column index \(index) is out of range 0..<\(columnCount)")
     return (0..<rowCount).map { values[$0 * columnCount + index] }
   }
 
@@ -189,7 +193,9 @@ public struct CSVTable: Sendable, Equatable {
   ///
   /// - Precondition: `0 <= index < rowCount`.
   public func row(at index: Int) -> ArraySlice<Double> {
-    precondition((0..<rowCount).contains(index), "row index \(index) out of range")
+    userPrecondition(
+      (0..<rowCount).contains(index),
+      "CSVTable.row(at:): row index \(index) is out of range 0..<\(rowCount)")
     return values[(index * columnCount)..<((index + 1) * columnCount)]
   }
 

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// An array read from a file in the IDX format, in which MNIST and Fashion-MNIST are
 /// distributed.
 ///
@@ -120,11 +122,11 @@ public struct IDXFile: Sendable, Equatable {
   /// - Precondition: there are at most 255 dimensions, each below 2^32, and `bytes.count` is
   ///   their product.
   public static func encode(dimensions: [Int], bytes: [UInt8]) -> [UInt8] {
-    precondition(dimensions.count <= 255, "IDX files have at most 255 dimensions")
-    precondition(
+    userPrecondition(dimensions.count <= 255, "IDX files have at most 255 dimensions")
+    userPrecondition(
       dimensions.allSatisfy { (0...Int(UInt32.max)).contains($0) },
       "IDX dimension sizes must fit in UInt32")
-    precondition(
+    userPrecondition(
       dimensions.reduce(1, *) == bytes.count, "the data size must match the dimensions")
     var result: [UInt8] = [0, 0, unsignedByteType, UInt8(dimensions.count)]
     result.reserveCapacity(4 + 4 * dimensions.count + bytes.count)

@@ -109,8 +109,8 @@ func runFit<Family: VariationalFamily>(
   if !converged {
     warnings.append(
       "the ELBO did not converge within \(options.maxIterations) iterations (relative "
-        + "tolerance \(options.tolerance)); raise maxIterations or the tolerance, or check "
-        + "the ELBO trace")
+        + "tolerance \(options.tolerance)); raise maxIterations (--max-iterations) or the "
+        + "tolerance (--tolerance), or check the ELBO trace")
   }
 
   // The final approximation: the preferred of the averaged candidates and the last iterate.
@@ -175,10 +175,10 @@ func resolvedChoice(_ choice: OptimizerChoice) -> OptimizerChoice {
 func divergenceAdvice<Family>(_ engine: VariationalInference<Family>, _ options: FitOptions)
   -> String
 {
-  "The optimisation diverged; try a smaller learning rate (now \(engine.learningRate) with "
-    + "the \(options.optimizer.name)), more gradient samples (gradientSamples is "
-    + "\(options.gradientSamples)), priors and constraints that match each parameter's "
-    + "support, or another seed."
+  "The optimisation diverged; try a smaller learningRate (--learning-rate; now "
+    + "\(engine.learningRate) with the \(options.optimizer.name)), more gradient samples "
+    + "(gradientSamples is \(options.gradientSamples)), priors and constraints that match "
+    + "each parameter's support, or another seed (--seed)."
 }
 
 /// ⌈count / 2⌉.

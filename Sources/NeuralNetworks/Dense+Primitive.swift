@@ -32,7 +32,7 @@ public func dense<Scalar: TensorScalar>(
   {
     // The bias goes in with the product (β = 1), the relu on each block of the product as
     // soon as it is done.
-    precondition(
+    userPrecondition(
       bias.shape == [weight.shape[1]],
       "dense: bias of shape \(bias.shape) for weight of shape \(weight.shape) (needs "
         + "[\(weight.shape[1])])")

@@ -7,7 +7,7 @@ import TensorCore
 ///
 /// | file | contents |
 /// |---|---|
-/// | `checkpoint.safetensors` | the weights, by name (`encoder.0.weight`, …), for numpy/PyTorch |
+/// | `checkpoint.safetensors` | the weights, by name (`encoder.0.weight`, …), dense ones `[in, out]` |
 /// | `training-state.safetensors` | Adam's moments, its step, the generator state |
 /// | `config.json` | the model and training configuration |
 /// | `metrics.jsonl` | one line of ``EpochMetrics`` per completed epoch |
@@ -20,6 +20,10 @@ public enum VAECheckpoint {
   public static let trainingStateFile = "training-state.safetensors"
   public static let configurationFile = "config.json"
   public static let metricsFile = "metrics.jsonl"
+  /// The `format` of `checkpoint.safetensors`'s metadata. Not `"pt"`: dense weights are
+  /// `[in, out]`, the transpose of `nn.Linear.weight`, so the file is not a PyTorch
+  /// `state_dict`. Loading ignores the field, so checkpoints that claimed `"pt"` still load.
+  public static let checkpointFormat = "variational-vae-1"
 
   /// The contents of `config.json`.
   public struct Configuration: Codable, Equatable, Sendable {
@@ -65,7 +69,7 @@ public enum VAECheckpoint {
       ], toPath: path(directory, trainingStateFile))
 
     try SafeTensors.write(
-      weights(of: trainer.model), metadata: ["epoch": epoch, "format": "pt"],
+      weights(of: trainer.model), metadata: ["epoch": epoch, "format": checkpointFormat],
       toPath: path(directory, weightsFile))
 
     var lines = ""

@@ -43,6 +43,8 @@ struct EvaluateCommand: ParsableCommand {
   }
 
   func run() throws {
+    try VAECheckpoint.configuration(in: checkpoint.checkpoint).model
+      .evaluationMemory(importanceSamples: importanceSamples).check()
     let test = try checkpoint.testData(data).images
     let report = try VAECheckpoint.withModel(
       in: checkpoint.checkpoint, perform: Evaluate(test: test, command: self))

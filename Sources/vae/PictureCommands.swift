@@ -41,6 +41,8 @@ struct SampleCommand: ParsableCommand {
   }
 
   func run() throws {
+    try VAECheckpoint.configuration(in: checkpoint.checkpoint).model.samplingMemory(count: count)
+      .check()
     try VAECheckpoint.withModel(
       in: checkpoint.checkpoint, perform: Action(count: count, seed: seed)
     )
@@ -102,6 +104,9 @@ struct InterpolateCommand: ParsableCommand {
   }
 
   func run() throws {
+    let (images, overflow) = steps.multipliedReportingOverflow(by: pairs)
+    try VAECheckpoint.configuration(in: checkpoint.checkpoint).model
+      .samplingMemory(count: overflow ? nil : images, flags: ["--steps", "--pairs"]).check()
     let action = Action(
       test: try checkpoint.testData(data).images, steps: steps, pairs: pairs)
     try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: action)

@@ -117,6 +117,10 @@ struct TrainCommand: ParsableCommand {
     var (model, training) = configuration(over: saved)
     model.height = train.rows
     model.width = train.columns
+    try model.trainingMemory(
+      batchSize: min(training.batchSize, train.count), samples: training.samples,
+      importanceSamples: training.importanceSamples
+    ).check()
     try VAETrainingRun(
       configuration: model, training: training, outputDirectory: directory, resume: resume,
       trainingData: train, testData: test, epochLimit: stopAfter,
