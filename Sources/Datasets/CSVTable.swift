@@ -67,6 +67,7 @@ public struct CSVTable: Sendable, Equatable {
   /// - Parameters:
   ///   - contents: the file's bytes.
   ///   - path: where the bytes came from; used only in error messages.
+  ///   - header: whether the first line is a header, or to be detected.
   /// - Throws: `DatasetError` of kind `.emptyFile` if there is no header row;
   ///   `.badColumnName` for an empty or duplicate column name or a malformed quoted name;
   ///   `.raggedRow` if a row has a different number of fields than the header (the message

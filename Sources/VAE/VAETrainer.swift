@@ -77,7 +77,7 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
   /// and the running means of the loss and its parts.
   ///
   /// - Throws: ``VAEError/diverged(_:)`` when the loss or the gradient is not finite, or the
-  ///   loss jumps far above its recent median (``DivergenceDetector``), naming the epoch and
+  ///   loss jumps far above its recent median (`DivergenceDetector`), naming the epoch and
   ///   batch and what to try. The model is then left as it was before the bad step.
   public mutating func trainEpoch(
     on data: ImageDataset, test: ImageDataset? = nil,
