@@ -218,7 +218,7 @@ if Context.environment["VARIATIONAL_FUZZ"] != nil {
     ("fuzz-npy", "NPY", ["Datasets"]),
     ("fuzz-csv", "CSV", ["Datasets"]),
     ("fuzz-safetensors", "SafeTensors", ["Serialization"]),
-    ("fuzz-png", "PNG", ["Visualization"]),
+    ("fuzz-png", "PNG", ["Visualization", "CZlib"]),
     ("fuzz-config", "Config", ["VAE"]),
   ]
   for target in fuzzTargets {
