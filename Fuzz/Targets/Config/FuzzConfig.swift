@@ -9,7 +9,7 @@ public func fuzzConfig(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let bytes = Data(UnsafeBufferPointer(start: data, count: size))
   do {
     let configuration = try VAECheckpoint.decodeConfiguration(bytes, path: "fuzz")
-    _ = configuration.model.inputSize
+    precondition(configuration.model.inputSize > 0)
     try configuration.training.validate()
   } catch {
     _ = error.description
