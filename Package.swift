@@ -222,3 +222,24 @@ let package = Package(
         name: "readme-\(name)", dependencies: ["Variational"], path: "Examples/Readme/\(name)")
     }
 )
+
+// libFuzzer targets for the file readers (Fuzz/README.md). They exist only when
+// `VARIATIONAL_FUZZ` is set, as `scripts/fuzz` does for its sanitizer build (in its own
+// `.build-fuzz` directory): a normal `swift build` neither sees nor needs them.
+if Context.environment["VARIATIONAL_FUZZ"] != nil {
+  let fuzzTargets: [(name: String, directory: String, dependencies: [Target.Dependency])] = [
+    ("fuzz-idx", "IDX", ["Datasets"]),
+    ("fuzz-npy", "NPY", ["Datasets"]),
+    ("fuzz-csv", "CSV", ["Datasets"]),
+    ("fuzz-safetensors", "SafeTensors", ["Serialization"]),
+    ("fuzz-png", "PNG", ["Visualization", "CZlib"]),
+    ("fuzz-config", "Config", ["VAE"]),
+  ]
+  for target in fuzzTargets {
+    package.targets.append(
+      .executableTarget(
+        name: target.name, dependencies: target.dependencies,
+        path: "Fuzz/Targets/\(target.directory)",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+  }
+}

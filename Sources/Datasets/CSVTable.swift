@@ -118,7 +118,10 @@ public struct CSVTable: Sendable, Equatable {
     }
 
     var values: [Double] = []
-    values.reserveCapacity(lines.count * names.count)
+    // Rows × columns comes from the file and may be far more than its bytes can hold (a wide
+    // header over many ragged rows): every value takes at least a byte and a separator.
+    let cells = lines.count.multipliedReportingOverflow(by: names.count)
+    values.reserveCapacity(cells.overflow ? 0 : min(cells.partialValue, contents.count / 2 + 1))
     for (lineIndex, range) in lines.enumerated().dropFirst(hasHeader ? 1 : 0) {
       let line = lineIndex + 1
       if let failure = CSVFieldSplitter.split(contents[range], into: &fields) {

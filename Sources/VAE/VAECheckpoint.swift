@@ -97,6 +97,17 @@ public enum VAECheckpoint {
       throw VAEError.checkpoint(
         path: file, message: "missing: is \(directory) a directory written by `vae train`?")
     }
+    return try decodeConfiguration(data, path: file)
+  }
+
+  /// Decodes and validates the contents of a `config.json` read from `path` (used only in
+  /// error messages); the fuzz target `fuzz-config` calls it on arbitrary bytes.
+  ///
+  /// - Throws: `VAEError.checkpoint` naming `path` for malformed JSON, missing or mistyped
+  ///   fields and an invalid model configuration.
+  package static func decodeConfiguration(_ data: Data, path: String) throws(VAEError)
+    -> Configuration
+  {
     do {
       let configuration = try JSONDecoder().decode(Configuration.self, from: data)
       guard configuration.format == Configuration.currentFormat else {
@@ -108,11 +119,11 @@ public enum VAECheckpoint {
       try configuration.training.validate()
       return configuration
     } catch let error as VAEError {
-      throw VAEError.checkpoint(path: file, message: error.description)
+      throw VAEError.checkpoint(path: path, message: error.description)
     } catch let error as DecodingError {
-      throw VAEError.checkpoint(path: file, message: describe(error))
+      throw VAEError.checkpoint(path: path, message: describe(error))
     } catch {
-      throw VAEError.checkpoint(path: file, message: "not a valid configuration: \(error)")
+      throw VAEError.checkpoint(path: path, message: "not a valid configuration: \(error)")
     }
   }
 
