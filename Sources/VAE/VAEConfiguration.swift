@@ -99,9 +99,10 @@ extension VAEConfiguration {
     let weights = largest[0].multipliedReportingOverflow(by: largest[1])
     guard !weights.overflow, weights.partialValue <= Self.maximumWeightCount else {
       throw VAEError.invalidConfiguration(
-        "a \(channels)×\(height)×\(width) image with hiddenSizes \(hiddenSizes) and "
-          + "latentDimension \(latentDimension) needs a weight matrix of more than "
-          + "\(Self.maximumWeightCount) elements")
+        "--hidden \(hiddenSizes.map(String.init).joined(separator: ",")) and --latent-dim "
+          + "\(latentDimension) on \(channels)×\(height)×\(width) images need a weight matrix "
+          + "of more than \(Self.maximumWeightCount) elements (\(Self.maximumWeightCount / (1 << 28)) "
+          + "GiB of Float32 for that matrix alone); lower --hidden or --latent-dim")
     }
   }
 }

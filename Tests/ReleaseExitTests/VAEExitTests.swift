@@ -67,13 +67,13 @@ import Testing
       arguments: ["train", "--resume"], fragments: ["--resume needs --output DIR"]),
     BadInput(
       arguments: ["train", "--data", "<images>", "--hidden", "10000000,10000000"],
-      fragments: ["training needs about 3.2 PB of memory", "for the model", "lower --hidden"]),
+      fragments: ["--hidden 10000000,10000000", "need a weight matrix", "lower --hidden"]),
     BadInput(
       arguments: ["train", "--data", "<images>", "--hidden", "4000000000000000000"],
-      fragments: ["training needs about more than 9.2 EB", "lower --hidden or --latent-dim"]),
+      fragments: ["need a weight matrix", "lower --hidden or --latent-dim"]),
     BadInput(
       arguments: ["train", "--data", "<images>", "--latent-dim", "100000000000"],
-      fragments: ["training needs about", "lower --hidden or --latent-dim"]),
+      fragments: ["--latent-dim 100000000000", "lower --hidden or --latent-dim"]),
     BadInput(
       arguments: ["train", "--data", "<images>", "--samples", "100000000000000"],
       fragments: ["training needs about", "for a batch", "lower --batch-size or --samples"]),

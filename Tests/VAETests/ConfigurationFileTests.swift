@@ -37,9 +37,9 @@ import VAE
       "is too large"),
     (["latentDimension": "9223372036854775807"], "is too large"),
     (["height": "3037000500", "width": "3037000500"], "is too large"),
-    (["height": "100000", "width": "100000"], "needs a weight matrix of more than 2147483648"),
-    (["hiddenSizes": "[400, 9223372036854775807]"], "needs a weight matrix"),
-    (["hiddenSizes": "[3000000, 3000000]", "latentDimension": "2"], "needs a weight matrix"),
+    (["height": "100000", "width": "100000"], "need a weight matrix of more than 2147483648"),
+    (["hiddenSizes": "[400, 9223372036854775807]"], "need a weight matrix"),
+    (["hiddenSizes": "[3000000, 3000000]", "latentDimension": "2"], "need a weight matrix"),
   ])
   func hugeSizesAreRefused(changes: [String: String], message: String) {
     #expect {
