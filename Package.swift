@@ -11,6 +11,14 @@ let blasLinking: [LinkerSetting] = [
   .linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS, .tvOS, .watchOS, .visionOS])),
 ]
 
+/// The Swift examples of the README and of the DocC articles, written to Examples/Readme by
+/// scripts/readme-examples and run by the release exit tests.
+let readmeExamples = [
+  "vae-training", "normal-model", "closed-form-gradient", "regression", "censored-measurements",
+  "gaussian-process", "tensor", "docc-check-khat", "docc-fit-linear-regression",
+  "docc-model-with-vector-parameter", "docc-vae-small",
+]
+
 let package = Package(
   name: "Variational",
   platforms: [.macOS(.v14)],
@@ -23,6 +31,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    // `swift package generate-documentation` (DocC); no product depends on it.
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // System libraries.
@@ -48,13 +58,13 @@ let package = Package(
       dependencies: ["TensorCore", .product(name: "RealModule", package: "swift-numerics")]),
     .target(
       name: "Datasets",
-      dependencies: ["CZlib"]),
+      dependencies: ["CZlib", "TensorCore"]),
     .target(
       name: "Serialization",
       dependencies: ["TensorCore"]),
     .target(
       name: "Visualization",
-      dependencies: ["CZlib", "Serialization"]),
+      dependencies: ["CZlib", "Serialization", "TensorCore"]),
     .target(
       name: "Reporting"),
     .target(
@@ -207,4 +217,29 @@ let package = Package(
       name: "VisualizationTests",
       dependencies: ["Visualization", "TestSupport"]),
   ]
+    + readmeExamples.map { name in
+      .executableTarget(
+        name: "readme-\(name)", dependencies: ["Variational"], path: "Examples/Readme/\(name)")
+    }
 )
+
+// libFuzzer targets for the file readers (Fuzz/README.md). They exist only when
+// `VARIATIONAL_FUZZ` is set, as `scripts/fuzz` does for its sanitizer build (in its own
+// `.build-fuzz` directory): a normal `swift build` neither sees nor needs them.
+if Context.environment["VARIATIONAL_FUZZ"] != nil {
+  let fuzzTargets: [(name: String, directory: String, dependencies: [Target.Dependency])] = [
+    ("fuzz-idx", "IDX", ["Datasets"]),
+    ("fuzz-npy", "NPY", ["Datasets"]),
+    ("fuzz-csv", "CSV", ["Datasets"]),
+    ("fuzz-safetensors", "SafeTensors", ["Serialization"]),
+    ("fuzz-png", "PNG", ["Visualization", "CZlib"]),
+    ("fuzz-config", "Config", ["VAE"]),
+  ]
+  for target in fuzzTargets {
+    package.targets.append(
+      .executableTarget(
+        name: target.name, dependencies: target.dependencies,
+        path: "Fuzz/Targets/\(target.directory)",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+  }
+}

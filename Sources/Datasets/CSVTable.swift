@@ -1,3 +1,5 @@
+import TensorCore
+
 /// A table of numbers read from a CSV file with a header row of column names.
 ///
 /// The format: the first line holds the column names, separated by commas; every further line
@@ -20,21 +22,38 @@ public struct CSVTable: Sendable, Equatable {
   /// `values[r * columnCount + c]`.
   public let values: [Double]
 
+  /// Whether the first line was a header (else the columns are named `1`, `2`, …).
+  public let hasHeader: Bool
+
   /// The number of columns.
   public var columnCount: Int { columnNames.count }
+
+  /// Whether the first line holds column names.
+  public enum Header: Sendable {
+    /// The first line holds the column names.
+    case present
+    /// Every line is data; the columns are named by their numbers `1`, `2`, ….
+    case absent
+    /// A first line whose every field parses as a number is data (``absent``); any other
+    /// first line is a header (``present``). A header of numeric names is thus taken as data:
+    /// name at least one column with a word.
+    case detected
+  }
 
   /// Reads the CSV file at `path`, which may be gzip-compressed.
   ///
   /// - Throws: `DatasetError` naming the file: `.fileNotFound`, `.unreadableFile` or
   ///   `.corruptGzip` if it cannot be read, or the format errors of `init(parsing:path:)`.
-  public init(contentsOf path: String) throws(DatasetError) {
+  public init(contentsOf path: String, header: Header = .present) throws(DatasetError) {
     let path = absolutePath(path)
-    try self.init(parsing: try Gzip.readFile(atPath: path), path: path)
+    try self.init(parsing: try Gzip.readFile(atPath: path), path: path, header: header)
   }
 
   /// Parses CSV text.
   ///
-  /// - Parameter path: where the text came from; used only in error messages.
+  /// - Parameters:
+  ///   - text: the CSV text, a header row first.
+  ///   - path: where the text came from; used only in error messages.
   /// - Throws: the format errors of `init(parsing:path:)` for bytes.
   public init(parsing text: String, path: String) throws(DatasetError) {
     try self.init(parsing: Array(text.utf8), path: path)
@@ -45,13 +64,18 @@ public struct CSVTable: Sendable, Equatable {
   /// Errors give the line (1-based, the header being line 1) and, for a cell, the column's
   /// 1-based index and name.
   ///
-  /// - Parameter path: where the bytes came from; used only in error messages.
+  /// - Parameters:
+  ///   - contents: the file's bytes.
+  ///   - path: where the bytes came from; used only in error messages.
+  ///   - header: whether the first line is a header, or to be detected.
   /// - Throws: `DatasetError` of kind `.emptyFile` if there is no header row;
   ///   `.badColumnName` for an empty or duplicate column name or a malformed quoted name;
   ///   `.raggedRow` if a row has a different number of fields than the header (the message
   ///   gives both numbers); `.missingValue` for an empty cell; `.nonNumeric` for a cell that is
   ///   not a number (the message quotes the cell).
-  public init(parsing contents: [UInt8], path: String) throws(DatasetError) {
+  public init(parsing contents: [UInt8], path: String, header: Header = .present)
+    throws(DatasetError)
+  {
     var lines = Self.lineRanges(contents)
     while let last = lines.last, CSVFieldSplitter.isBlankLine(contents[last]) {
       lines.removeLast()
@@ -65,9 +89,19 @@ public struct CSVTable: Sendable, Equatable {
     if let failure = CSVFieldSplitter.split(contents[headerLine], into: &fields) {
       throw Self.error(failure, kind: .badColumnName, path: path, line: 1, names: [])
     }
+    let hasHeader: Bool
+    switch header {
+    case .present: hasHeader = true
+    case .absent: hasHeader = false
+    case .detected: hasHeader = !fields.allSatisfy { Double($0.text) != nil }
+    }
     var names: [String] = []
     var firstIndex: [String: Int] = [:]
     for (offset, field) in fields.enumerated() {
+      if !hasHeader {
+        names.append(String(offset + 1))
+        continue
+      }
       let name = field.text
       guard !name.isEmpty else {
         throw DatasetError(
@@ -84,8 +118,11 @@ public struct CSVTable: Sendable, Equatable {
     }
 
     var values: [Double] = []
-    values.reserveCapacity((lines.count - 1) * names.count)
-    for (lineIndex, range) in lines.enumerated().dropFirst() {
+    // Rows × columns comes from the file and may be far more than its bytes can hold (a wide
+    // header over many ragged rows): every value takes at least a byte and a separator.
+    let cells = lines.count.multipliedReportingOverflow(by: names.count)
+    values.reserveCapacity(cells.overflow ? 0 : min(cells.partialValue, contents.count / 2 + 1))
+    for (lineIndex, range) in lines.enumerated().dropFirst(hasHeader ? 1 : 0) {
       let line = lineIndex + 1
       if let failure = CSVFieldSplitter.split(contents[range], into: &fields) {
         throw Self.error(failure, kind: .nonNumeric, path: path, line: line, names: names)
@@ -119,8 +156,9 @@ public struct CSVTable: Sendable, Equatable {
       }
     }
     self.path = path
+    self.hasHeader = hasHeader
     self.columnNames = names
-    self.rowCount = lines.count - 1
+    self.rowCount = lines.count - (hasHeader ? 1 : 0)
     self.values = values
   }
 
@@ -149,7 +187,9 @@ public struct CSVTable: Sendable, Equatable {
   ///
   /// - Precondition: `0 <= index < columnCount`.
   public func column(at index: Int) -> [Double] {
-    precondition(columnNames.indices.contains(index), "column index \(index) out of range")
+    userPrecondition(
+      columnNames.indices.contains(index),
+      "CSVTable.column(at:): column index \(index) is out of range 0..<\(columnCount)")
     return (0..<rowCount).map { values[$0 * columnCount + index] }
   }
 
@@ -157,7 +197,9 @@ public struct CSVTable: Sendable, Equatable {
   ///
   /// - Precondition: `0 <= index < rowCount`.
   public func row(at index: Int) -> ArraySlice<Double> {
-    precondition((0..<rowCount).contains(index), "row index \(index) out of range")
+    userPrecondition(
+      (0..<rowCount).contains(index),
+      "CSVTable.row(at:): row index \(index) is out of range 0..<\(rowCount)")
     return values[(index * columnCount)..<((index + 1) * columnCount)]
   }
 

@@ -31,7 +31,9 @@ public enum Gzip {
 
   /// Inflates gzip (or zlib) compressed `bytes`, which were read from `path`.
   ///
-  /// - Parameter path: the file the bytes came from; used only in error messages.
+  /// - Parameters:
+  ///   - bytes: the compressed bytes.
+  ///   - path: the file the bytes came from; used only in error messages.
   /// - Throws: `DatasetError` of kind `.corruptGzip` naming `path` when the data is damaged
   ///   (zlib's own explanation is included), ends before the compressed stream does, or is
   ///   followed by bytes that are neither another gzip member nor zero padding.

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// An array read from a file in the IDX format, in which MNIST and Fashion-MNIST are
 /// distributed.
 ///
@@ -21,8 +23,10 @@ public struct IDXFile: Sendable, Equatable {
 
   /// Reads the IDX file at `path`, which may be gzip-compressed.
   ///
-  /// - Parameter expectedDimensionCount: the number of dimensions the caller needs (3 for
-  ///   images, 1 for labels), or `nil` to accept any.
+  /// - Parameters:
+  ///   - path: the file.
+  ///   - expectedDimensionCount: the number of dimensions the caller needs (3 for images, 1
+  ///     for labels), or `nil` to accept any.
   /// - Throws: `DatasetError` naming the file: `.fileNotFound`, `.unreadableFile` or
   ///   `.corruptGzip` if it cannot be read; `.badMagic` if it does not start with two zero
   ///   bytes; `.unsupportedType` for an element type other than unsigned byte;
@@ -38,7 +42,10 @@ public struct IDXFile: Sendable, Equatable {
 
   /// Parses the (already decompressed) contents of an IDX file.
   ///
-  /// - Parameter path: the file the bytes came from; used only in error messages.
+  /// - Parameters:
+  ///   - contents: the file's bytes.
+  ///   - path: the file the bytes came from; used only in error messages.
+  ///   - expectedDimensionCount: the number of dimensions the caller needs, or `nil`.
   /// - Throws: the format errors described for `init(contentsOf:expectedDimensionCount:)`.
   public init(
     parsing contents: [UInt8], path: String, expectedDimensionCount: Int? = nil
@@ -115,11 +122,11 @@ public struct IDXFile: Sendable, Equatable {
   /// - Precondition: there are at most 255 dimensions, each below 2^32, and `bytes.count` is
   ///   their product.
   public static func encode(dimensions: [Int], bytes: [UInt8]) -> [UInt8] {
-    precondition(dimensions.count <= 255, "IDX files have at most 255 dimensions")
-    precondition(
+    userPrecondition(dimensions.count <= 255, "IDX files have at most 255 dimensions")
+    userPrecondition(
       dimensions.allSatisfy { (0...Int(UInt32.max)).contains($0) },
       "IDX dimension sizes must fit in UInt32")
-    precondition(
+    userPrecondition(
       dimensions.reduce(1, *) == bytes.count, "the data size must match the dimensions")
     var result: [UInt8] = [0, 0, unsignedByteType, UInt8(dimensions.count)]
     result.reserveCapacity(4 + 4 * dimensions.count + bytes.count)

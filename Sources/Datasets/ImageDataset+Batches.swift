@@ -1,3 +1,5 @@
+import TensorCore
+
 extension ImageDataset {
   /// `intensityTable[b] == Float(b) / 255`: pixel bytes scaled to [0, 1].
   @usableFromInline static let intensityTable: [Float] = (0...255).map { Float($0) / 255 }
@@ -29,7 +31,7 @@ extension ImageDataset {
       }
       var offset = 0
       for index in indices {
-        precondition(self.indices.contains(index), "image index \(index) out of range")
+        userPrecondition(self.indices.contains(index), "image index \(index) out of range")
         // Row pointers keep overflow checks out of the inner loop, which then vectorises;
         // the division equals the table's `Float(b) / 255` exactly.
         let (image, row) = (source + index &* size, target + offset)
@@ -74,7 +76,7 @@ extension ImageDataset {
       Self.binarisationThresholds.withUnsafeBufferPointer { thresholds in
         var offset = 0
         for index in indices {
-          precondition(self.indices.contains(index), "image index \(index) out of range")
+          userPrecondition(self.indices.contains(index), "image index \(index) out of range")
           let start = index * size
           var pixel = 0
           // Branch-free: `(r &- threshold) >> 63` is 1 exactly when r < threshold, as both are
@@ -114,7 +116,7 @@ extension ImageDataset {
       Self.intensityTable.withUnsafeBufferPointer { table in
         var offset = 0
         for index in indices {
-          precondition(self.indices.contains(index), "image index \(index) out of range")
+          userPrecondition(self.indices.contains(index), "image index \(index) out of range")
           let start = index * size
           for pixel in 0..<size {
             let isOn = uniform() < table[Int(source[start + pixel])]
@@ -129,7 +131,7 @@ extension ImageDataset {
   /// Checks that a buffer of `bufferCount` floats can hold the images at `indices`.
   @usableFromInline
   func checkBatch(indices: some Collection<Int>, buffer bufferCount: Int) {
-    precondition(
+    userPrecondition(
       bufferCount >= indices.count * pixelsPerImage,
       "the buffer holds \(bufferCount) floats; \(indices.count) images of \(pixelsPerImage) "
         + "pixels need \(indices.count * pixelsPerImage)")

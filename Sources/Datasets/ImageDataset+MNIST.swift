@@ -95,7 +95,8 @@ extension ImageDataset {
     }
     guard isDirectory.boolValue else {
       throw DatasetError(
-        .unreadableFile, path: directory, message: "is a file, expected a directory")
+        .unreadableFile, path: directory,
+        message: "is a file, expected a directory of IDX files or a .npy/.csv(.gz) matrix")
     }
   }
 

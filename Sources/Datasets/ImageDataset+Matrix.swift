@@ -1,8 +1,15 @@
 /// Images from a matrix file: one image per row of a `.npy` array or a `.csv` table.
 extension ImageDataset {
   /// Reads images from a NumPy `.npy` file (shape `[count, rows, columns]`, or
-  /// `[count, pixels]`) or a CSV file (a header row, then one image per row; a column named
-  /// `label` is taken as the labels).
+  /// `[count, pixels]`) or a CSV file (one image per row; a column named `label` is taken as
+  /// the labels).
+  ///
+  /// A CSV file's header is optional: a first line whose every field is a number is read as
+  /// the first image (with a note), any other first line as the column names
+  /// (``CSVTable/Header/detected``).
+  ///
+  /// Flat rows of `pixels` values without a `shape` are square images when `pixels` is a
+  /// perfect square (784 values make 28 × 28 images; with a note), and are refused otherwise.
   ///
   /// Pixels are kept as bytes, as for IDX files: values that are all whole numbers in 0…255
   /// are taken as grey levels; values that all lie in [0, 1] are scaled by 255 and rounded to
@@ -11,10 +18,12 @@ extension ImageDataset {
   ///
   /// - Parameters:
   ///   - path: the `.npy` or `.csv` file.
-  ///   - shape: the image height and width for flat rows; by default one row of pixels
-  ///     (`1 × pixels`), or the array's last two dimensions for a 3-D `.npy` array.
+  ///   - shape: the image height and width for flat rows; by default square images, or the
+  ///     array's last two dimensions for a 3-D `.npy` array.
+  ///   - note: receives what was inferred (a CSV without header, a square image shape).
   public static func matrix(
-    contentsOf path: String, shape: (rows: Int, columns: Int)? = nil
+    contentsOf path: String, shape: (rows: Int, columns: Int)? = nil,
+    note: (String) -> Void = { _ in }
   ) throws(DatasetError) -> ImageDataset {
     let values: [Double]
     var labels: [UInt8]?
@@ -30,7 +39,10 @@ extension ImageDataset {
       values = file.doubles()
       dimensions = file.shape
     } else if path.lowercased().hasSuffix(".csv") || path.lowercased().hasSuffix(".csv.gz") {
-      let table = try CSVTable(contentsOf: path)
+      let table = try CSVTable(contentsOf: path, header: .detected)
+      if !table.hasHeader {
+        note("\(path): the first line is all numbers: read as an image (the file has no header)")
+      }
       if table.columnNames.contains("label") {
         let column = try table.column(named: "label")
         labels = try column.enumerated().map { (row, value) throws(DatasetError) -> UInt8 in
@@ -51,21 +63,50 @@ extension ImageDataset {
     }
     let count = dimensions[0]
     let pixels = dimensions.dropFirst().reduce(1, *)
-    let (rows, columns) =
-      shape ?? (dimensions.count == 3 ? (dimensions[1], dimensions[2]) : (1, pixels))
-    guard rows * columns == pixels, count > 0, pixels > 0 else {
+    guard count > 0 else {
+      throw DatasetError(
+        .emptyFile, path: path,
+        message: "has no images"
+          + (path.lowercased().hasSuffix(".npy") ? " (shape \(dimensions))" : " (only a header)"))
+    }
+    let rows: Int
+    let columns: Int
+    if let shape {
+      (rows, columns) = shape
+    } else if dimensions.count == 3 {
+      (rows, columns) = (dimensions[1], dimensions[2])
+    } else {
+      let side = Int(Double(pixels).squareRoot().rounded())
+      guard side * side == pixels else {
+        throw DatasetError(
+          .invalidArgument, path: path,
+          message: "rows of \(pixels) values are not square images: give the image shape "
+            + "(--image-shape ROWSxCOLUMNS)")
+      }
+      (rows, columns) = (side, side)
+      note("\(path): rows of \(pixels) values taken as \(side) × \(side) images")
+    }
+    guard rows * columns == pixels, pixels > 0 else {
       throw DatasetError(
         .invalidArgument, path: path,
         message: "\(count) images of \(pixels) values do not make \(rows) × \(columns) images")
     }
+    if let index = values.firstIndex(where: { !$0.isFinite }) {
+      throw DatasetError(
+        .invalidArgument, path: path, line: nil, column: index % pixels + 1,
+        message: "image \(index / pixels + 1) has value \(values[index]) at pixel "
+          + "\(index % pixels + 1); expected grey levels 0…255 or intensities in [0, 1]")
+    }
     let wholeLevels = values.allSatisfy { $0 >= 0 && $0 <= 255 && $0.rounded() == $0 }
     let unitInterval = values.allSatisfy { $0 >= 0 && $0 <= 1 }
     guard wholeLevels || unitInterval else {
-      let index = values.firstIndex { !($0 >= 0 && $0 <= 255) || $0.rounded() != $0 }!
+      let index =
+        values.firstIndex { !($0 >= 0 && $0 <= 255) }
+        ?? values.firstIndex { $0.rounded() != $0 }!
       throw DatasetError(
         .invalidArgument, path: path, line: nil, column: index % pixels + 1,
-        message: "image \(index / pixels + 1) has value \(values[index]); expected grey levels "
-          + "0…255 or intensities in [0, 1]")
+        message: "image \(index / pixels + 1) has value \(values[index]) at pixel "
+          + "\(index % pixels + 1); expected grey levels 0…255 or intensities in [0, 1]")
     }
     // Data of only 0s and 1s is taken as intensities: binary images, black and white.
     let scale = unitInterval ? 255.0 : 1.0

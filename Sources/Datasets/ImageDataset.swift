@@ -1,3 +1,5 @@
+import TensorCore
+
 /// A set of equally sized greyscale images, kept as bytes, with optional class labels.
 ///
 /// Pixels are stored as one contiguous `[UInt8]` of `count × rows × columns` bytes: image `i`
@@ -28,13 +30,14 @@ public struct ImageDataset: Sendable, Equatable {
   /// - Precondition: `count`, `rows` and `columns` are not negative,
   ///   `pixels.count == count * rows * columns`, and `labels`, if given, has `count` elements.
   public init(pixels: [UInt8], labels: [UInt8]? = nil, count: Int, rows: Int, columns: Int) {
-    precondition(count >= 0 && rows >= 0 && columns >= 0, "image dimensions must not be negative")
-    precondition(
+    userPrecondition(
+      count >= 0 && rows >= 0 && columns >= 0, "image dimensions must not be negative")
+    userPrecondition(
       pixels.count == count * rows * columns,
       "expected \(count) × \(rows) × \(columns) = \(count * rows * columns) pixels, "
         + "got \(pixels.count)")
     if let labels {
-      precondition(labels.count == count, "expected \(count) labels, got \(labels.count)")
+      userPrecondition(labels.count == count, "expected \(count) labels, got \(labels.count)")
     }
     self.pixels = pixels
     self.labels = labels
@@ -79,7 +82,7 @@ public struct ImageDataset: Sendable, Equatable {
   ///
   /// - Precondition: `0 <= index < count`.
   public func image(at index: Int) -> ArraySlice<UInt8> {
-    precondition(indices.contains(index), "image index \(index) is out of range 0..<\(count)")
+    userPrecondition(indices.contains(index), "image index \(index) is out of range 0..<\(count)")
     return pixels[(index * pixelsPerImage)..<((index + 1) * pixelsPerImage)]
   }
 
@@ -87,7 +90,7 @@ public struct ImageDataset: Sendable, Equatable {
   ///
   /// - Precondition: `0 <= index < count`.
   public func label(at index: Int) -> UInt8? {
-    precondition(indices.contains(index), "image index \(index) is out of range 0..<\(count)")
+    userPrecondition(indices.contains(index), "image index \(index) is out of range 0..<\(count)")
     return labels?[index]
   }
 
@@ -98,7 +101,7 @@ public struct ImageDataset: Sendable, Equatable {
   ///
   /// - Precondition: `maxCount >= 0`.
   public func prefix(_ maxCount: Int) -> ImageDataset {
-    precondition(maxCount >= 0, "cannot take a negative number (\(maxCount)) of images")
+    userPrecondition(maxCount >= 0, "cannot take a negative number (\(maxCount)) of images")
     let kept = min(maxCount, count)
     return ImageDataset(
       pixels: Array(pixels[0..<(kept * pixelsPerImage)]),

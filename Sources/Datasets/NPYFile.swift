@@ -71,7 +71,9 @@ public struct NPYFile: Sendable, Equatable {
 
   /// Parses the (already decompressed) contents of an `.npy` file.
   ///
-  /// - Parameter path: where the bytes came from; used only in error messages.
+  /// - Parameters:
+  ///   - contents: the file's bytes.
+  ///   - path: where the bytes came from; used only in error messages.
   /// - Throws: `DatasetError` naming the file, and the header field where one applies:
   ///   `.badMagic` if the file does not start with `\x93NUMPY`; `.unsupportedType` for an
   ///   unknown format version or an unsupported dtype (`descr`); `.badHeader` if the header is

@@ -34,8 +34,14 @@ struct NPYHeaderParser {
     var message: String
   }
 
+  /// The deepest nesting of tuples, lists and dictionaries accepted. NumPy writes two levels
+  /// (a shape tuple in the dictionary); the limit keeps a hostile header from overflowing the
+  /// stack of this recursive parser.
+  static let maximumDepth = 32
+
   private let text: [UInt8]
   private var index = 0
+  private var depth = 0
 
   /// Parses `text` as one dictionary literal, optionally surrounded by whitespace.
   static func parseDictionary(_ text: [UInt8]) throws(Failure) -> [String: Value] {
@@ -77,9 +83,18 @@ struct NPYHeaderParser {
     guard index < text.count else { throw unexpected("a value") }
     switch text[index] {
     case UInt8(ascii: "'"), UInt8(ascii: "\""): return .string(try parseString())
-    case UInt8(ascii: "("): return .tuple(try parseSequence(closing: ")"))
-    case UInt8(ascii: "["): return .list(try parseSequence(closing: "]"))
-    case UInt8(ascii: "{"): return try parseDictionaryBody()
+    case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
+      guard depth < Self.maximumDepth else {
+        throw Failure(
+          message: "literals nested more than \(Self.maximumDepth) levels deep at offset \(index)")
+      }
+      depth += 1
+      defer { depth -= 1 }
+      switch text[index] {
+      case UInt8(ascii: "("): return .tuple(try parseSequence(closing: ")"))
+      case UInt8(ascii: "["): return .list(try parseSequence(closing: "]"))
+      default: return try parseDictionaryBody()
+      }
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseInteger()
     default:
       for (word, value) in [

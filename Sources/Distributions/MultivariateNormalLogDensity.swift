@@ -4,7 +4,7 @@ import _Differentiation
 
 /// The multivariate normal log density with one covariance per draw, given by its Cholesky
 /// factor (Stan's `multi_normal_cholesky_lpdf(y | mu, L)`), for a stack of factors such as
-/// ``batchedCholesky(_:)`` gives:
+/// <doc:/documentation/TensorCore/batchedCholesky(_:)> gives:
 /// ```
 /// log N(y; μ, L·Lᵀ) = −½ ‖L⁻¹(y − μ)‖² − Σᵢ log |Lᵢᵢ| − (n/2) log 2π
 /// ```
@@ -23,7 +23,7 @@ import _Differentiation
 /// ȳ = −ḡ w,   μ̄ = ḡ w,   L̄ = ḡ (tril(w zᵀ) − diag(1/Lᵢᵢ)),
 /// ```
 /// summed over the factors for a shared value or mean. The strict upper triangles of the
-/// factors are not read. A factor that is all NaN (a matrix ``batchedCholesky(_:)`` could not
+/// factors are not read. A factor that is all NaN (a matrix <doc:/documentation/TensorCore/batchedCholesky(_:)> could not
 /// factor) gives a NaN log density, which makes the ELBO non-finite and the step rejected.
 ///
 /// - Parameters:

@@ -8,7 +8,7 @@ extension Normal {
   /// log F(x) = log Φ((x − μ)/σ),   Φ(z) = ½ erfc(−z/√2),
   /// ```
   /// finite far into both tails (log F = −804.6 at 40σ below the mean, where F itself
-  /// underflows), through ``standardNormalLogCDF(_:)``'s continued fraction for the scaled
+  /// underflows), through <doc:/documentation/TensorCore/standardNormalLogCDF(_:)>'s continued fraction for the scaled
   /// erfc. For left-censored observations: an observation known only to be ≤ c contributes
   /// log F(c). Differentiable in x, μ and σ.
   @inlinable

@@ -1,7 +1,7 @@
 import TensorCore
 
 /// The driver behind every `fit`: initial check, adaptation, the loop with Stan's rule,
-/// averaging and the final ELBO (see ``fit(_:family:options:progress:)``).
+/// averaging and the final ELBO (see ``fit(_:family:options:progress:)-(ProbabilisticModel,_,_,_)``).
 func runFit<Family: VariationalFamily>(
   _ objective: VariationalObjective, options: FitOptions, familyName: String,
   start: (ParameterLayout, inout Xoshiro256StarStar) throws(InferenceError) -> [Double],
@@ -109,8 +109,8 @@ func runFit<Family: VariationalFamily>(
   if !converged {
     warnings.append(
       "the ELBO did not converge within \(options.maxIterations) iterations (relative "
-        + "tolerance \(options.tolerance)); raise maxIterations or the tolerance, or check "
-        + "the ELBO trace")
+        + "tolerance \(options.tolerance)); raise maxIterations (--max-iterations) or the "
+        + "tolerance (--tolerance), or check the ELBO trace")
   }
 
   // The final approximation: the preferred of the averaged candidates and the last iterate.
@@ -175,10 +175,10 @@ func resolvedChoice(_ choice: OptimizerChoice) -> OptimizerChoice {
 func divergenceAdvice<Family>(_ engine: VariationalInference<Family>, _ options: FitOptions)
   -> String
 {
-  "The optimisation diverged; try a smaller learning rate (now \(engine.learningRate) with "
-    + "the \(options.optimizer.name)), more gradient samples (gradientSamples is "
-    + "\(options.gradientSamples)), priors and constraints that match each parameter's "
-    + "support, or another seed."
+  "The optimisation diverged; try a smaller learningRate (--learning-rate; now "
+    + "\(engine.learningRate) with the \(options.optimizer.name)), more gradient samples "
+    + "(gradientSamples is \(options.gradientSamples)), priors and constraints that match "
+    + "each parameter's support, or another seed (--seed)."
 }
 
 /// ⌈count / 2⌉.

@@ -82,7 +82,7 @@ public func fit(
 
 /// Fits a ``MinibatchModel``, on minibatches of ``FitOptions/batchSize`` rows when it is set
 /// (stochastic variational inference; ELBO evaluations use every row); see
-/// ``fit(_:family:options:progress:)``.
+/// ``fit(_:family:options:progress:)-(ProbabilisticModel,_,_,_)``.
 public func fit(
   _ model: some MinibatchModel, family: FamilyKind = .meanField,
   options: FitOptions = FitOptions(), progress: (FitProgress) -> Void = { _ in }

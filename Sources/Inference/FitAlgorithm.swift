@@ -1,9 +1,9 @@
-/// How ``fit(_:family:options:progress:)`` maximises the ELBO.
+/// How ``fit(_:family:options:progress:)-(ProbabilisticModel,_,_,_)`` maximises the ELBO.
 public enum FitAlgorithm: Hashable, Sendable, CustomStringConvertible {
   /// The default: the Laplace approximation at the mode as a start, then the ELBO on fixed,
   /// whitened draws maximised by L-BFGS to a tight gradient tolerance, with more draws until
   /// the answer stops moving (deterministic ADVI, Giordano, Ingram & Broderick 2024; see
-  /// ``runDeterministicFit``). Accurate whatever the scales of the parameters, and honest: it
+  /// `runDeterministicFit`). Accurate whatever the scales of the parameters, and honest: it
   /// reports the Monte-Carlo error of the means. Mean-field and full-rank families, every
   /// row of the data at every step; at most ``FitAlgorithm/deterministicDimensionLimit``
   /// unconstrained dimensions (it forms a D × D Hessian).

@@ -1,4 +1,4 @@
-/// What ``fit(_:family:options:progress:)`` reports while it runs: once per candidate of the
+/// What ``fit(_:family:options:progress:)-(ProbabilisticModel,_,_,_)`` reports while it runs: once per candidate of the
 /// step-size adaptation, and at every ELBO evaluation of the optimisation.
 public struct FitProgress: Hashable, Sendable {
   /// The phase a report comes from.

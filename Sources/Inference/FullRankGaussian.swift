@@ -211,7 +211,7 @@ public struct FullRankGaussian: GaussianFamily {
     return draws
   }
 
-  /// ``sample(noise:)`` written over `draws`; for more than 4 draws a new tensor is assigned.
+  /// `sample(noise:)` written over `draws`; for more than 4 draws a new tensor is assigned.
   public func reparameterizedSample(noise: Tensor<Double>, into draws: inout Tensor<Double>) {
     checkNoiseShape(noise)
     let (rows, d) = (noise.shape[0], dimension)

@@ -7,7 +7,7 @@ import TensorCore
 /// it than any one of them.
 ///
 /// The iterates are summed in blocks of `blockLength` iterations (the evaluation interval of
-/// the convergence rule), the newest `capacity` blocks are kept, and ``average(ofLast:)``
+/// the convergence rule), the newest `capacity` blocks are kept, and `average(ofLast:)`
 /// averages the iterates of the newest blocks. Averaging in the parameters λ = (μ, ω, …) gives a
 /// member of the same family.
 public struct IterateAverager<Family: ParameterGroup> {

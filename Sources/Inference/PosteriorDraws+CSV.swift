@@ -17,7 +17,7 @@ extension PosteriorDraws {
     return text
   }
 
-  /// Writes ``csv()`` to `path` atomically (``AtomicFile``): a crash leaves the old file or the
+  /// Writes ``csv()`` to `path` atomically (<doc:/documentation/Serialization/AtomicFile>): a crash leaves the old file or the
   /// new one, never half of one.
   ///
   /// - Throws: `FileWriteError` naming the path.

@@ -45,7 +45,10 @@ public struct StepSizeAdaptation: Hashable, Sendable {
 
   /// Runs the search from the state of `engine` (which is not changed).
   ///
-  /// - Parameter progress: called after each candidate.
+  /// - Parameters:
+  ///   - engine: the inference engine whose family, objective and seed the candidates start
+  ///     from.
+  ///   - progress: called after each candidate.
   /// - Throws: ``InferenceError/adaptationFailed(_:)`` when the initial ELBO is not finite or
   ///   no candidate improves on it.
   public func run<Family>(

@@ -37,7 +37,7 @@ extension VariationalFit {
     return text
   }
 
-  /// Writes ``summaryJSON(draws:)`` to `path` atomically (``AtomicFile``).
+  /// Writes ``summaryJSON(draws:)`` to `path` atomically (<doc:/documentation/Serialization/AtomicFile>).
   ///
   /// - Throws: `FileWriteError` naming the path.
   public func writeSummaryJSON(draws: PosteriorDraws, toPath path: String) throws(FileWriteError) {

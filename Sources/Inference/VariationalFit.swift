@@ -1,6 +1,6 @@
 import TensorCore
 
-/// The outcome of ``fit(_:family:options:progress:)``: the approximation q in the unconstrained
+/// The outcome of ``fit(_:family:options:progress:)-(ProbabilisticModel,_,_,_)``: the approximation q in the unconstrained
 /// space, how the optimisation went, and the ELBO estimated at the end with many draws.
 ///
 /// Draw from it with ``draws(count:seed:)`` to get constrained values by name, summaries, the
@@ -66,7 +66,7 @@ public struct VariationalFit {
   /// `count` draws from q, mapped to the constrained space, with log p̃, log q and the derived
   /// quantities; the same seed gives the same draws (by default one derived from the fit's).
   ///
-  /// The draws come in antithetic pairs g(±ε) whose noise is whitened (``WhitenedNoise``:
+  /// The draws come in antithetic pairs g(±ε) whose noise is whitened (`WhitenedNoise`:
   /// sample mean exactly 0, sample covariance exactly I, when there are at least twice as many
   /// draws as noise dimensions), so that the summary's means and sds of unconstrained
   /// parameters are q's own, and those of constrained ones carry far less Monte-Carlo error

@@ -3,7 +3,7 @@ import TensorCore
 import _Differentiation
 
 /// The stochastic-gradient engine of ADVI: a variational family, an objective, an optimiser and
-/// a seeded generator, advanced one step at a time. ``fit(_:family:options:progress:)`` drives
+/// a seeded generator, advanced one step at a time. ``fit(_:family:options:progress:)-(ProbabilisticModel,_,_,_)`` drives
 /// it with Stan's convergence rule; use it directly for custom loops and benchmarks:
 /// ```swift
 /// var engine = VariationalInference(

@@ -11,9 +11,9 @@ extension VariationalObjective {
   /// reveals: asking for a parameter the model does not declare (a misspelled name), and
   /// returning something other than one log density per draw.
   ///
-  /// The log joint is evaluated once, on ``checkedDrawCount`` copies of the constrained values
+  /// The log joint is evaluated once, on `checkedDrawCount` copies of the constrained values
   /// of the unconstrained point `point`. While it runs, an unknown name is recorded and answered
-  /// with a stand-in `[L, 1]` tensor (see ``ParameterNameProbe``) instead of stopping the
+  /// with a stand-in `[L, 1]` tensor (see `ParameterNameProbe`) instead of stopping the
   /// program; should the stand-in make an operation fail, that failure's message names the
   /// unknown parameter too.
   ///

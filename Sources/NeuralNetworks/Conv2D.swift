@@ -33,10 +33,10 @@ public struct Conv2D<Scalar: TensorScalar>: Layer {
     weight: Tensor<Scalar>, bias: Tensor<Scalar>, stride: Int = 1, padding: Int = 0,
     activation: Activation = .identity
   ) {
-    precondition(
+    userPrecondition(
       weight.rank == 4 && weight.shape[2] == weight.shape[3] && bias.shape == [weight.shape[0]],
       "Conv2D: weight \(weight.shape) and bias \(bias.shape) need shapes [out, in, k, k], [out]")
-    precondition(stride > 0 && padding >= 0, "Conv2D: stride \(stride), padding \(padding)")
+    userPrecondition(stride > 0 && padding >= 0, "Conv2D: stride \(stride), padding \(padding)")
     self.weight = weight
     self.bias = bias
     self.stride = stride
@@ -53,7 +53,7 @@ public struct Conv2D<Scalar: TensorScalar>: Layer {
     padding: Int = 0, activation: Activation = .identity,
     using generator: inout some RandomNumberGenerator
   ) {
-    precondition(
+    userPrecondition(
       inputChannels > 0 && outputChannels > 0 && kernelSize > 0,
       "Conv2D: channels \(inputChannels) → \(outputChannels) and kernel size \(kernelSize) "
         + "must be positive")

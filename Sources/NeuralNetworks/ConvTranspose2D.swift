@@ -38,11 +38,11 @@ public struct ConvTranspose2D<Scalar: TensorScalar>: Layer {
     weight: Tensor<Scalar>, bias: Tensor<Scalar>, stride: Int = 1, padding: Int = 0,
     outputPadding: Int = 0, activation: Activation = .identity
   ) {
-    precondition(
+    userPrecondition(
       weight.rank == 4 && weight.shape[2] == weight.shape[3] && bias.shape == [weight.shape[1]],
       "ConvTranspose2D: weight \(weight.shape) and bias \(bias.shape) need shapes "
         + "[in, out, k, k], [out]")
-    precondition(
+    userPrecondition(
       stride > 0 && padding >= 0 && outputPadding >= 0 && outputPadding < stride,
       "ConvTranspose2D: stride \(stride), padding \(padding), outputPadding \(outputPadding)")
     self.weight = weight
@@ -62,7 +62,7 @@ public struct ConvTranspose2D<Scalar: TensorScalar>: Layer {
     padding: Int = 0, outputPadding: Int = 0, activation: Activation = .identity,
     using generator: inout some RandomNumberGenerator
   ) {
-    precondition(
+    userPrecondition(
       inputChannels > 0 && outputChannels > 0 && kernelSize > 0,
       "ConvTranspose2D: channels \(inputChannels) → \(outputChannels) and kernel size "
         + "\(kernelSize) must be positive")

@@ -167,15 +167,15 @@ func _convolutionGeometry<Scalar: TensorScalar>(
   _ input: Tensor<Scalar>, _ weight: Tensor<Scalar>, _ bias: Tensor<Scalar>,
   stride: Int, padding: Int
 ) -> ConvolutionGeometry {
-  precondition(
+  userPrecondition(
     input.rank == 4 && weight.rank == 4 && weight.shape[2] == weight.shape[3],
     "conv2D: input \(input.shape) and weight \(weight.shape) need shapes [n, c, h, w] and "
       + "[out, c, k, k]")
-  precondition(
+  userPrecondition(
     input.shape[1] == weight.shape[1],
     "conv2D: input has \(input.shape[1]) channels, weight \(weight.shape) expects "
       + "\(weight.shape[1])")
-  precondition(
+  userPrecondition(
     bias.shape == [weight.shape[0]],
     "conv2D: bias of shape \(bias.shape) for \(weight.shape[0]) output channels")
   return ConvolutionGeometry(

@@ -34,13 +34,13 @@ struct ConvolutionGeometry {
     channels: Int, height: Int, width: Int, kernelSize: Int, stride: Int, padding: Int,
     operation: String
   ) {
-    precondition(
+    userPrecondition(
       kernelSize > 0 && stride > 0 && padding >= 0,
       "\(operation): kernel size \(kernelSize) and stride \(stride) must be positive, padding "
         + "\(padding) non-negative")
     let paddedHeight = height + 2 * padding
     let paddedWidth = width + 2 * padding
-    precondition(
+    userPrecondition(
       paddedHeight >= kernelSize && paddedWidth >= kernelSize,
       "\(operation): kernel \(kernelSize)×\(kernelSize) is larger than the padded image "
         + "\(paddedHeight)×\(paddedWidth)")

@@ -15,7 +15,7 @@ import _Differentiation
 /// b̄[j] = Σᵢ z̄[i, j],   W̄ = xᵀ·z̄,   x̄ = z̄·Wᵀ,
 /// ```
 /// the products with transpose flags passed to BLAS (x̄ and W̄ side by side on two cores, see
-/// ``matmuls(_:transposed:_:transposed:and:transposed:_:transposed:)``). When only the
+/// `matmuls(_:transposed:_:transposed:and:transposed:_:transposed:)`). When only the
 /// parameters vary (the first layer of a network applied to data), a second derivative skips
 /// x̄, the product of the backward pass that nobody reads.
 ///
@@ -32,7 +32,7 @@ public func dense<Scalar: TensorScalar>(
   {
     // The bias goes in with the product (β = 1), the relu on each block of the product as
     // soon as it is done.
-    precondition(
+    userPrecondition(
       bias.shape == [weight.shape[1]],
       "dense: bias of shape \(bias.shape) for weight of shape \(weight.shape) (needs "
         + "[\(weight.shape[1])])")

@@ -27,7 +27,7 @@ public struct Dense<Scalar: TensorScalar>: Layer {
   @inlinable
   @differentiable(reverse, wrt: (weight, bias))
   public init(weight: Tensor<Scalar>, bias: Tensor<Scalar>, activation: Activation = .identity) {
-    precondition(
+    userPrecondition(
       weight.rank == 2 && bias.shape == [weight.shape[1]],
       "Dense: weight \(weight.shape) and bias \(bias.shape) need shapes [in, out] and [out]")
     self.weight = weight
@@ -42,7 +42,7 @@ public struct Dense<Scalar: TensorScalar>: Layer {
     inputSize: Int, outputSize: Int, activation: Activation = .identity,
     using generator: inout some RandomNumberGenerator
   ) {
-    precondition(
+    userPrecondition(
       inputSize > 0 && outputSize > 0,
       "Dense: sizes \(inputSize) → \(outputSize) must be positive")
     weight = Tensor(fanInUniform: [inputSize, outputSize], fanIn: inputSize, using: &generator)

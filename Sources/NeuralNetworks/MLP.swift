@@ -19,9 +19,9 @@ public struct MLP<Scalar: TensorScalar>: Layer {
   ///   input size.
   @inlinable
   public init(layers: [Dense<Scalar>]) {
-    precondition(!layers.isEmpty, "MLP: needs at least one layer")
+    userPrecondition(!layers.isEmpty, "MLP: needs at least one layer")
     for index in layers.indices.dropFirst() {
-      precondition(
+      userPrecondition(
         layers[index - 1].outputSize == layers[index].inputSize,
         "MLP: layer \(index - 1) outputs \(layers[index - 1].outputSize) values, layer \(index) "
           + "takes \(layers[index].inputSize)")
@@ -41,7 +41,7 @@ public struct MLP<Scalar: TensorScalar>: Layer {
     sizes: [Int], activation: Activation, outputActivation: Activation = .identity,
     using generator: inout some RandomNumberGenerator
   ) {
-    precondition(sizes.count >= 2, "MLP: sizes \(sizes) need an input and an output size")
+    userPrecondition(sizes.count >= 2, "MLP: sizes \(sizes) need an input and an output size")
     var layers: [Dense<Scalar>] = []
     for index in 0..<(sizes.count - 1) {
       let last = index == sizes.count - 2

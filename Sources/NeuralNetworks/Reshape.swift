@@ -16,7 +16,7 @@ public struct Reshape<Scalar: TensorScalar>: Layer {
   /// A layer reshaping each example to `shape` (one entry may be −1).
   @inlinable
   public init(to shape: [Int]) {
-    precondition(
+    userPrecondition(
       shape.filter { $0 == -1 }.count <= 1 && shape.allSatisfy { $0 > 0 || $0 == -1 },
       "Reshape: shape \(shape) needs positive sizes and at most one −1")
     self.shape = shape
@@ -36,7 +36,7 @@ public struct Reshape<Scalar: TensorScalar>: Layer {
   /// `[batch] + shape` for an input of shape `inputShape` (outside differentiable code).
   @inlinable
   static func _batchShape(of inputShape: [Int], _ shape: [Int]) -> [Int] {
-    precondition(!inputShape.isEmpty, "Reshape: input needs a batch axis, got a scalar")
+    userPrecondition(!inputShape.isEmpty, "Reshape: input needs a batch axis, got a scalar")
     return [inputShape[0]] + shape
   }
 }

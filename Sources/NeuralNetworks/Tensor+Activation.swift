@@ -119,9 +119,9 @@ extension Tensor {
   /// The size of the last axis, after checking that `bias` matches it.
   @inlinable
   func _checkBias(_ bias: Tensor) -> Int {
-    precondition(rank >= 1, "fusedBiasActivation: needs rank ≥ 1, got a scalar")
+    userPrecondition(rank >= 1, "fusedBiasActivation: needs rank ≥ 1, got a scalar")
     let columns = shape[rank - 1]
-    precondition(
+    userPrecondition(
       bias.shape == [columns],
       "fusedBiasActivation: bias of shape \(bias.shape) for input of shape \(shape) (needs "
         + "[\(columns)])")

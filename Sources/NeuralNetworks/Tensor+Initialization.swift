@@ -21,7 +21,7 @@ extension Tensor {
   public init(
     fanInUniform shape: [Int], fanIn: Int, using generator: inout some RandomNumberGenerator
   ) {
-    precondition(fanIn > 0, "Tensor(fanInUniform:fanIn:): fanIn \(fanIn) must be > 0")
+    userPrecondition(fanIn > 0, "Tensor(fanInUniform:fanIn:): fanIn \(fanIn) must be > 0")
     let bound = 1 / Scalar(fanIn).squareRoot()
     self.init(randomUniform: shape, in: -bound..<bound, using: &generator)
   }

@@ -188,24 +188,24 @@ func _transposedConvolutionGeometry<Scalar: TensorScalar>(
   stride: Int, padding: Int, outputPadding: Int
 ) -> ConvolutionGeometry {
   let operation = "transposedConv2D"
-  precondition(
+  userPrecondition(
     input.rank == 4 && weight.rank == 4 && weight.shape[2] == weight.shape[3],
     "\(operation): input \(input.shape) and weight \(weight.shape) need shapes [n, c, h, w] "
       + "and [c, out, k, k]")
-  precondition(
+  userPrecondition(
     input.shape[1] == weight.shape[0],
     "\(operation): input has \(input.shape[1]) channels, weight \(weight.shape) expects "
       + "\(weight.shape[0])")
-  precondition(
+  userPrecondition(
     bias.shape == [weight.shape[1]],
     "\(operation): bias of shape \(bias.shape) for \(weight.shape[1]) output channels")
-  precondition(
+  userPrecondition(
     outputPadding >= 0 && outputPadding < stride,
     "\(operation): outputPadding \(outputPadding) must be in 0..<stride (\(stride))")
   let k = weight.shape[2]
   let height = (input.shape[2] - 1) * stride - 2 * padding + k + outputPadding
   let width = (input.shape[3] - 1) * stride - 2 * padding + k + outputPadding
-  precondition(
+  userPrecondition(
     height > 0 && width > 0,
     "\(operation): input \(input.shape) gives an empty output (\(height)×\(width))")
   let geometry = ConvolutionGeometry(

@@ -57,11 +57,11 @@ public struct Adam<Model: ParameterGroup>: CheckpointableOptimizer {
     for model: Model, learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
     epsilon: Double = 1e-8, weightDecay: Double = 0
   ) {
-    precondition(learningRate > 0, "Adam: learningRate \(learningRate) must be > 0")
-    precondition(beta1 >= 0 && beta1 < 1, "Adam: beta1 \(beta1) must be in [0, 1)")
-    precondition(beta2 >= 0 && beta2 < 1, "Adam: beta2 \(beta2) must be in [0, 1)")
-    precondition(epsilon >= 0, "Adam: epsilon \(epsilon) must be ≥ 0")
-    precondition(weightDecay >= 0, "Adam: weightDecay \(weightDecay) must be ≥ 0")
+    userPrecondition(learningRate > 0, "Adam: learningRate \(learningRate) must be > 0")
+    userPrecondition(beta1 >= 0 && beta1 < 1, "Adam: beta1 \(beta1) must be in [0, 1)")
+    userPrecondition(beta2 >= 0 && beta2 < 1, "Adam: beta2 \(beta2) must be in [0, 1)")
+    userPrecondition(epsilon >= 0, "Adam: epsilon \(epsilon) must be ≥ 0")
+    userPrecondition(weightDecay >= 0, "Adam: weightDecay \(weightDecay) must be ≥ 0")
     self.learningRate = learningRate
     self.beta1 = beta1
     self.beta2 = beta2
@@ -88,13 +88,13 @@ public struct Adam<Model: ParameterGroup>: CheckpointableOptimizer {
     var updated = 0
     model.updateParameters(along: gradient) { k, parameter, g in
       updated += 1
-      precondition(
+      userPrecondition(
         k < parameterCount,
         "Adam: the state holds \(parameterCount) parameters, the model at least \(k + 1)")
       parameterUpdate(&parameter, index: k, gradient: g) { theta, g, stride in
         _firstMoments[k].withUnsafeMutableBufferPointer { m in
           _secondMoments[k].withUnsafeMutableBufferPointer { v in
-            precondition(m.count == theta.count, "Adam: parameter \(k) changed shape")
+            userPrecondition(m.count == theta.count, "Adam: parameter \(k) changed shape")
             kernel(
               theta: theta.baseAddress!, m: m.baseAddress!, v: v.baseAddress!,
               gradient: g.baseAddress!, count: m.count, dense: stride == 1)
@@ -102,7 +102,7 @@ public struct Adam<Model: ParameterGroup>: CheckpointableOptimizer {
         }
       }
     }
-    precondition(
+    userPrecondition(
       updated == parameterCount,
       "Adam: the state holds \(parameterCount) parameters, the model \(updated)")
   }

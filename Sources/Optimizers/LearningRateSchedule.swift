@@ -1,4 +1,5 @@
 import RealModule
+import TensorCore
 
 /// A learning rate as a function of the step number, settable from a configuration file.
 ///
@@ -41,18 +42,18 @@ public enum LearningRateSchedule: Hashable, Codable, Sendable {
   ///
   /// - Precondition: `step ≥ 0`.
   public func learningRate(at step: Int) -> Double {
-    precondition(step >= 0, "LearningRateSchedule: step \(step) must be ≥ 0")
+    userPrecondition(step >= 0, "LearningRateSchedule: step \(step) must be ≥ 0")
     let t = Double(step)
     switch self {
     case .constant(let eta):
       return eta
     case .stepDecay(let eta, let factor, let stepsPerDecay):
-      precondition(stepsPerDecay > 0, "stepDecay: stepsPerDecay \(stepsPerDecay) must be > 0")
+      userPrecondition(stepsPerDecay > 0, "stepDecay: stepsPerDecay \(stepsPerDecay) must be > 0")
       return eta * Double.pow(factor, Double(step / stepsPerDecay))
     case .exponentialDecay(let eta, let factor):
       return eta * Double.pow(factor, t)
     case .cosine(let eta, let minimum, let totalSteps):
-      precondition(totalSteps > 0, "cosine: totalSteps \(totalSteps) must be > 0")
+      userPrecondition(totalSteps > 0, "cosine: totalSteps \(totalSteps) must be > 0")
       guard step < totalSteps else { return minimum }
       return minimum + (eta - minimum) * (1 + Double.cos(Double.pi * t / Double(totalSteps))) / 2
     case .robbinsMonro(let eta, let epsilon):

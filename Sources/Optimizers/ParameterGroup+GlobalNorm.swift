@@ -42,7 +42,7 @@ extension ParameterGroup {
   @inlinable
   @discardableResult
   public func clipByGlobalNorm(_ gradient: inout TangentVector, maximumNorm: Scalar) -> Scalar {
-    precondition(maximumNorm > 0, "clipByGlobalNorm: maximumNorm \(maximumNorm) must be > 0")
+    userPrecondition(maximumNorm > 0, "clipByGlobalNorm: maximumNorm \(maximumNorm) must be > 0")
     let norm = _globalNorm(of: gradient)
     guard norm.isFinite, norm > Double(maximumNorm) else { return Scalar(norm) }
     let scale = Scalar(Double(maximumNorm) / norm)

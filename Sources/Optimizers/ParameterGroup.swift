@@ -68,7 +68,7 @@ extension ParameterGroup {
   ) {
     let modelPaths = parameterKeyPaths
     let gradientPaths = tangentKeyPaths
-    precondition(
+    userPrecondition(
       modelPaths.count == gradientPaths.count,
       "\(Self.self) lists \(modelPaths.count) parameter key paths but \(gradientPaths.count) "
         + "tangent key paths")

@@ -23,7 +23,7 @@ struct ParameterUpdate<Scalar: TensorScalar> {
     _ body: (UnsafeMutableBufferPointer<Scalar>, UnsafeBufferPointer<Scalar>, Int) -> Void
   ) {
     let broadcast = gradient.shape != parameter.shape
-    precondition(
+    userPrecondition(
       !broadcast || gradient.scalarCount == 1,
       "\(optimizer): gradient of shape \(gradient.shape) for parameter \(index) of shape "
         + "\(parameter.shape) (are parameterKeyPaths and tangentKeyPaths in the same order?)")

@@ -51,10 +51,10 @@ public struct SGD<Model: ParameterGroup>: CheckpointableOptimizer {
     for model: Model, learningRate: Double, momentum: Double = 0, nesterov: Bool = false,
     weightDecay: Double = 0
   ) {
-    precondition(learningRate > 0, "SGD: learningRate \(learningRate) must be > 0")
-    precondition(momentum >= 0 && momentum < 1, "SGD: momentum \(momentum) must be in [0, 1)")
-    precondition(!nesterov || momentum > 0, "SGD: Nesterov momentum needs momentum > 0")
-    precondition(weightDecay >= 0, "SGD: weightDecay \(weightDecay) must be ≥ 0")
+    userPrecondition(learningRate > 0, "SGD: learningRate \(learningRate) must be > 0")
+    userPrecondition(momentum >= 0 && momentum < 1, "SGD: momentum \(momentum) must be in [0, 1)")
+    userPrecondition(!nesterov || momentum > 0, "SGD: Nesterov momentum needs momentum > 0")
+    userPrecondition(weightDecay >= 0, "SGD: weightDecay \(weightDecay) must be ≥ 0")
     self.learningRate = learningRate
     self.momentum = momentum
     self.nesterov = nesterov
@@ -79,7 +79,7 @@ public struct SGD<Model: ParameterGroup>: CheckpointableOptimizer {
           return
         }
         _velocities[k].withUnsafeMutableBufferPointer { b in
-          precondition(b.count == theta.count, "SGD: parameter \(k) changed shape")
+          userPrecondition(b.count == theta.count, "SGD: parameter \(k) changed shape")
           for i in theta.indices {
             let d = g[i &* stride] + lambda * theta[i]
             b[i] = first ? d : mu * b[i] + d

@@ -156,12 +156,28 @@ public struct SafeTensorsArchive: Sendable {
       guard shape.allSatisfy({ $0 >= 0 }) else {
         throw fail("tensor '\(name)': negative shape \(shape)")
       }
-      let count = shape.reduce(1, *)
+      // The shape comes from the file: its element count is checked against the bytes the
+      // offsets cover (which lie inside the file) before anything is allocated.
+      let dataSize = bytes.count - dataStart
       let (begin, end) = (offsets[0], offsets[1])
-      guard begin >= 0, end - begin == count * width, dataStart + end <= bytes.count else {
+      guard 0 <= begin, begin <= end, end <= dataSize else {
         throw fail(
-          "tensor '\(name)': data_offsets [\(begin), \(end)] do not hold \(count) \(dtype) values "
-            + "inside the file's \(bytes.count - dataStart) data bytes")
+          "tensor '\(name)': data_offsets [\(begin), \(end)] do not lie inside the file's "
+            + "\(dataSize) data bytes")
+      }
+      var count = 1
+      var overflow = false
+      for size in shape where !overflow {
+        (count, overflow) = count.multipliedReportingOverflow(by: size)
+      }
+      let byteCount = count.multipliedReportingOverflow(by: width)
+      guard !overflow, !byteCount.overflow, byteCount.partialValue == end - begin else {
+        throw fail(
+          "tensor '\(name)': shape \(shape) of \(dtype) needs "
+            + (overflow || byteCount.overflow
+              ? "more bytes than can be addressed"
+              : "\(byteCount.partialValue) bytes")
+            + ", data_offsets [\(begin), \(end)] hold \(end - begin)")
       }
       let base = dataStart + begin
       switch width {

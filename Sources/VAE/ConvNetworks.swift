@@ -20,7 +20,7 @@ public struct ConvEncoderNetwork: VAENetwork {
     configuration: VAEConfiguration, role: VAENetworkRole,
     using generator: inout some RandomNumberGenerator
   ) {
-    precondition(role == .encoder, "ConvEncoderNetwork is an encoder")
+    userPrecondition(role == .encoder, "ConvEncoderNetwork is an encoder")
     imageShape = [configuration.channels, configuration.height, configuration.width]
     first = Conv2D(
       inputChannels: configuration.channels, outputChannels: 32, kernelSize: 3, stride: 2,
@@ -72,7 +72,7 @@ public struct ConvDecoderNetwork: VAENetwork {
     configuration: VAEConfiguration, role: VAENetworkRole,
     using generator: inout some RandomNumberGenerator
   ) {
-    precondition(role == .decoder, "ConvDecoderNetwork is a decoder")
+    userPrecondition(role == .decoder, "ConvDecoderNetwork is a decoder")
     featureShape = [64, configuration.height / 4, configuration.width / 4]
     dense = Dense(
       inputSize: configuration.latentDimension, outputSize: featureShape.reduce(1, *),

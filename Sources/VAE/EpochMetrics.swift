@@ -1,12 +1,20 @@
 /// One epoch's numbers, written as a line of `metrics.jsonl`.
 ///
-/// Negative ELBOs are in nats per image: the reconstruction term summed over pixels plus the
-/// KL term, averaged over images (the PyTorch example's number).
+/// Values are in nats per image: a term summed over pixels, averaged over images (the PyTorch
+/// example's number). The training objective is named by ``objective``: it is the negative
+/// ELBO only for the plain ELBO (β = 1, no warm-up, no IWAE); ``trainNegativeELBO`` is the
+/// negative ELBO itself (reconstruction + KL, unweighted) whenever the run has one.
 public struct EpochMetrics: Codable, Equatable, Sendable {
   public var epoch: Int
+  /// What ``trainObjective`` is: "negative ELBO", "β-weighted negative ELBO (β = 4)",
+  /// "KL-warm-up negative ELBO", "negative IWAE bound (K = 5)".
+  public var objective: String
   /// The training objective averaged over the epoch's batches as they were trained (with the
   /// KL weight of the moment).
-  public var trainNegativeELBO: Double
+  public var trainObjective: Double
+  /// The negative ELBO of the epoch's batches as they were trained, reconstruction + KL
+  /// unweighted; `nil` when training on the importance-weighted bound.
+  public var trainNegativeELBO: Double?
   /// The parts of the ELBO objective; `nil` when training on the importance-weighted bound,
   /// which has no such split.
   public var trainReconstruction: Double?
@@ -18,8 +26,52 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
   public var samplesPerSecond: Double
   public var learningRate: Double
 
+  /// The name of the plain objective.
+  public static let negativeELBOName = "negative ELBO"
+
+  public init(
+    epoch: Int, objective: String, trainObjective: Double, trainNegativeELBO: Double?,
+    trainReconstruction: Double?, trainKL: Double?, testNegativeELBO: Double?, seconds: Double,
+    samplesPerSecond: Double, learningRate: Double
+  ) {
+    self.epoch = epoch
+    self.objective = objective
+    self.trainObjective = trainObjective
+    self.trainNegativeELBO = trainNegativeELBO
+    self.trainReconstruction = trainReconstruction
+    self.trainKL = trainKL
+    self.testNegativeELBO = testNegativeELBO
+    self.seconds = seconds
+    self.samplesPerSecond = samplesPerSecond
+    self.learningRate = learningRate
+  }
+
+  /// Reads both this format and the older one, whose `train_negative_elbo` was the training
+  /// objective whatever it was (taken as the objective, named "training objective").
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    epoch = try container.decode(Int.self, forKey: .epoch)
+    trainReconstruction = try container.decodeIfPresent(Double.self, forKey: .trainReconstruction)
+    trainKL = try container.decodeIfPresent(Double.self, forKey: .trainKL)
+    testNegativeELBO = try container.decodeIfPresent(Double.self, forKey: .testNegativeELBO)
+    seconds = try container.decode(Double.self, forKey: .seconds)
+    samplesPerSecond = try container.decode(Double.self, forKey: .samplesPerSecond)
+    learningRate = try container.decode(Double.self, forKey: .learningRate)
+    if let objective = try container.decodeIfPresent(Double.self, forKey: .trainObjective) {
+      trainObjective = objective
+      self.objective = try container.decode(String.self, forKey: .objective)
+      trainNegativeELBO = try container.decodeIfPresent(Double.self, forKey: .trainNegativeELBO)
+    } else {
+      trainObjective = try container.decode(Double.self, forKey: .trainNegativeELBO)
+      objective = "training objective"
+      trainNegativeELBO = trainReconstruction.flatMap { r in trainKL.map { r + $0 } }
+    }
+  }
+
   enum CodingKeys: String, CodingKey {
     case epoch
+    case objective
+    case trainObjective = "train_objective"
     case trainNegativeELBO = "train_negative_elbo"
     case trainReconstruction = "train_reconstruction"
     case trainKL = "train_kl"

@@ -10,7 +10,7 @@ public enum PackedGaussian {
   /// The number d of latent dimensions of packed parameters `[batch, 2d]`.
   @inlinable
   static func dimension(of parameters: Tensor<Float>) -> Int {
-    precondition(
+    userPrecondition(
       parameters.rank == 2 && parameters.shape[1] % 2 == 0,
       "PackedGaussian: parameters of shape \(parameters.shape) are not [batch, 2d]")
     return parameters.shape[1] / 2
@@ -65,7 +65,7 @@ public enum PackedGaussian {
     _ parameters: Tensor<Float>, _ noise: Tensor<Float>
   ) -> (z: Tensor<Float>, sigma: Tensor<Float>) {
     let (batch, d) = (parameters.shape[0], dimension(of: parameters))
-    precondition(
+    userPrecondition(
       noise.rank == 2 && noise.shape[1] == d && batch > 0 && noise.shape[0] % batch == 0,
       "PackedGaussian.sample: noise of shape \(noise.shape) for parameters "
         + "\(parameters.shape) (needs [L·\(batch), \(d)])")

@@ -56,4 +56,13 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
       try require(gradientClipNorm > 0, "--clip-norm must be positive, got \(gradientClipNorm)")
     }
   }
+
+  /// The name of the objective trained in epoch `epoch` (from 1): the negative ELBO, or what
+  /// replaces it (metrics and curves show this name).
+  public func objectiveName(epoch: Int) -> String {
+    if importanceSamples > 1 { return "negative IWAE bound (K = \(importanceSamples))" }
+    if klWarmupEpochs > 0 && epoch <= klWarmupEpochs { return "KL-warm-up negative ELBO" }
+    if beta != 1 { return "β-weighted negative ELBO (β = \(beta))" }
+    return EpochMetrics.negativeELBOName
+  }
 }

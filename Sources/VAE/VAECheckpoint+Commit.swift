@@ -8,19 +8,20 @@ import Serialization
 /// disk), ``recover(_:)`` leaves the directory at the last epoch whose commit point was
 /// reached, and nothing of a later one.
 extension VAECheckpoint {
-  /// Commits the checkpoint of `trainer` and `extraFiles` (such as the pictures) to `directory`
-  /// as the unit "epoch k", creating the directory when needed.
+  /// Commits the checkpoint of `trainer` (its `config.json` carrying `data`, the record of the
+  /// run's data) and `extraFiles` (such as the pictures) to `directory` as the unit "epoch k",
+  /// creating the directory when needed.
   ///
   /// - Throws: ``VAEError/checkpoint(path:message:)`` naming the file that could not be
   ///   written and the epoch the directory still holds.
   public static func commit<E, D>(
-    _ trainer: VAETrainer<E, D>, extraFiles: [(name: String, bytes: [UInt8])] = [],
-    to directory: String
+    _ trainer: VAETrainer<E, D>, data: VAEDataRecord? = nil,
+    extraFiles: [(name: String, bytes: [UInt8])] = [], to directory: String
   ) throws {
     let epoch = trainer.completedEpochs
     do {
       try DirectoryTransaction.commit(
-        try files(of: trainer) + extraFiles, label: "epoch \(epoch)", in: directory)
+        try files(of: trainer, data: data) + extraFiles, label: "epoch \(epoch)", in: directory)
     } catch let error as FileWriteError {
       let manifest = path(
         path(directory, DirectoryTransaction.stagingName), DirectoryTransaction.manifestName)

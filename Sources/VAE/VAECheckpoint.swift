@@ -7,7 +7,7 @@ import TensorCore
 ///
 /// | file | contents |
 /// |---|---|
-/// | `checkpoint.safetensors` | the weights, by name (`encoder.0.weight`, …), for numpy/PyTorch |
+/// | `checkpoint.safetensors` | the weights, by name (`encoder.0.weight`, …), dense ones `[in, out]` |
 /// | `training-state.safetensors` | Adam's moments, its step, the generator state |
 /// | `config.json` | the model and training configuration |
 /// | `metrics.jsonl` | one line of ``EpochMetrics`` per completed epoch |
@@ -21,31 +21,49 @@ public enum VAECheckpoint {
   public static let trainingStateFile = "training-state.safetensors"
   public static let configurationFile = "config.json"
   public static let metricsFile = "metrics.jsonl"
+  /// The `format` of `checkpoint.safetensors`'s metadata. Not `"pt"`: dense weights are
+  /// `[in, out]`, the transpose of `nn.Linear.weight`, so the file is not a PyTorch
+  /// `state_dict`. Loading ignores the field, so checkpoints that claimed `"pt"` still load.
+  public static let checkpointFormat = "variational-vae-1"
 
   /// The contents of `config.json`.
   public struct Configuration: Codable, Equatable, Sendable {
-    public var format = "variational-vae-1"
+    public var format = Self.currentFormat
     public var model: VAEConfiguration
     public var training: TrainingConfiguration
+    /// The data the run was trained on; `nil` in runs written before it was recorded.
+    public var data: VAEDataRecord?
 
-    public init(model: VAEConfiguration, training: TrainingConfiguration) {
+    /// The only `format` this version reads.
+    public static let currentFormat = "variational-vae-1"
+
+    public init(
+      model: VAEConfiguration, training: TrainingConfiguration, data: VAEDataRecord? = nil
+    ) {
       self.model = model
       self.training = training
+      self.data = data
     }
   }
 
-  /// Writes the trainer's model, optimiser, generator, configuration and metrics to
-  /// `directory` (created if needed) as one unit (see ``commit(_:extraFiles:to:)``).
-  public static func save<E, D>(_ trainer: VAETrainer<E, D>, to directory: String) throws {
-    try commit(trainer, to: directory)
+  /// Writes the trainer's model, optimiser, generator, configuration (with the record of its
+  /// data, if given) and metrics to `directory` (created if needed) as one unit (see
+  /// ``commit(_:data:extraFiles:to:)``).
+  public static func save<E, D>(
+    _ trainer: VAETrainer<E, D>, data: VAEDataRecord? = nil, to directory: String
+  ) throws {
+    try commit(trainer, data: data, to: directory)
   }
 
-  /// The files of a checkpoint of `trainer`, by name.
-  static func files<E, D>(of trainer: VAETrainer<E, D>) throws -> [(name: String, bytes: [UInt8])] {
+  /// The files of a checkpoint of `trainer`, by name; `config.json` carries `data`, the record
+  /// of the run's data.
+  static func files<E, D>(
+    of trainer: VAETrainer<E, D>, data: VAEDataRecord? = nil
+  ) throws -> [(name: String, bytes: [UInt8])] {
     var files: [(name: String, bytes: [UInt8])] = []
     let epoch = String(trainer.completedEpochs)
     let configuration = Configuration(
-      model: trainer.model.configuration, training: trainer.training)
+      model: trainer.model.configuration, training: trainer.training, data: data)
     files.append((configurationFile, try encodeJSON(configuration)))
 
     var state: [String: SafeTensors.Entry] = [:]
@@ -66,7 +84,8 @@ public enum VAECheckpoint {
     files.append(
       (
         weightsFile,
-        SafeTensors.encode(weights(of: trainer.model), metadata: ["epoch": epoch, "format": "pt"])
+        SafeTensors.encode(
+          weights(of: trainer.model), metadata: ["epoch": epoch, "format": checkpointFormat])
       ))
 
     var lines = ""
@@ -95,14 +114,63 @@ public enum VAECheckpoint {
       throw VAEError.checkpoint(
         path: file, message: "missing: is \(directory) a directory written by `vae train`?")
     }
+    return try decodeConfiguration(data, path: file)
+  }
+
+  /// Decodes and validates the contents of a `config.json` read from `path` (used only in
+  /// error messages); the fuzz target `fuzz-config` calls it on arbitrary bytes.
+  ///
+  /// - Throws: `VAEError.checkpoint` naming `path` for malformed JSON, missing or mistyped
+  ///   fields and an invalid model configuration.
+  package static func decodeConfiguration(_ data: Data, path: String) throws(VAEError)
+    -> Configuration
+  {
     do {
       let configuration = try JSONDecoder().decode(Configuration.self, from: data)
+      guard configuration.format == Configuration.currentFormat else {
+        throw VAEError.invalidConfiguration(
+          "field 'format' is '\(configuration.format)', expected "
+            + "'\(Configuration.currentFormat)'")
+      }
       try configuration.model.validate()
+      try configuration.training.validate()
       return configuration
     } catch let error as VAEError {
-      throw VAEError.checkpoint(path: file, message: error.description)
+      throw VAEError.checkpoint(path: path, message: error.description)
+    } catch let error as DecodingError {
+      throw VAEError.checkpoint(path: path, message: describe(error))
     } catch {
-      throw VAEError.checkpoint(path: file, message: "not a valid configuration: \(error)")
+      throw VAEError.checkpoint(path: path, message: "not a valid configuration: \(error)")
+    }
+  }
+
+  /// A decoding error as one line naming the field (`model.likelihood`) and, for the
+  /// enumerations, the values allowed.
+  static func describe(_ error: DecodingError) -> String {
+    func field(_ path: [any CodingKey]) -> String {
+      path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+    let allowed: [String: [String]] = [
+      "architecture": VAEConfiguration.Architecture.allCases.map(\.rawValue),
+      "likelihood": VAEConfiguration.Likelihood.allCases.map(\.rawValue),
+      "schedule": TrainingConfiguration.Schedule.allCases.map(\.rawValue),
+    ]
+    switch error {
+    case .dataCorrupted(let context) where !context.codingPath.isEmpty:
+      let name = context.codingPath.last?.stringValue ?? ""
+      if let values = allowed[name] {
+        return "field '\(field(context.codingPath))' has a value this version does not know; "
+          + "expected one of \(values.joined(separator: ", "))"
+      }
+      return "field '\(field(context.codingPath))': \(context.debugDescription)"
+    case .dataCorrupted(let context):
+      return "not valid JSON: \(context.debugDescription)"
+    case .keyNotFound(let key, let context):
+      return "field '\(field(context.codingPath + [key]))' is missing"
+    case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+      return "field '\(field(context.codingPath))' is not a valid \(type)"
+    @unknown default:
+      return "not a valid configuration: \(error)"
     }
   }
 
@@ -122,8 +190,9 @@ public enum VAECheckpoint {
       throw VAEError.checkpoint(path: file, message: error.message)
     }
     for (name, keyPath) in zip(model.parameterNames, model.parameterKeyPaths) {
+      let tensor: Tensor<Float>
       do {
-        model[keyPath: keyPath] = try archive.float(name, shape: model[keyPath: keyPath].shape)
+        tensor = try archive.float(name, shape: model[keyPath: keyPath].shape)
       } catch {
         throw VAEError.checkpoint(
           path: file,
@@ -132,6 +201,14 @@ public enum VAECheckpoint {
             + "model with hidden sizes \(configuration.hiddenSizes) and latent dimension "
             + "\(configuration.latentDimension))")
       }
+      let scalars = tensor.scalars
+      if let index = scalars.firstIndex(where: { !$0.isFinite }) {
+        throw VAEError.checkpoint(
+          path: file,
+          message: "tensor '\(name)' holds \(scalars[index]) at index \(index): its weights "
+            + "are not finite (the run diverged, or the file is damaged)")
+      }
+      model[keyPath: keyPath] = tensor
     }
     return model
   }

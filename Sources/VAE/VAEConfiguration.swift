@@ -53,18 +53,56 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     }
     if latentDimension <= 0 {
       throw VAEError.invalidConfiguration(
-        "latentDimension must be positive, got \(latentDimension)")
+        "--latent-dim (latentDimension) must be positive, got \(latentDimension)")
     }
     if hiddenSizes.isEmpty || hiddenSizes.contains(where: { $0 <= 0 }) {
-      throw VAEError.invalidConfiguration("hiddenSizes must be positive, got \(hiddenSizes)")
+      throw VAEError.invalidConfiguration(
+        "--hidden (hiddenSizes) must be positive, got \(hiddenSizes)")
     }
+    try validateSize()
     if architecture == .conv && (height % 4 != 0 || width % 4 != 0) {
       throw VAEError.invalidConfiguration(
         "the conv architecture needs height and width divisible by 4, got \(height)×\(width)")
     }
     if !(fixedStandardDeviation > 0) {
       throw VAEError.invalidConfiguration(
-        "fixedStandardDeviation must be positive, got \(fixedStandardDeviation)")
+        "--sigma (fixedStandardDeviation) must be positive, got \(fixedStandardDeviation)")
+    }
+  }
+}
+
+extension VAEConfiguration {
+  /// The most elements a configuration may ask for in one weight matrix: 2³¹ (8 GiB of
+  /// `Float`). A model is built from `config.json` before its checkpoint is read.
+  public static let maximumWeightCount = 1 << 31
+
+  /// Throws unless the image size and every weight matrix fit: checked on the two widest
+  /// layers (at most 4 × the input size for the conv networks' flattened features, the hidden
+  /// sizes, 2 × the latent dimension), with overflow detection, as the sizes come from a file.
+  func validateSize() throws(VAEError) {
+    let pixels = channels.multipliedReportingOverflow(by: height)
+    let input = pixels.partialValue.multipliedReportingOverflow(by: width)
+    let widest = input.partialValue.multipliedReportingOverflow(by: 4)
+    let latent = latentDimension.multipliedReportingOverflow(by: 2)
+    guard !pixels.overflow, !input.overflow, !widest.overflow, !latent.overflow else {
+      throw VAEError.invalidConfiguration(
+        "image shape \(channels)×\(height)×\(width) or latentDimension \(latentDimension) "
+          + "is too large")
+    }
+    var largest = [
+      max(widest.partialValue, latent.partialValue), min(widest.partialValue, latent.partialValue),
+    ]
+    for size in hiddenSizes {
+      if size > largest[1] { largest[1] = size }
+      if largest[1] > largest[0] { largest.swapAt(0, 1) }
+    }
+    let weights = largest[0].multipliedReportingOverflow(by: largest[1])
+    guard !weights.overflow, weights.partialValue <= Self.maximumWeightCount else {
+      throw VAEError.invalidConfiguration(
+        "--hidden \(hiddenSizes.map(String.init).joined(separator: ",")) and --latent-dim "
+          + "\(latentDimension) on \(channels)×\(height)×\(width) images need a weight matrix "
+          + "of more than \(Self.maximumWeightCount) elements (\(Self.maximumWeightCount / (1 << 28)) "
+          + "GiB of Float32 for that matrix alone); lower --hidden or --latent-dim")
     }
   }
 }

@@ -44,7 +44,7 @@ public enum VAEEvaluation {
     limit: Int? = nil, rowsPerBatch: Int = 20_000, seed: UInt64,
     progress: (Int) -> Void = { _ in }
   ) -> Double {
-    precondition(importanceSamples > 0, "logLikelihood: importanceSamples must be positive")
+    userPrecondition(importanceSamples > 0, "logLikelihood: importanceSamples must be positive")
     var generator = Xoshiro256StarStar(seed: seed)
     let count = Swift.min(limit ?? data.count, data.count)
     let imagesPerBatch = Swift.max(1, rowsPerBatch / importanceSamples)

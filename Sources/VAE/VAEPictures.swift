@@ -66,16 +66,18 @@ public enum VAEPictures {
 
   /// The posterior means of the first `limit` images of `data` as a scatter plot coloured by
   /// label: the two latent coordinates when the latent space is 2-D, otherwise the first two
-  /// principal components.
+  /// principal components. The legend shows `labelNames` (by default the labels' numbers);
+  /// data without labels is drawn in one colour without a legend.
   public static func latentMap<E, D>(
     from model: VariationalAutoencoder<E, D>, of data: ImageDataset, limit: Int = 5000,
-    labelNames: [Int: String] = ScatterPlot.fashionMNISTClassNames
+    labelNames: [Int: String] = [:]
   ) -> Image {
     let means = VAEEvaluation.latentMeans(of: model, on: data, limit: limit).means
     let (coordinates, axes) = projection(of: means)
     var plot = ScatterPlot(
       title: "latent means of \(means.shape[0]) images", xLabel: axes.0, yLabel: axes.1)
     plot.labelNames = labelNames
+    plot.showsLegend = data.labels != nil
     let labels = (0..<means.shape[0]).map { data.label(at: $0).map(Int.init) ?? 0 }
     let values = coordinates.scalars
     plot.addPoints(
@@ -120,16 +122,33 @@ public enum VAEPictures {
     return (Tensor<Float>(matmul(centered, basis)), ("PC 1", "PC 2"))
   }
 
-  /// Training curves: train and test negative ELBO per epoch.
+  /// Training curves per epoch: the training objective under its own name, the train
+  /// negative ELBO when the objective is something else (β-weighted, warm-up), and the test
+  /// negative ELBO.
   public static func curves(_ metrics: [EpochMetrics]) -> Image {
-    var plot = LinePlot(title: "negative ELBO (nats per image)", xLabel: "epoch", yLabel: "nats")
     let epochs = metrics.map { Double($0.epoch) }
-    plot.addSeries("train", x: epochs, y: metrics.map(\.trainNegativeELBO), showsMarkers: true)
+    let names = Set(metrics.map(\.objective))
+    let plain = names == [EpochMetrics.negativeELBOName]
+    var plot = LinePlot(
+      title: plain ? "negative ELBO (nats per image)" : "training curves (nats per image)",
+      xLabel: "epoch", yLabel: "nats")
+    // The plot's font has no Greek letters.
+    let name = (names.count == 1 ? names.first! : "objective").split(
+      separator: "β", omittingEmptySubsequences: false
+    ).joined(separator: "beta")
+    let objective = plain ? "train" : "train " + name
+    plot.addSeries(objective, x: epochs, y: metrics.map(\.trainObjective), showsMarkers: true)
+    let elbo = metrics.filter { $0.trainNegativeELBO != nil }
+    if !plain && !elbo.isEmpty {
+      plot.addSeries(
+        "train negative ELBO", x: elbo.map { Double($0.epoch) },
+        y: elbo.map { $0.trainNegativeELBO! }, showsMarkers: true)
+    }
     let tested = metrics.filter { $0.testNegativeELBO != nil }
     if !tested.isEmpty {
       plot.addSeries(
-        "test", x: tested.map { Double($0.epoch) }, y: tested.map { $0.testNegativeELBO! },
-        showsMarkers: true)
+        plain ? "test" : "test negative ELBO", x: tested.map { Double($0.epoch) },
+        y: tested.map { $0.testNegativeELBO! }, showsMarkers: true)
     }
     return plot.render()
   }

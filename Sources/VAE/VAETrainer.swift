@@ -17,9 +17,13 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
   public var model: Model
   public var optimizer: Adam<Model>
   public var generator: Xoshiro256StarStar
-  public let training: TrainingConfiguration
+  /// The training settings; only ``TrainingConfiguration/epochs`` may change between epochs
+  /// (to extend a run).
+  public var training: TrainingConfiguration
   /// The epochs completed so far, and their metrics.
   public var metrics: [EpochMetrics] = []
+  /// The per-image losses of the latest batches, for ``DivergenceDetector``.
+  var divergence = DivergenceDetector()
 
   /// A new run: the model initialised from the seed.
   public init(configuration: VAEConfiguration, training: TrainingConfiguration) throws(VAEError) {
@@ -72,8 +76,9 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
   /// PyTorch's `DataLoader`). `progress` is called after every step with the batch number
   /// and the running means of the loss and its parts.
   ///
-  /// - Throws: ``VAEError/diverged(_:)`` when the loss or the gradient is not finite, naming
-  ///   the epoch and batch and what to try.
+  /// - Throws: ``VAEError/diverged(_:)`` when the loss or the gradient is not finite, or the
+  ///   loss jumps far above its recent median (`DivergenceDetector`), naming the epoch and
+  ///   batch and what to try. The model is then left as it was before the bad step.
   public mutating func trainEpoch(
     on data: ImageDataset, test: ImageDataset? = nil,
     progress: (
@@ -139,11 +144,21 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
       if let clip = training.gradientClipNorm {
         gradientIsFinite = model.clipByGlobalNorm(&gradient, maximumNorm: clip).isFinite
       }
+      let advice =
+        "Try a lower --learning-rate (now \(optimizer.learningRate)), --clip-norm 100, or "
+        + "--kl-warmup 2."
       guard loss.isFinite, gradientIsFinite else {
         throw VAEError.diverged(
-          "epoch \(epoch), batch \(batch + 1): the loss became \(loss) (not finite). Try a "
-            + "lower --learning-rate (now \(optimizer.learningRate)), --clip-norm 100, or "
-            + "--kl-warmup 2.")
+          "epoch \(epoch), batch \(batch + 1): the loss became \(loss) (not finite). \(advice)")
+      }
+      let perImage = Double(loss) / Double(indices.count)
+      if let median = divergence.record(perImage) {
+        throw VAEError.diverged(
+          String(
+            format: "epoch %d, batch %d: the loss per image jumped to %.3g, over %.0f× the "
+              + "median %.3g of the last %d batches: training diverged. ",
+            epoch, batch + 1, perImage, DivergenceDetector.factor, median,
+            divergence.window.count) + advice)
       }
       optimizer.update(&model, along: gradient)
       totals.loss += Double(loss)
@@ -163,7 +178,9 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
       VAEEvaluation.negativeELBO(of: model, on: $0, seed: training.seed &+ UInt64(epoch))
     }
     let result = EpochMetrics(
-      epoch: epoch, trainNegativeELBO: totals.loss / n,
+      epoch: epoch, objective: training.objectiveName(epoch: epoch),
+      trainObjective: totals.loss / n,
+      trainNegativeELBO: iwae ? nil : (totals.reconstruction + totals.kl) / n,
       trainReconstruction: iwae ? nil : totals.reconstruction / n,
       trainKL: iwae ? nil : totals.kl / n,
       testNegativeELBO: testNegativeELBO, seconds: seconds, samplesPerSecond: n / seconds,

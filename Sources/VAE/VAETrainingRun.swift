@@ -12,8 +12,10 @@ public struct VAETrainingRun {
   public var training: TrainingConfiguration
   /// Where the run's files go.
   public var outputDirectory: String
-  /// Continue the checkpoint in ``outputDirectory`` instead of starting afresh; the run then
-  /// keeps the model and training configuration saved in its `config.json`.
+  /// Continue the checkpoint in ``outputDirectory`` instead of starting afresh. The model,
+  /// training and data settings must be those saved in its `config.json`
+  /// (``VAECheckpoint/Configuration/resumeChanges(to:)``), except that a larger
+  /// ``TrainingConfiguration/epochs`` extends the run.
   public var resume: Bool
   public var trainingData: ImageDataset
   public var testData: ImageDataset?
@@ -23,12 +25,18 @@ public struct VAETrainingRun {
   /// Asked after every saved epoch; when it returns true, the run stops there by throwing
   /// ``TrainingInterrupted`` (the CLI's SIGINT/SIGTERM handler sets it).
   public var stopRequested: () -> Bool = { false }
+  /// The record of the data, saved in `config.json` (committed with every epoch).
+  public var data: VAEDataRecord?
+  /// The notes of a ``VAECheckpoint/recover(_:)`` of ``outputDirectory`` that the caller ran
+  /// (and logged) before reading the run's configuration; ``run(log:)`` recovers in any case.
+  public var recoveryNotes: [String] = []
 
   public init(
     configuration: VAEConfiguration, training: TrainingConfiguration, outputDirectory: String,
     resume: Bool = false, trainingData: ImageDataset, testData: ImageDataset?,
-    epochLimit: Int? = nil
+    epochLimit: Int? = nil, data: VAEDataRecord? = nil
   ) {
+    self.data = data
     self.configuration = configuration
     self.training = training
     self.outputDirectory = outputDirectory
@@ -51,8 +59,9 @@ public struct VAETrainingRun {
   func run<E: VAENetwork, D: VAENetwork>(
     _: E.Type, _: D.Type, log: (String) -> Void
   ) throws -> [EpochMetrics] {
-    let notes = try VAECheckpoint.recover(outputDirectory)
-    for note in notes { log(note) }
+    let newNotes = try VAECheckpoint.recover(outputDirectory)
+    for note in newNotes { log(note) }
+    let notes = recoveryNotes + newNotes
     let configurationFile = VAECheckpoint.path(outputDirectory, VAECheckpoint.configurationFile)
     let exists = VAECheckpoint.hasSavedEpoch(in: outputDirectory)
     // A first save that did not finish: its files were just removed, or an older version
@@ -60,6 +69,7 @@ public struct VAETrainingRun {
     let unsaved =
       !exists && (!notes.isEmpty || FileManager.default.fileExists(atPath: configurationFile))
     var trainer: VAETrainer<E, D>
+    var runData = data
     if resume {
       guard exists else {
         if unsaved {
@@ -72,10 +82,42 @@ public struct VAETrainingRun {
           path: configurationFile,
           message: "missing: there is no run to --resume in \(outputDirectory)")
       }
+      let saved = try VAECheckpoint.configuration(in: outputDirectory)
+      let changes = saved.resumeChanges(
+        to: VAECheckpoint.Configuration(model: configuration, training: training, data: data))
+      guard changes.isEmpty else {
+        throw VAEError.invalidConfiguration(
+          "--resume continues \(outputDirectory) with its own settings, and this command "
+            + "changes them:\n  " + changes.joined(separator: "\n  ")
+            + "\nDrop these flags to continue the run, or start a new run in another --output.")
+      }
+      if let old = saved.data, let new = data {
+        if old.training != new.training {
+          log(
+            "warning: the training images differ from the run's: it recorded \(old.training), "
+              + "found \(new.training)")
+        }
+        if let recorded = old.test, let found = new.test, recorded != found {
+          log(
+            "warning: the test images differ from the run's: it recorded \(recorded), found "
+              + "\(found)")
+        }
+      }
+      runData = saved.data ?? data
       trainer = try VAECheckpoint.loadTrainer(from: outputDirectory)
-      log(
-        "resuming \(outputDirectory) after epoch \(trainer.completedEpochs) of \(trainer.training.epochs)"
-      )
+      let completed = trainer.completedEpochs
+      if training.epochs > trainer.training.epochs {
+        log(
+          "extending \(outputDirectory) from \(trainer.training.epochs) to \(training.epochs) epochs"
+        )
+        trainer.training.epochs = training.epochs
+      }
+      if completed >= trainer.training.epochs {
+        log(
+          "\(outputDirectory) has completed its \(completed) epochs; raise --epochs to extend it")
+        return trainer.metrics
+      }
+      log("continuing run \(outputDirectory) from epoch \(completed) of \(trainer.training.epochs)")
     } else {
       guard !exists else {
         throw VAEError.checkpoint(
@@ -94,17 +136,37 @@ public struct VAETrainingRun {
         (trainingData.count + trainer.training.batchSize - 1) / trainer.training.batchSize
       var bar = ProgressBar(
         title: "epoch \(epoch)/\(total)", total: batches, itemsPerUnit: trainer.training.batchSize)
-      let metrics = try trainer.trainEpoch(on: trainingData, test: testData) { _, _, means in
-        bar.advance(fields: ["loss": means.loss, "recon": means.reconstruction, "KL": means.kl])
+      let metrics: EpochMetrics
+      do {
+        metrics = try trainer.trainEpoch(on: trainingData, test: testData) { _, _, means in
+          bar.advance(fields: ["loss": means.loss, "recon": means.reconstruction, "KL": means.kl])
+        }
+      } catch {
+        guard case .diverged(let message) = error else { throw error }
+        let kept =
+          trainer.completedEpochs > 0
+          ? "\(outputDirectory) keeps the checkpoint of epoch \(trainer.completedEpochs), the "
+            + "last good one."
+          : "No epoch completed; nothing was saved."
+        throw VAEError.diverged(message + " " + kept)
       }
-      var line = String(format: "epoch %d/%d  train %.2f", epoch, total, metrics.trainNegativeELBO)
+      var line = String(format: "epoch %d/%d  train ", epoch, total)
+      if metrics.objective == EpochMetrics.negativeELBOName {
+        line += String(format: "%.2f", metrics.trainObjective)
+      } else {
+        line += metrics.objective + String(format: " %.2f", metrics.trainObjective)
+        if let elbo = metrics.trainNegativeELBO {
+          line += String(format: ", negative ELBO %.2f", elbo)
+        }
+      }
       if let reconstruction = metrics.trainReconstruction, let kl = metrics.trainKL {
         line += String(format: "  (recon %.2f, KL %.2f)", reconstruction, kl)
       }
       if let test = metrics.testNegativeELBO { line += String(format: "  test %.2f", test) }
       line += String(format: "  %.1fs  %.0f images/s", metrics.seconds, metrics.samplesPerSecond)
       log(line)
-      try VAECheckpoint.commit(trainer, extraFiles: try pictures(trainer), to: outputDirectory)
+      try VAECheckpoint.commit(
+        trainer, data: runData, extraFiles: try pictures(trainer), to: outputDirectory)
       remaining -= 1
       if stopRequested() && trainer.completedEpochs < total && remaining > 0 {
         throw TrainingInterrupted(

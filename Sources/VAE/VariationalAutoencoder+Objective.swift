@@ -6,7 +6,7 @@ extension VariationalAutoencoder {
   /// −log p_θ(x | z) summed over pixels, one value per row of `output`, for decoder outputs
   /// `output`. `x` may hold fewer rows, repeated for several samples per image (sample-major).
   ///
-  /// Bernoulli: Σ softplus(l) − x·l (``summedSigmoidCrossEntropy(logits:labels:)``), the binary
+  /// Bernoulli: Σ softplus(l) − x·l (<doc:/documentation/TensorCore/summedSigmoidCrossEntropy(logits:labels:)>), the binary
   /// cross-entropy of the PyTorch example on grey levels. Gaussian:
   /// ```
   /// Σ ½ ((x − μ)/σ)² + log σ + ½ log 2π

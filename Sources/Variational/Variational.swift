@@ -1,4 +1,5 @@
-// The umbrella module: `import Variational` brings in the whole library.
+// The umbrella module: `import Variational` brings in the whole library, and Swift's
+// differentiation module (`@differentiable`, `valueWithGradient`) with it.
 @_exported import Datasets
 @_exported import Distributions
 @_exported import Inference
@@ -9,3 +10,4 @@
 @_exported import TensorCore
 @_exported import VAE
 @_exported import Visualization
+@_exported import _Differentiation

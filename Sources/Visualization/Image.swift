@@ -1,3 +1,5 @@
+import TensorCore
+
 /// A plain in-memory raster image with 8-bit RGB pixels.
 ///
 /// Pixels are stored row-major from the top-left corner: the pixel at column `x` and row `y`
@@ -21,7 +23,8 @@ public struct Image: Sendable, Hashable {
   ///
   /// - Precondition: `width >= 0` and `height >= 0`.
   public init(width: Int, height: Int, background: RGBColor = .white) {
-    precondition(width >= 0 && height >= 0, "Image size must be non-negative: \(width)×\(height)")
+    userPrecondition(
+      width >= 0 && height >= 0, "Image size must be non-negative: \(width)×\(height)")
     self.width = width
     self.height = height
     var bytes = [UInt8](repeating: 0, count: 3 * width * height)
@@ -39,8 +42,9 @@ public struct Image: Sendable, Hashable {
   ///
   /// - Precondition: `pixels.count == 3 * width * height`.
   public init(width: Int, height: Int, pixels: [UInt8]) {
-    precondition(width >= 0 && height >= 0, "Image size must be non-negative: \(width)×\(height)")
-    precondition(
+    userPrecondition(
+      width >= 0 && height >= 0, "Image size must be non-negative: \(width)×\(height)")
+    userPrecondition(
       pixels.count == 3 * width * height,
       "An RGB8 image of \(width)×\(height) needs \(3 * width * height) bytes, got \(pixels.count)")
     self.width = width
@@ -53,7 +57,7 @@ public struct Image: Sendable, Hashable {
   ///
   /// - Precondition: `greyscale.count == width * height`.
   public init(width: Int, height: Int, greyscale: [UInt8]) {
-    precondition(
+    userPrecondition(
       greyscale.count == width * height,
       "A greyscale image of \(width)×\(height) needs \(width * height) bytes, "
         + "got \(greyscale.count)"
@@ -77,12 +81,12 @@ public struct Image: Sendable, Hashable {
   /// - Precondition: the coordinates are inside the image (see ``contains(x:y:)``).
   public subscript(x: Int, y: Int) -> RGBColor {
     get {
-      precondition(contains(x: x, y: y), "Pixel (\(x), \(y)) is outside \(width)×\(height)")
+      userPrecondition(contains(x: x, y: y), "Pixel (\(x), \(y)) is outside \(width)×\(height)")
       let offset = 3 * (y * width + x)
       return RGBColor(red: pixels[offset], green: pixels[offset + 1], blue: pixels[offset + 2])
     }
     set {
-      precondition(contains(x: x, y: y), "Pixel (\(x), \(y)) is outside \(width)×\(height)")
+      userPrecondition(contains(x: x, y: y), "Pixel (\(x), \(y)) is outside \(width)×\(height)")
       let offset = 3 * (y * width + x)
       pixels[offset] = newValue.red
       pixels[offset + 1] = newValue.green
@@ -177,7 +181,7 @@ public struct Image: Sendable, Hashable {
   ///
   /// - Precondition: `factor >= 1`.
   public func upscaled(by factor: Int) -> Image {
-    precondition(factor >= 1, "Upscale factor must be at least 1, got \(factor)")
+    userPrecondition(factor >= 1, "Upscale factor must be at least 1, got \(factor)")
     guard factor > 1 else { return self }
     var result = Image(width: width * factor, height: height * factor, background: .black)
     for y in 0..<height {

@@ -44,6 +44,7 @@ public enum PNG {
   /// Encodes `image` as a PNG file in memory.
   ///
   /// - Parameters:
+  ///   - image: the picture.
   ///   - colorType: `.greyscale` stores one byte per pixel (coloured pixels become their luma,
   ///     see ``Image/greyscaleBytes``); `.rgb` stores three. `nil` (the default) picks
   ///     greyscale when ``Image/isGreyscale`` is true and RGB otherwise, which is lossless.
@@ -119,10 +120,10 @@ public enum PNG {
   }
 
   /// Encodes `image` (see ``encode(_:colorType:filter:compressionLevel:)``) and writes it
-  /// atomically to `path` with ``AtomicFile``: a crash never leaves a partial file and a
+  /// atomically to `path` with <doc:/documentation/Serialization/AtomicFile>: a crash never leaves a partial file and a
   /// failed write leaves an existing file untouched.
   ///
-  /// - Throws: ``PNGError`` for an unencodable image, ``FileWriteError`` (naming `path`) when
+  /// - Throws: ``PNGError`` for an unencodable image, <doc:/documentation/Serialization/FileWriteError> (naming `path`) when
   ///   the file cannot be written.
   public static func write(
     _ image: Image, toPath path: String, colorType: ColorType? = nil,

@@ -50,7 +50,9 @@ extension PNG {
   /// for palette images); that there is no unknown critical chunk; and that the file ends with
   /// an empty `IEND` chunk followed by nothing.
   ///
-  /// - Parameter source: the name used in errors, normally the file path.
+  /// - Parameters:
+  ///   - bytes: the file's bytes.
+  ///   - source: the name used in errors, normally the file path.
   /// - Throws: ``PNGError`` naming `source` and the first problem found.
   public static func validate(
     _ bytes: [UInt8], source: String = "<memory>"
@@ -115,7 +117,7 @@ extension PNG {
     try decode([UInt8](data), source: source)
   }
 
-  /// Reads and decodes the PNG file at `path`; see ``decode(_:source:)``.
+  /// Reads and decodes the PNG file at `path`; see ``decode(_:source:)-([UInt8],_)``.
   ///
   /// - Throws: ``PNGError`` whose `source` is `path`: `.unreadable` when the file cannot be
   ///   read, otherwise the decoding errors.

@@ -65,11 +65,22 @@ enum Zlib {
     return output
   }
 
+  /// The most a deflate stream can expand: a 258-byte match coded in about 2 bits.
+  static let maximumExpansion = 1032
+
   /// Decompresses the zlib stream `input`, which must expand to exactly `expectedCount` bytes
   /// and must not be followed by further data.
   static func decompress(_ input: [UInt8], expectedCount: Int) throws(Failure) -> [UInt8] {
     guard input.count < Int(UInt32.max), expectedCount < Int(UInt32.max) - 1 else {
       throw Failure(message: "compressed or expanded data too large")
+    }
+    // The expected size comes from the file's header: refuse sizes the data cannot reach
+    // before allocating them.
+    guard expectedCount <= maximumExpansion * input.count + 1024 else {
+      throw Failure(
+        message: "\(input.count) bytes of compressed image data cannot expand to the "
+          + "\(expectedCount) bytes the header's size needs (deflate expands at most "
+          + "\(maximumExpansion):1)")
     }
     var stream = z_stream()
     let initStatus = inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))

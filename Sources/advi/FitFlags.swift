@@ -34,7 +34,12 @@ struct FitFlags: ParsableArguments {
   @Option(help: "The seed of every random draw; the same seed gives the same numbers.")
   var seed: UInt64 = 1
 
-  @Option(help: "The number of draws from q for the summary and --output, at most 1000000.")
+  /// The fewest draws for which the summary means something: Pareto k̂ fits the largest 20%
+  /// of the importance ratios, and needs at least 5 of them.
+  static let minimumDraws = 25
+
+  @Option(
+    help: "The number of draws from q for the summary and --output, 25 to 1000000.")
   var draws: Int = 1000
 
   @Option(
@@ -78,7 +83,12 @@ struct FitFlags: ParsableArguments {
   var quiet = false
 
   func validate() throws {
-    if draws < 1 { throw ValidationError("--draws must be at least 1, got \(draws)") }
+    if draws < Self.minimumDraws {
+      throw ValidationError(
+        "--draws must be at least \(Self.minimumDraws), got \(draws) (k̂ needs the "
+          + "\(Self.minimumDraws / 5) largest importance ratios of at least \(Self.minimumDraws) "
+          + "draws, and the sds need more than one)")
+    }
     // Each draw is a row of every parameter's scalars, held several times over in memory.
     if draws > 1_000_000 {
       throw ValidationError("--draws must be at most 1000000, got \(draws)")
@@ -153,10 +163,17 @@ struct FitFlags: ParsableArguments {
     }
   }
 
-  /// Fits `model`, prints progress to standard error and the report to standard output, and
+  /// Checks that the requested files can be written and are none of `inputs`, then fits
+  /// `model`, prints progress to standard error and the report to standard output, and
   /// writes the requested files.
-  func fitAndReport(_ model: some ProbabilisticModel) throws {
-    let fitted = try fit(model, family: familyKind, options: options, progress: show)
+  func fitAndReport<Model: ProbabilisticModel>(
+    _ model: () throws -> Model, reading inputs: [String]
+  ) throws {
+    var outputs: [(flag: String, path: String)] = []
+    if let output { outputs.append(("--output", output)) }
+    if let json { outputs.append(("--json", json)) }
+    try OutputPaths.check(outputs, inputs: inputs)
+    let fitted = try fit(model(), family: familyKind, options: options, progress: show)
     try report(fitted)
   }
 
@@ -166,8 +183,11 @@ struct FitFlags: ParsableArguments {
   }
 
   private func report(_ fitted: VariationalFit) throws {
+    // Whatever happens next, what was printed reaches a pipe or file.
+    defer { fflush(nil) }
     let posterior = fitted.draws(count: draws)
     print(fitted.report(draws: posterior))
+    fflush(nil)
     if let output {
       try posterior.writeCSV(toPath: output)
       print("wrote \(draws) draws to \(output)")

@@ -45,7 +45,8 @@ struct LinearRegressionCommand: ParsableCommand {
 
   func run() throws {
     try flags.fitAndReport(
-      LinearRegression(data: data.load(), noiseStandardDeviation: noiseSD))
+      { try LinearRegression(data: data.load(), noiseStandardDeviation: noiseSD) },
+      reading: [data.csv])
   }
 }
 
@@ -65,7 +66,7 @@ struct LogisticRegressionCommand: ParsableCommand {
   @OptionGroup var flags: FitFlags
 
   func run() throws {
-    try flags.fitAndReport(LogisticRegression(data: data.load()))
+    try flags.fitAndReport({ try LogisticRegression(data: data.load()) }, reading: [data.csv])
   }
 }
 
@@ -83,6 +84,6 @@ struct EightSchoolsCommand: ParsableCommand {
   @OptionGroup var flags: FitFlags
 
   func run() throws {
-    try flags.fitAndReport(EightSchools())
+    try flags.fitAndReport({ EightSchools() }, reading: [])
   }
 }

@@ -43,11 +43,15 @@ struct EvaluateCommand: ParsableCommand {
   }
 
   func run() throws {
+    // Before any work: the paths (the run's recorded data, read by default, is an input too),
+    // then the memory the evaluation needs.
     var paths = PathCheck(inputs: checkpoint.inputFiles)
-    data.addInputs(to: &paths)
+    checkpoint.dataOptions(data).addInputs(to: &paths)
     if let json { paths.outputs = [PathCheck.Named(flag: "--json", path: json)] }
     try paths.check()
-    let test = try data.load(.test)
+    try VAECheckpoint.configuration(in: checkpoint.checkpoint).model
+      .evaluationMemory(importanceSamples: importanceSamples).check()
+    let test = try checkpoint.testData(data).images
     let report = try VAECheckpoint.withModel(
       in: checkpoint.checkpoint, perform: Evaluate(test: test, command: self))
     print(String(format: "images             %d", report.images))

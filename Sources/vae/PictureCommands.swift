@@ -53,6 +53,8 @@ struct SampleCommand: ParsableCommand {
 
   func run() throws {
     try picture.check(reading: checkpoint.inputFiles)
+    try VAECheckpoint.configuration(in: checkpoint.checkpoint).model.samplingMemory(count: count)
+      .check()
     try VAECheckpoint.withModel(
       in: checkpoint.checkpoint, perform: Action(count: count, seed: seed)
     )
@@ -83,8 +85,8 @@ struct ReconstructCommand: ParsableCommand {
   }
 
   func run() throws {
-    try picture.check(reading: checkpoint.inputFiles, data: data)
-    let action = Action(test: try data.load(.test), count: count)
+    try picture.check(reading: checkpoint.inputFiles, data: checkpoint.dataOptions(data))
+    let action = Action(test: try checkpoint.testData(data).images, count: count)
     try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: action)
       .writePNG(toPath: picture.output)
     picture.reportWritten()
@@ -117,8 +119,12 @@ struct InterpolateCommand: ParsableCommand {
   }
 
   func run() throws {
-    try picture.check(reading: checkpoint.inputFiles, data: data)
-    let action = Action(test: try data.load(.test), steps: steps, pairs: pairs)
+    try picture.check(reading: checkpoint.inputFiles, data: checkpoint.dataOptions(data))
+    let (images, overflow) = steps.multipliedReportingOverflow(by: pairs)
+    try VAECheckpoint.configuration(in: checkpoint.checkpoint).model
+      .samplingMemory(count: overflow ? nil : images, flags: ["--steps", "--pairs"]).check()
+    let action = Action(
+      test: try checkpoint.testData(data).images, steps: steps, pairs: pairs)
     try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: action)
       .writePNG(toPath: picture.output)
     picture.reportWritten()
@@ -148,6 +154,7 @@ struct EmbedCommand: ParsableCommand {
     var test: ImageDataset
     var limit: Int?
     var plot: String?
+    var labelNames: [Int: String]
     func callAsFunction<E, D>(_ model: VariationalAutoencoder<E, D>) throws -> String {
       let means = VAEEvaluation.latentMeans(of: model, on: test, limit: limit).means
       let (count, dimension) = (means.shape[0], means.shape[1])
@@ -158,7 +165,8 @@ struct EmbedCommand: ParsableCommand {
         csv += (values + [test.label(at: row).map { "\($0)" } ?? ""]).joined(separator: ",") + "\n"
       }
       if let plot {
-        try VAEPictures.latentMap(from: model, of: test, limit: count).writePNG(toPath: plot)
+        try VAEPictures.latentMap(from: model, of: test, limit: count, labelNames: labelNames)
+          .writePNG(toPath: plot)
       }
       return csv
     }
@@ -166,11 +174,13 @@ struct EmbedCommand: ParsableCommand {
 
   func run() throws {
     var paths = PathCheck(inputs: checkpoint.inputFiles)
-    data.addInputs(to: &paths)
+    checkpoint.dataOptions(data).addInputs(to: &paths)
     paths.outputs = [PathCheck.Named(flag: "--output", path: output)]
     if let plot { paths.outputs.append(PathCheck.Named(flag: "--plot", path: plot)) }
     try paths.check()
-    let action = Action(test: try data.load(.test), limit: limit, plot: plot)
+    let (test, options) = try checkpoint.testData(data)
+    let names = options.isFashionMNIST ? ScatterPlot.fashionMNISTClassNames : [:]
+    let action = Action(test: test, limit: limit, plot: plot, labelNames: names)
     let csv = try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: action)
     try AtomicFile.write(Array(csv.utf8), toPath: output)
     print("wrote \(output)" + (plot.map { " and \($0)" } ?? ""))

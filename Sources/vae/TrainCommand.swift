@@ -5,46 +5,59 @@ import VAE
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Train a VAE; write checkpoint, metrics and pictures after every epoch.")
+    abstract: "Train a VAE; write checkpoint, metrics and pictures after every epoch.",
+    discussion: """
+      With --resume, the model, training and data flags default to the run's own (config.json) \
+      and may not change; only --epochs may be raised, to extend the run.
+      """)
 
   @OptionGroup var data: DataOptions
   @Option(help: "Use only the first N training images (for quick runs).")
   var limitTrain: Int?
 
-  @Option(help: "Passes over the training images.") var epochs = 10
-  @Option(help: "Images per minibatch.") var batchSize = 128
-  @Option(help: "Dimension of the latent code z.") var latentDim = 20
-  @Option(help: "Hidden layer sizes, comma separated (e.g. 512,256).") var hidden = "400"
-  @Option(help: "Encoder/decoder networks: mlp or conv.")
-  var architecture: VAEConfiguration.Architecture = .mlp
+  // Model and training flags are optional so that --resume can tell which were given; their
+  // defaults are those of VAEConfiguration and TrainingConfiguration.
+  @Option(help: "Passes over the training images (default: 10).") var epochs: Int?
+  @Option(help: "Images per minibatch (default: 128).") var batchSize: Int?
+  @Option(help: "Dimension of the latent code z (default: 20).") var latentDim: Int?
+  @Option(help: "Hidden layer sizes, comma separated, e.g. 512,256 (default: 400).")
+  var hidden: String?
+  @Option(help: "Encoder/decoder networks: mlp or conv (default: mlp).")
+  var architecture: VAEConfiguration.Architecture?
   @Option(
-    help:
-      "Decoder likelihood: bernoulli, gaussian (σ fixed by --sigma), gaussian-learned, gaussian-per-pixel."
-  )
-  var likelihood: VAEConfiguration.Likelihood = .bernoulli
-  @Option(help: "σ of the gaussian likelihood.") var sigma: Float = 0.1
-  @Option(help: "Adam's learning rate.") var learningRate = 1e-3
-  @Option(help: "Adam's decay rate β₁ of the first-moment estimate.") var adamBeta1 = 0.9
-  @Option(help: "Adam's decay rate β₂ of the second-moment estimate.") var adamBeta2 = 0.999
-  @Option(help: "Learning-rate schedule: constant or cosine.")
-  var schedule: TrainingConfiguration.Schedule = .constant
-  @Option(help: "Monte-Carlo samples of z per image (L).") var samples = 1
-  @Option(help: "Weight β of the KL term.") var beta: Float = 1
-  @Option(help: "Epochs of linear KL warm-up from 0 to β.") var klWarmup = 0
-  @Option(help: "Train on the importance-weighted bound with K samples (1: the ELBO).")
-  var iwae = 1
-  @Flag(help: "Re-sample binary pixels from the grey levels for every batch.") var binarize = false
+    help: """
+      Decoder likelihood: bernoulli, gaussian (σ fixed by --sigma), gaussian-learned, \
+      gaussian-per-pixel (default: bernoulli).
+      """)
+  var likelihood: VAEConfiguration.Likelihood?
+  @Option(help: "σ of the gaussian likelihood (default: 0.1).") var sigma: Float?
+  @Option(help: "Adam's learning rate (default: 0.001).") var learningRate: Double?
+  @Option(help: "Adam's decay rate β₁ of the first-moment estimate (default: 0.9).")
+  var adamBeta1: Double?
+  @Option(help: "Adam's decay rate β₂ of the second-moment estimate (default: 0.999).")
+  var adamBeta2: Double?
+  @Option(help: "Learning-rate schedule: constant or cosine (default: constant).")
+  var schedule: TrainingConfiguration.Schedule?
+  @Option(help: "Monte-Carlo samples of z per image, L (default: 1).") var samples: Int?
+  @Option(help: "Weight β of the KL term (default: 1).") var beta: Float?
+  @Option(help: "Epochs of linear KL warm-up from 0 to β (default: 0).") var klWarmup: Int?
+  @Option(help: "Train on the importance-weighted bound with K samples (default 1: the ELBO).")
+  var iwae: Int?
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Re-sample binary pixels from the grey levels for every batch (default: off).")
+  var binarize: Bool?
   @Option(help: "Clip the gradient's global norm to this value.") var clipNorm: Float?
-  @Option(help: "Seed of all randomness.") var seed: UInt64 = 1
+  @Option(help: "Seed of all randomness (default: 1).") var seed: UInt64?
   @Option(help: ArgumentHelp("Output directory (default runs/<timestamp>).", valueName: "dir"))
   var output: String?
-  @Flag(help: "Continue the interrupted run in --output.") var resume = false
+  @Flag(help: "Continue the run in --output (finished or interrupted).") var resume = false
   @Option(help: "Stop after this many epochs of this invocation (resume later).")
   var stopAfter: Int?
 
   func validate() throws {
     if resume && output == nil { throw ValidationError("--resume needs --output DIR") }
-    if hiddenSizes == nil {
+    if let hidden, Self.hiddenSizes(hidden) == nil {
       throw ValidationError(
         "--hidden must be positive integers separated by commas, got '\(hidden)'")
     }
@@ -53,59 +66,87 @@ struct TrainCommand: ParsableCommand {
     }
     if let stopAfter, stopAfter <= 0 { throw ValidationError("--stop-after must be positive") }
     do {
-      try modelConfiguration.validate()
-      try trainingConfiguration.validate()
+      try configuration(over: nil).model.validate()
+      try configuration(over: nil).training.validate()
     } catch {
       throw ValidationError(
         error.description.replacingOccurrences(of: "invalid configuration: ", with: ""))
     }
   }
 
-  var hiddenSizes: [Int]? {
-    let sizes = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+  static func hiddenSizes(_ text: String) -> [Int]? {
+    let sizes = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
     guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
     return sizes.map { $0! }
   }
 
-  var modelConfiguration: VAEConfiguration {
-    var configuration = VAEConfiguration()
-    configuration.architecture = architecture
-    configuration.hiddenSizes = hiddenSizes ?? []
-    configuration.latentDimension = latentDim
-    configuration.likelihood = likelihood
-    configuration.fixedStandardDeviation = sigma
-    return configuration
-  }
-
-  var trainingConfiguration: TrainingConfiguration {
-    var training = TrainingConfiguration()
-    training.epochs = epochs
-    training.batchSize = batchSize
-    training.learningRate = learningRate
-    training.beta1 = adamBeta1
-    training.beta2 = adamBeta2
-    training.schedule = schedule
-    training.samples = samples
-    training.beta = beta
-    training.klWarmupEpochs = klWarmup
-    training.importanceSamples = iwae
-    training.binarize = binarize
-    training.gradientClipNorm = clipNorm
-    training.seed = seed
-    return training
+  /// The model and training settings of the flags given, over `base` (a resumed run's) or
+  /// the defaults.
+  func configuration(over base: VAECheckpoint.Configuration?) -> (
+    model: VAEConfiguration, training: TrainingConfiguration
+  ) {
+    var model = base?.model ?? VAEConfiguration()
+    if let architecture { model.architecture = architecture }
+    if let hidden, let sizes = Self.hiddenSizes(hidden) { model.hiddenSizes = sizes }
+    if let latentDim { model.latentDimension = latentDim }
+    if let likelihood { model.likelihood = likelihood }
+    if let sigma { model.fixedStandardDeviation = sigma }
+    var training = base?.training ?? TrainingConfiguration()
+    if let epochs { training.epochs = epochs }
+    if let batchSize { training.batchSize = batchSize }
+    if let learningRate { training.learningRate = learningRate }
+    if let adamBeta1 { training.beta1 = adamBeta1 }
+    if let adamBeta2 { training.beta2 = adamBeta2 }
+    if let schedule { training.schedule = schedule }
+    if let samples { training.samples = samples }
+    if let beta { training.beta = beta }
+    if let klWarmup { training.klWarmupEpochs = klWarmup }
+    if let iwae { training.importanceSamples = iwae }
+    if let binarize { training.binarize = binarize }
+    if let clipNorm { training.gradientClipNorm = clipNorm }
+    if let seed { training.seed = seed }
+    return (model, training)
   }
 
   func run() throws {
     let directory = output ?? "runs/" + Self.timestamp()
-    try pathCheck(directory: directory).check()
-    let train = try data.load(.train, limitTrain: limitTrain)
-    let test = try data.load(.test)
-    var configuration = modelConfiguration
-    configuration.height = train.rows
-    configuration.width = train.columns
+    // Before any work (recovery included): the paths the flags name.
+    try pathCheck(directory: directory, data: data).check()
+    var saved: VAECheckpoint.Configuration?
+    var recoveryNotes: [String] = []
+    if resume {
+      // The run's settings are those of its last committed epoch: finish (or discard) a save
+      // that a killed process left in .commit/ before reading config.json.
+      recoveryNotes = try VAECheckpoint.recover(directory)
+      for note in recoveryNotes { print(note) }
+      // Without a saved epoch, VAETrainingRun says why there is nothing to resume.
+      if VAECheckpoint.hasSavedEpoch(in: directory) {
+        saved = try VAECheckpoint.configuration(in: directory)
+      }
+    }
+    let dataOptions = data.filled(from: saved?.data)
+    let limit = limitTrain ?? saved?.data?.limitTrain
+    // The run's recorded data, which --resume reads by default, is an input too.
+    if saved?.data != nil { try pathCheck(directory: directory, data: dataOptions).check() }
+    let (train, test) = try dataOptions.loadTrainingAndTest(limitTrain: limit)
+    guard test.rows == train.rows && test.columns == train.columns else {
+      throw VAEError.data(
+        "the training images (\(dataOptions.source)) are \(train.rows) × \(train.columns), "
+          + "the test images (\(dataOptions.testSourceDescription)) \(test.rows) × "
+          + "\(test.columns): they must have the same shape")
+    }
+    var (model, training) = configuration(over: saved)
+    model.height = train.rows
+    model.width = train.columns
+    try model.trainingMemory(
+      batchSize: min(training.batchSize, train.count), samples: training.samples,
+      importanceSamples: training.importanceSamples
+    ).check()
     var run = VAETrainingRun(
-      configuration: configuration, training: trainingConfiguration, outputDirectory: directory,
-      resume: resume, trainingData: train, testData: test, epochLimit: stopAfter)
+      configuration: model, training: training, outputDirectory: directory, resume: resume,
+      trainingData: train, testData: test, epochLimit: stopAfter,
+      data: dataOptions.record(training: train, test: test, limitTrain: limit))
+    run.recoveryNotes = recoveryNotes
     StopSignals.install()
     run.stopRequested = { StopSignals.requested }
     do { try run.run() } catch let interrupted as TrainingInterrupted {
@@ -115,8 +156,9 @@ struct TrainCommand: ParsableCommand {
     }
   }
 
-  /// The inputs and the run directory's files: none may be the other.
-  func pathCheck(directory: String) -> PathCheck {
+  /// The inputs (the data options `data`) and the run directory's files: none may be the
+  /// other.
+  func pathCheck(directory: String, data: DataOptions) -> PathCheck {
     var check = PathCheck()
     data.addInputs(to: &check)
     check.outputDirectories = [PathCheck.Named(flag: "--output", path: directory)]

@@ -119,6 +119,18 @@ struct CSVTableTests {
     }
   }
 
+  /// Found while fuzzing (a hand-made input for fuzz-csv): 100,000 columns over 300,000 ragged
+  /// rows, 1.3 MB in all, made the parser reserve rows × columns = 240 GB of values before
+  /// reading the first row. Each value takes at least two bytes, so that bounds the reserve.
+  @Test("a wide header over many rows reserves no more than the file can hold")
+  func wideHeaderOverManyRows() {
+    let header = (0..<100_000).map { "c\($0)" }.joined(separator: ",")
+    let contents = Array((header + "\n" + String(repeating: "1\n", count: 300_000)).utf8)
+    expect(
+      datasetError { _ = try CSVTable(parsing: contents, path: "wide.csv") }, kind: .raggedRow,
+      path: "wide.csv", mentions: ["line 2", "expected 100000 fields", "found 1"])
+  }
+
   @Test("an unknown column is reported with the file and the available names")
   func unknownColumn() throws {
     let directory = try TemporaryDirectory()

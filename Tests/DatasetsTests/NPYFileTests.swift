@@ -150,6 +150,35 @@ struct NPYFileTests {
     #expect(error?.field == example.field)
   }
 
+  /// Found while fuzzing (fuzz-npy): a header of 100,000 nested tuples overflowed the stack of
+  /// the recursive header parser (a crash, not an error); NumPy nests two levels.
+  @Test("deeply nested header literals are refused", arguments: [33, 100_000])
+  func deeplyNestedHeader(depth: Int) {
+    let shape = String(repeating: "(", count: depth) + String(repeating: ")", count: depth)
+    let contents = Self.npy(
+      "{'descr': '<f8', 'fortran_order': False, 'shape': \(shape)}", major: 2, data: [])
+    expect(
+      datasetError { _ = try NPYFile(parsing: contents, path: "deep.npy") }, kind: .badHeader,
+      path: "deep.npy", mentions: ["nested more than 32 levels deep"])
+  }
+
+  /// Shapes whose size no file could hold are refused before anything is allocated.
+  @Test(
+    "huge shapes are refused before allocating",
+    arguments: [
+      ("(1099511627776, 1099511627776)", DatasetError.Kind.badHeader, "than can be addressed"),
+      ("(2305843009213693952,)", .truncated, "needs 2305843009213693952 × 8"),
+      ("(1099511627776,)", .truncated, "= 8796093022208 bytes of data, file has 16"),
+    ])
+  func hugeShape(shape: String, kind: DatasetError.Kind, fragment: String) {
+    let contents = Self.npy(
+      "{'descr': '<f8', 'fortran_order': False, 'shape': \(shape)}",
+      data: Self.littleEndian([1, 2]))
+    expect(
+      datasetError { _ = try NPYFile(parsing: contents, path: "huge.npy") }, kind: kind,
+      path: "huge.npy", mentions: [fragment])
+  }
+
   /// One array NumPy wrote, with its values as Python's exact `repr` of each element.
   struct WrittenArray: Decodable {
     var name: String

@@ -197,7 +197,8 @@ import _Differentiation
         NormalNormal(),
         options: FitOptions(algorithm: .stochastic, optimizer: .sgd(learningRate: 1e200, momentum: 0)))
     }
-    expectMentions(message, ["not finite", "smaller learning rate", "1e+200"])
+    expectMentions(
+      message, ["not finite", "smaller learningRate (--learning-rate", "1e+200", "(--seed)"])
   }
 
   /// Regression data from CSV: bad targets and cells are refused with the file, line and
@@ -228,5 +229,34 @@ import _Differentiation
       inferenceErrorMessage {
         _ = try LinearRegression(data: data, noiseStandardDeviation: -1)
       }, ["noise standard deviation"])
+  }
+
+  /// A column whose xᵀx overflows (a 1e300) is refused by name before a fit fails on it far
+  /// from the cause; a large value whose square is finite is kept.
+  @Test func overflowingColumnsAreRefusedByName() throws {
+    let path = "/data/scale.csv"
+    let huge = try CSVTable(parsing: "x,z,y\n1,2,0.5\n3,1e300,1.5\n", path: path)
+    expectMentions(
+      inferenceErrorMessage { _ = try RegressionData(table: huge, target: "y") },
+      [path, "column 2 (\"z\")", "line 3", "1e+300", "xᵀx", "rescale"])
+    expectMentions(
+      inferenceErrorMessage {
+        _ = try RegressionData(features: [1, -1e200], featureNames: ["w"], targets: [0, 1])
+      }, ["feature \"w\"", "-1e+200", "data row 2"])
+    expectMentions(
+      inferenceErrorMessage {
+        _ = try RegressionData(features: [1, 2], featureNames: ["w"], targets: [0, 1e155])
+      }, ["the target", "1e+155"])
+    let large = try CSVTable(parsing: "x,y\n1e100,0.5\n3,1.5\n", path: path)
+    #expect(throws: Never.self) { try RegressionData(table: large, target: "y") }
+  }
+
+  /// The stochastic fit's warning when it runs out of iterations names the options and flags.
+  @Test func nonConvergenceWarningNamesOptionsAndFlags() throws {
+    let fitted = try fit(
+      NormalNormal(),
+      options: FitOptions(algorithm: .stochastic, maxIterations: 200, tolerance: 1e-12))
+    let warning = try #require(fitted.warnings.first { $0.contains("did not converge") })
+    expectMentions(warning, ["maxIterations (--max-iterations)", "tolerance (--tolerance)"])
   }
 }

@@ -175,6 +175,13 @@ let mistakes: [(name: String, summary: String, run: () throws -> Void)] = [
     "derived-quantity-names", "a derived quantity with two names for one column",
     { try fitAndDraw(MismatchedDerivedNames()) }
   ),
+  (
+    "csv-column-index", "reads column 5 of a CSV table of 2 columns by index",
+    {
+      let path = temporaryFile(named: "two.csv", contents: "x,y\n1,2.5\n2,3.5\n")
+      _ = try CSVTable(contentsOf: path).column(at: 5)
+    }
+  ),
 ]
 
 let arguments = CommandLine.arguments.dropFirst()

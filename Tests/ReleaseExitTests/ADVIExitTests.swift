@@ -40,8 +40,37 @@ import Testing
       file: "x,y\n1,0\n2,1\n3,2\n",
       fragments: ["<file>", "line 4", "column 2 (\"y\")", "0s and 1s", "found 2.0"]),
     BadInput(
+      arguments: ["linear-regression", "--csv", "<file>", "--target", "y", "--quiet"],
+      file: "x,y\n1,2.5\n1e300,3.5\n3,4.5\n",
+      fragments: [
+        "<file>", "column 1 (\"x\")", "line 3", "value 1e+300", "xᵀx", "rescale the column",
+      ]),
+    BadInput(
+      arguments: ["logistic-regression", "--csv", "<file>", "--target", "y", "--quiet"],
+      file: "x,y\n1,0\n2,1\n-1e300,1\n",
+      fragments: ["<file>", "column 1 (\"x\")", "line 4", "value -1e+300", "rescale"]),
+    BadInput(
       arguments: ["eight-schools", "--draws", "0"],
-      fragments: ["--draws must be at least 1, got 0"]),
+      fragments: ["--draws must be at least 25, got 0"]),
+    BadInput(
+      arguments: ["eight-schools", "--draws", "1"],
+      fragments: ["--draws must be at least 25, got 1", "k̂ needs"]),
+    BadInput(
+      arguments: ["linear-regression", "--csv", "<file>", "--target", "y", "--output", "<file>"],
+      fragments: ["--output <file> is the input file <file>"]),
+    BadInput(
+      arguments: ["linear-regression", "--csv", "<file>", "--target", "y", "--json", "<file>"],
+      fragments: ["--json <file> is the input file <file>"]),
+    BadInput(
+      arguments: [
+        "eight-schools", "--output", "<dir>/same.csv", "--json", "<dir>/./same.csv",
+      ],
+      fragments: ["--output <dir>/same.csv and --json <dir>/./same.csv are the same file"]),
+    BadInput(
+      arguments: ["eight-schools", "--json", "<dir>/no/summary.json"],
+      fragments: [
+        "cannot write <dir>/no/summary.json (--json): the directory <dir>/no does not exist"
+      ]),
     BadInput(
       arguments: ["eight-schools", "--draws", "100000000000"],
       fragments: ["--draws must be at most"]),
@@ -81,6 +110,47 @@ import Testing
     }
     let outcome = try advi.run(input.arguments.map(substitute))
     expectCleanFailure(outcome, mentioning: input.fragments.map(substitute))
+  }
+
+  /// Refusals of outputs come before the fit: nothing is printed but the message, nothing is
+  /// written, and the input is intact, also when the output reaches it through a symbolic link.
+  @Test func outputsAreCheckedBeforeFitting() throws {
+    let directory = try TemporaryDirectory()
+    let file = directory.file("data.csv")
+    let contents = "x,y\n1,2.5\n2,3.5\n3,4.5\n"
+    try contents.write(toFile: file, atomically: true, encoding: .utf8)
+    let link = directory.file("link.csv")
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: file)
+    let outcome = try advi.run([
+      "linear-regression", "--csv", file, "--target", "y", "--output", link,
+    ])
+    expectCleanFailure(outcome, mentioning: ["--output \(link) is the input file \(file)"])
+    #expect(try String(contentsOfFile: file, encoding: .utf8) == contents)
+    #expect(outcome.standardOutput.isEmpty, "\(outcome)")
+
+    // A missing directory is found before the fit's minutes of work, not after.
+    let missing = try advi.run(["eight-schools", "--quiet", "--json", directory.file("no/s.json")])
+    expectCleanFailure(missing, mentioning: ["does not exist"])
+    #expect(missing.standardOutput.isEmpty, "\(missing)")
+    #expect(missing.seconds < 2, "\(missing)")
+  }
+
+  /// The JSON summary ends with a newline, and the report and the lines naming the files reach
+  /// standard output when it is a file.
+  @Test func jsonEndsWithANewlineAndStandardOutputIsComplete() throws {
+    let directory = try TemporaryDirectory()
+    let json = directory.file("summary.json")
+    let draws = directory.file("draws.csv")
+    let outcome = try advi.run([
+      "eight-schools", "--quiet", "--draws", "25", "--json", json, "--output", draws,
+    ])
+    #expect(outcome.status == 0 && !outcome.signalled, "\(outcome)")
+    #expect(try String(contentsOfFile: json, encoding: .utf8).hasSuffix("}\n"))
+    expect(
+      outcome.standardOutput,
+      mentions: ["k̂ = ", "wrote 25 draws to \(draws)", "wrote the summary to \(json)"],
+      in: outcome)
+    #expect(!outcome.standardOutput.contains("nan"), "\(outcome)")
   }
 
   /// The built-in eight schools model fits and prints its summary.

@@ -49,6 +49,9 @@ import Testing
     Mistake(
       name: "derived-quantity-names",
       fragments: ["DerivedQuantity", "2 names", "[3, 1]"], thrown: false),
+    Mistake(
+      name: "csv-column-index",
+      fragments: ["CSVTable.column(at:): column index 5 is out of range 0..<2"], thrown: false),
   ]
 
   @Test(arguments: mistakes)

@@ -66,6 +66,18 @@ import Testing
     BadInput(
       arguments: ["train", "--resume"], fragments: ["--resume needs --output DIR"]),
     BadInput(
+      arguments: ["train", "--data", "<images>", "--hidden", "10000000,10000000"],
+      fragments: ["--hidden 10000000,10000000", "need a weight matrix", "lower --hidden"]),
+    BadInput(
+      arguments: ["train", "--data", "<images>", "--hidden", "4000000000000000000"],
+      fragments: ["need a weight matrix", "lower --hidden or --latent-dim"]),
+    BadInput(
+      arguments: ["train", "--data", "<images>", "--latent-dim", "100000000000"],
+      fragments: ["--latent-dim 100000000000", "lower --hidden or --latent-dim"]),
+    BadInput(
+      arguments: ["train", "--data", "<images>", "--samples", "100000000000000"],
+      fragments: ["training needs about", "for a batch", "lower --batch-size or --samples"]),
+    BadInput(
       arguments: ["evaluate", "--checkpoint", "<dir>/none", "--data", "<images>"],
       fragments: ["<dir>/none/config.json", "written by `vae train`"]),
     BadInput(
@@ -114,5 +126,25 @@ import Testing
     ])
     #expect(sampling.status == 0 && !sampling.signalled, "\(sampling)")
     #expect(FileManager.default.fileExists(atPath: directory.file("samples.png")), "\(sampling)")
+
+    // Requests too big for the machine are refused before anything is allocated.
+    let manySamples = try vae.run([
+      "sample", "--checkpoint", run, "--count", "100000000000000", "--output",
+      directory.file("many.png"),
+    ])
+    expectCleanFailure(manySamples, mentioning: ["decoding 100000000000000 images", "--count"])
+    let longInterpolations = try vae.run([
+      "interpolate", "--checkpoint", run, "--data", images, "--image-shape", "4x4", "--steps",
+      "10000000000", "--pairs", "10000000000", "--output", directory.file("lines.png"),
+    ])
+    expectCleanFailure(
+      longInterpolations,
+      mentioning: ["decoding more than", "more than 9.2 EB", "lower --steps or --pairs"])
+    let manyImportanceSamples = try vae.run([
+      "evaluate", "--checkpoint", run, "--data", images, "--image-shape", "4x4",
+      "--importance-samples", "100000000000000",
+    ])
+    expectCleanFailure(
+      manyImportanceSamples, mentioning: ["needs about", "lower --importance-samples"])
   }
 }

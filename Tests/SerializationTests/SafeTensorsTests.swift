@@ -65,7 +65,7 @@ import Testing
     let good = SafeTensors.encode(Self.tensors)
     let cases: [([UInt8], String)] = [
       (Array(good.prefix(5)), "no header length"),
-      (Array(good.prefix(good.count - 4)), "do not hold"),
+      (Array(good.prefix(good.count - 4)), "do not lie inside"),
       ([255, 0, 0, 0, 0, 0, 0, 0] + Array(good.dropFirst(8)), "header length"),
     ]
     for (bytes, message) in cases {
@@ -81,6 +81,34 @@ import Testing
       _ = try SafeTensors.read(contentsOfFile: path).float("encoder.weight", shape: [3, 2])
     } throws: { error in
       "\(error)".contains("tensor 'encoder.weight' has shape [2, 3], expected [3, 2]")
+    }
+  }
+
+  /// Headers found by `scripts/fuzz` (fuzz-safetensors): each used to trap on an integer
+  /// overflow, or would have allocated what its shape declares before checking the offsets.
+  @Test(arguments: [
+    // The crashing input: 2⁴⁰ × 2⁴⁰ elements overflow Int.
+    (#"{"h":{"dtype":"F32","shape":[1099511627776,1099511627776],"data_offsets":[0,16]}}"#,
+      "more bytes than can be addressed"),
+    // 2⁶¹ elements of 8 bytes overflow Int.
+    (#"{"h":{"dtype":"F64","shape":[2305843009213693952],"data_offsets":[0,16]}}"#,
+      "more bytes than can be addressed"),
+    // 2³⁶ elements fit in Int, but not in the 16 bytes the offsets cover.
+    (#"{"h":{"dtype":"F32","shape":[68719476736],"data_offsets":[0,16]}}"#,
+      "needs 274877906944 bytes"),
+    (#"{"h":{"dtype":"F32","shape":[4],"data_offsets":[8,-9223372036854775808]}}"#,
+      "do not lie inside"),
+    (#"{"h":{"dtype":"F32","shape":[4],"data_offsets":[9223372036854775807,16]}}"#,
+      "do not lie inside"),
+  ])
+  func hostileHeadersAreRefusedBeforeAllocating(header: String, message: String) {
+    let json = Array(header.utf8)
+    var bytes: [UInt8] = (0..<8).map { UInt8(truncatingIfNeeded: json.count >> (8 * $0)) }
+    bytes += json + [UInt8](repeating: 0, count: 16)
+    #expect {
+      _ = try SafeTensorsArchive(bytes: bytes, path: "hostile.safetensors")
+    } throws: { error in
+      "\(error)".contains("hostile.safetensors") && "\(error)".contains(message)
     }
   }
 }

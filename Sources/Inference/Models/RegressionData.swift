@@ -46,6 +46,16 @@ public struct RegressionData: Sendable {
     for (row, value) in targets.enumerated() where !value.isFinite {
       throw .invalidData("row \(row + 1), target: non-finite value \(value)")
     }
+    for column in 0...width {
+      let values =
+        column < width
+        ? stride(from: column, to: features.count, by: width).map { features[$0] } : targets
+      if let largest = Self.overflowingValue(values) {
+        throw .invalidData(
+          (column < width ? "feature \"\(featureNames[column])\"" : "the target") + ": "
+            + Self.overflowExplanation(largest, row: values.firstIndex(of: largest)! + 1))
+      }
+    }
     self.init(
       features: features, width: width, targets: targets, names: names, intercept: intercept,
       source: nil)
@@ -86,10 +96,35 @@ public struct RegressionData: Sendable {
           + "(\"\(table.columnNames[column])\"): non-finite value \(value) in data row "
           + "\(row + 1); expected a finite number")
     }
+    for column in 0..<table.columnCount {
+      let values = table.column(at: column)
+      if let largest = Self.overflowingValue(values) {
+        let row = values.firstIndex(of: largest)!
+        throw .invalidData(
+          "\(table.path): column \(column + 1) (\"\(table.columnNames[column])\"), line "
+            + "\(row + 2): " + Self.overflowExplanation(largest, row: row + 1))
+      }
+    }
     self.init(
       features: features, width: featureNames.count, targets: table.column(at: targetIndex),
       names: names, intercept: intercept,
       source: (table.path, targetIndex + 1, table.columnNames[targetIndex]))
+  }
+
+  /// The value of largest magnitude of a column whose sum of squares (its diagonal entry of
+  /// xᵀx) overflows, or nil if it is finite. The log density of a regression on such a column
+  /// is not finite anywhere near the prior's scale, so the fit could only fail, far from the
+  /// cause (a mode search that cannot move, a line search that finds no better point).
+  static func overflowingValue(_ values: [Double]) -> Double? {
+    if values.reduce(0, { $0 + $1 * $1 }).isFinite { return nil }
+    return values.max { abs($0) < abs($1) }
+  }
+
+  /// Why an overflowing column is refused and what to do, for `overflowingValue`'s `largest`.
+  static func overflowExplanation(_ largest: Double, row: Int) -> String {
+    "the value \(largest) in data row \(row) is too large: the column's sum of squares "
+      + "(its entry of xᵀx) overflows, so the log density cannot be computed; rescale the "
+      + "column (e.g. standardise it)"
   }
 
   private init(
