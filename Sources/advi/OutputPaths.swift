@@ -46,9 +46,22 @@ enum OutputPaths {
     }
   }
 
+  /// `path` without its last component: "" for a bare name, "/" for a name under the root
+  /// (`NSString.deletingLastPathComponent` crashes on a one-character bare name such as "e"
+  /// in swift-corelibs-foundation).
+  static func parentPath(of path: String) -> String {
+    var path = Substring(path)
+    while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    if slash == path.startIndex { return "/" }
+    var parent = path[..<slash]
+    while parent.count > 1 && parent.hasSuffix("/") { parent.removeLast() }
+    return String(parent)
+  }
+
   /// The directory of `path` as the user wrote it ("." for a bare file name).
   static func displayedDirectory(of path: String) -> String {
-    let directory = (path as NSString).deletingLastPathComponent
+    let directory = parentPath(of: path)
     return directory.isEmpty ? "." : directory
   }
 

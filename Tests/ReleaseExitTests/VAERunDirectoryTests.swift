@@ -105,6 +105,20 @@ import Testing
     }
   }
 
+  /// A run directory named by one character, bare or as the last component, and `--resume`
+  /// in it (`NSString.deletingLastPathComponent` crashed on a bare one-character name).
+  @Test func oneCharacterRunDirectories() throws {
+    let (directory, images) = try Self.directoryWithImages()
+    for output in ["e", "x/e"] {
+      let training = try vae.run(
+        VAEExitTests.quickTraining(data: images, output: output), in: directory.path)
+      #expect(training.status == 0 && !training.signalled, "\(output): \(training)")
+      let resumed = try vae.run(
+        ["train", "--output", output, "--resume", "--epochs", "2"], in: directory.path)
+      #expect(resumed.status == 0 && !resumed.signalled, "\(output): \(resumed)")
+    }
+  }
+
   @Test func versionAndLimitTrainOnlyWhereItActs() throws {
     let version = try vae.run(["--version"])
     #expect(version.status == 0 && version.standardOutput.hasPrefix("vae "), "\(version)")
