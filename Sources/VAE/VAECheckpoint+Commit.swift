@@ -4,7 +4,7 @@ import Serialization
 /// Saving a run's epoch as one unit, and putting a run directory back in order after a crash.
 ///
 /// An epoch's checkpoint, training state, configuration, metrics and pictures are committed
-/// together by ``DirectoryTransaction``: whenever `vae train` dies (a kill, a power cut, a full
+/// together by `DirectoryTransaction`: whenever `vae train` dies (a kill, a power cut, a full
 /// disk), ``recover(_:)`` leaves the directory at the last epoch whose commit point was
 /// reached, and nothing of a later one.
 extension VAECheckpoint {

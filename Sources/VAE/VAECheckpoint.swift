@@ -12,7 +12,7 @@ import TensorCore
 /// | `config.json` | the model and training configuration |
 /// | `metrics.jsonl` | one line of ``EpochMetrics`` per completed epoch |
 ///
-/// An epoch's files are committed as one unit (``DirectoryTransaction``; see
+/// An epoch's files are committed as one unit (`DirectoryTransaction`; see
 /// `VAECheckpoint+Commit.swift`): whenever the process dies, the directory holds one complete
 /// epoch once ``recover(_:)`` has run. Both safetensors files also record the epoch in their
 /// metadata, so files mixed by hand are detected on loading.
