@@ -105,6 +105,45 @@ import Testing
     }
   }
 
+  /// `--resume --epochs 3` on a 2-epoch run, killed after its commit point but before
+  /// config.json was put in place: the next `--resume` (no flags) finishes the save before it
+  /// reads the run's settings, so it sees the extended run and not the old `--epochs 2`.
+  @Test func resumeReadsTheSettingsOfTheCommittedEpoch() throws {
+    let directory = try TemporaryDirectory()
+    let images = directory.file("images.npy")
+    try VAEKillTests.writeImages(count: 64, toPath: images)
+    let base = directory.file("base")
+    let first = try vae.run([
+      "train", "--data", images, "--epochs", "2", "--batch-size", "16", "--hidden", "8",
+      "--latent-dim", "2", "--output", base,
+    ])
+    try #require(first.status == 0, "\(first)")
+    // The first operation at which the kill leaves config.json committed but still staged.
+    let run = directory.file("run")
+    var found = false
+    for operation in 1...200 {
+      try? FileManager.default.removeItem(atPath: run)
+      try FileManager.default.copyItem(atPath: base, toPath: run)
+      let killed = try vae.run(
+        ["train", "--output", run, "--resume", "--epochs", "3"],
+        extraEnvironment: ["VARIATIONAL_KILL_AT_OPERATION": String(operation)])
+      try #require(killed.signalled, "operation \(operation) was not reached: \(killed)")
+      let staging = run + "/.commit/"
+      if FileManager.default.fileExists(atPath: staging + "COMMITTED")
+        && FileManager.default.fileExists(atPath: staging + "config.json")
+      {
+        found = true
+        break
+      }
+    }
+    try #require(found)
+    let resumed = try vae.run(["train", "--output", run, "--resume"])
+    #expect(resumed.status == 0, "\(resumed)")
+    expect(
+      resumed.standardOutput, mentions: ["finished saving epoch 3", "completed its 3 epochs"],
+      in: resumed)
+  }
+
   /// A run directory named by one character, bare or as the last component, and `--resume`
   /// in it (`NSString.deletingLastPathComponent` crashed on a bare one-character name).
   @Test func oneCharacterRunDirectories() throws {
