@@ -23,8 +23,8 @@ ls /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte* > /dev/null 2>&1 \
   || fail "no Fashion-MNIST: apt-get install dataset-fashion-mnist (or set FASHION_MNIST_DIR)"
 
 # 1. The Python peers, installed once.
-if ! "$venv/bin/python" -c "import torch, jax, numpy" 2> /dev/null; then
-  echo "== creating $venv (PyTorch for CPU, JAX, numpy; a few minutes, once)"
+if ! "$venv/bin/python" -c "import torch, jax, numpy, safetensors" 2> /dev/null; then
+  echo "== creating $venv (PyTorch for CPU, JAX, numpy, safetensors; a few minutes, once)"
   "$python" -m venv "$venv" || fail "could not create a virtualenv (apt-get install python3-venv)"
   "$venv/bin/pip" install --quiet --upgrade pip > /dev/null || true
   # Prefer the CPU-only PyTorch wheel (no CUDA libraries): PyTorch's CPU index, or any CPU
@@ -36,7 +36,8 @@ if ! "$venv/bin/python" -c "import torch, jax, numpy" 2> /dev/null; then
         | sed -E 's/.*torch-([^-]+)-.*/\1/')" 2> /dev/null \
     || "$venv/bin/pip" install --quiet torch \
     || fail "pip could not install torch"
-  "$venv/bin/pip" install --quiet "jax[cpu]" numpy || fail "pip could not install jax"
+  "$venv/bin/pip" install --quiet "jax[cpu]" numpy safetensors \
+    || fail "pip could not install jax"
 fi
 
 # 2. Our side, release builds.
