@@ -66,11 +66,16 @@ struct TrainCommand: ParsableCommand {
     }
     if let stopAfter, stopAfter <= 0 { throw ValidationError("--stop-after must be positive") }
     do {
-      try configuration(over: nil).model.validate()
+      // The image size is not known before the data is read: check what does not depend on
+      // it here (1 × 1 images), and the whole model once the data is loaded.
+      var model = configuration(over: nil).model
+      (model.height, model.width) = (1, 1)
+      try model.validate()
       try configuration(over: nil).training.validate()
     } catch {
       throw ValidationError(
-        error.description.replacingOccurrences(of: "invalid configuration: ", with: ""))
+        error.description.replacingOccurrences(of: "invalid configuration: ", with: "")
+          .replacingOccurrences(of: " on 1×1×1 images", with: ""))
     }
   }
 
