@@ -65,17 +65,18 @@ struct TrainCommand: ParsableCommand {
       throw ValidationError("--limit-train must be positive, got \(limitTrain)")
     }
     if let stopAfter, stopAfter <= 0 { throw ValidationError("--stop-after must be positive") }
+    // The image size is not known before the data is read: check what does not depend on it
+    // here (on 4 × 4 images, the smallest the conv networks take), and the whole model once the
+    // data is loaded.
+    var model = configuration(over: nil).model
+    (model.height, model.width) = (4, 4)
     do {
-      // The image size is not known before the data is read: check what does not depend on
-      // it here (1 × 1 images), and the whole model once the data is loaded.
-      var model = configuration(over: nil).model
-      (model.height, model.width) = (1, 1)
       try model.validate()
       try configuration(over: nil).training.validate()
     } catch {
       throw ValidationError(
         error.description.replacingOccurrences(of: "invalid configuration: ", with: "")
-          .replacingOccurrences(of: " on 1×1×1 images", with: ""))
+          .replacingOccurrences(of: " on \(model.channels)×4×4 images", with: ""))
     }
   }
 

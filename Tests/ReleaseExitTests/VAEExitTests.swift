@@ -106,6 +106,24 @@ import Testing
     expectCleanFailure(outcome, mentioning: input.fragments.map(substitute))
   }
 
+  /// The conv architecture trains from the command line and `evaluate` reads its run (on 4 × 4
+  /// images, the smallest it takes; the flags are checked before the data gives the image size).
+  @Test func trainsTheConvArchitecture() throws {
+    let directory = try TemporaryDirectory()
+    let images = directory.file("images.csv")
+    try Self.imagesCSV(count: 40).write(toFile: images, atomically: true, encoding: .utf8)
+    let run = directory.file("run")
+    let training = try vae.run(
+      Self.quickTraining(data: images, output: run) + ["--architecture", "conv"])
+    #expect(training.status == 0 && !training.signalled, "\(training)")
+    #expect(FileManager.default.fileExists(atPath: directory.file("run/checkpoint.safetensors")))
+    let evaluation = try vae.run([
+      "evaluate", "--checkpoint", run, "--importance-samples", "4", "--limit", "8",
+    ])
+    #expect(evaluation.status == 0 && !evaluation.signalled, "\(evaluation)")
+    #expect(evaluation.standardOutput.contains("log p(x)"), "\(evaluation)")
+  }
+
   /// One epoch on 40 images of 4 × 4 pixels writes a run directory, from which `sample` draws
   /// pictures.
   @Test func trainsOneEpochAndSamples() throws {
