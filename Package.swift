@@ -46,10 +46,19 @@ let package = Package(
     // The library.
     .target(
       name: "CKernels"),
+    // Single-precision products and convolutions on oneDNN (Linux; `libdnnl-dev`), which
+    // picks AVX-512 or AVX2 kernels at run time; on Apple platforms its functions report
+    // "not available" and TensorCore uses Accelerate.
+    .target(
+      name: "CCompute",
+      linkerSettings: [
+        .linkedLibrary("dnnl", .when(platforms: [.linux, .android, .windows, .openbsd])),
+        .linkedLibrary("gomp", .when(platforms: [.linux, .android, .openbsd])),
+      ]),
     .target(
       name: "TensorCore",
       dependencies: [
-        "CBLAS", "CKernels", .product(name: "RealModule", package: "swift-numerics"),
+        "CBLAS", "CKernels", "CCompute", .product(name: "RealModule", package: "swift-numerics"),
       ],
       swiftSettings: optimisedSettings,
       linkerSettings: blasLinking),
@@ -76,7 +85,7 @@ let package = Package(
       name: "NeuralNetworks",
       dependencies: [
         "TensorCore", "Optimizers", .product(name: "RealModule", package: "swift-numerics"),
-        "CKernels",
+        "CKernels", "CCompute",
       ]),
     .target(
       name: "VAE",
@@ -124,10 +133,18 @@ let package = Package(
       dependencies: ["Inference", "TensorCore", "Distributions", "Datasets"],
       path: "Tests/ModelMistakes"),
 
+    // Runs the Float convolutions and products on the compute backend against Double, for
+    // ReleaseExitTests (with and without ONEDNN_MAX_CPU_ISA=AVX2).
+    .executableTarget(
+      name: "compute-check",
+      dependencies: ["NeuralNetworks", "TensorCore"],
+      path: "Tests/ComputeCheck"),
+
     // Benchmarks.
+    .target(name: "CPeak", path: "Benchmarks/CPeak"),
     .executableTarget(
       name: "TensorBenchmarks",
-      dependencies: ["TensorCore", "CBLAS"],
+      dependencies: ["TensorCore", "CBLAS", "CCompute", "CPeak"],
       path: "Benchmarks/TensorBenchmarks",
       linkerSettings: blasLinking),
     .executableTarget(

@@ -1,7 +1,9 @@
 import CBLAS
+import CCompute
 import TensorCore
 
-// The reference for matmul: a direct `cblas_?gemm` call, bypassing TensorCore entirely.
+// The reference for matmul: a direct call of the backend's GEMM (oneDNN's `dnnl_sgemm` for
+// `Float` where TensorCore uses oneDNN, else `cblas_?gemm`), bypassing TensorCore entirely.
 
 /// A scalar type with a direct CBLAS `?gemm` entry point.
 protocol DirectGEMMScalar: TensorScalar {
@@ -22,6 +24,11 @@ extension Float: DirectGEMMScalar {
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     c: UnsafeMutablePointer<Float>
   ) {
+    if ComputeBackend.usesOneDNN {
+      _ = variational_sgemm(
+        transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, 1, a, lda, b, ldb, 0, c, n)
+      return
+    }
     cblas_sgemm(
       CblasRowMajor, transpose(transposeA), transpose(transposeB), numericCast(m),
       numericCast(n), numericCast(k), 1, a, numericCast(lda), b, numericCast(ldb), 0, c,

@@ -1,5 +1,7 @@
 import CBLAS
+import CPeak
 import Foundation
+import TensorCore
 
 // A description of the machine and BLAS the numbers were measured on.
 
@@ -20,6 +22,17 @@ struct Machine {
   var blas: String
   /// Whether this binary was built with optimisations.
   var optimised: Bool
+  /// The vector instruction sets of /proc/cpuinfo that decide the kernels: avx2, fma,
+  /// avx512f, avx512_bf16 (those present).
+  var vectorFlags: [String]
+  /// One core's measured peak of 256-bit and 512-bit fused multiply–adds, GFLOP/s (0 where
+  /// the CPU lacks them).
+  var peak256: Double
+  var peak512: Double
+
+  /// The machine's single-precision peak: cores × the widest measured FMA rate of one core
+  /// (= vector width × FMA ports × clock).
+  var peakGFLOPS: Double { Double(processorCount) * Swift.max(peak256, peak512) }
 
   /// Reads the current machine.
   static func current() -> Machine {
@@ -33,7 +46,9 @@ struct Machine {
       cpuModel: cpuModel(), loadAverage: loadAverage(),
       busyFraction: CPUUsage.othersBusyFraction(during: .milliseconds(500)),
       blas: blasDescription(),
-      optimised: optimised)
+      optimised: optimised, vectorFlags: vectorFlags(),
+      peak256: variational_fma_peak_gflops(256, 0.3),
+      peak512: variational_fma_peak_gflops(512, 0.3))
   }
 
   /// Prints the description, one fact per line.
@@ -41,7 +56,13 @@ struct Machine {
     print("machine: \(processorCount) logical CPUs (nproc), \(cpuModel)")
     print("load:    \(loadAverage) (1/5/15 min)")
     print("         " + CPUUsage.report(busyFraction, when: "in the 0.5 s before start"))
-    print("BLAS:    \(blas)")
+    print("ISA:     \(vectorFlags.isEmpty ? "none of avx2, fma, avx512f, avx512_bf16" : vectorFlags.joined(separator: " "))")
+    print(
+      "peak:    one core \(formatted(peak256)) GFLOP/s (256-bit FMA), "
+        + "\(formatted(peak512)) GFLOP/s (512-bit), measured; machine "
+        + "\(formatted(peakGFLOPS)) GFLOP/s = \(processorCount) cores × widest")
+    print("compute: Float products and convolutions on \(ComputeBackend.description)")
+    print("BLAS:    \(blas) (Double)")
     print("build:   \(optimised ? "release (optimised)" : "DEBUG: numbers are meaningless")")
   }
 
@@ -55,6 +76,14 @@ struct Machine {
       }
     }
     return "unknown CPU"
+  }
+
+  static func vectorFlags() -> [String] {
+    guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+      let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+    else { return [] }
+    let flags = Set(line.split(separator: " ").map(String.init))
+    return ["avx2", "fma", "avx512f", "avx512_bf16"].filter { flags.contains($0) }
   }
 
   static func loadAverage() -> String {

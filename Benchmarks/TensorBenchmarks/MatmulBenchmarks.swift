@@ -4,8 +4,9 @@ import TensorCore
   import CBLAS
 #endif
 
-// Group 1: matmul GFLOP/s against a direct cblas_?gemm call, on the VAE's shapes, their
-// gradient GEMMs and a large square product.
+// Group 1: matmul GFLOP/s against a direct call of the backend's GEMM (`dnnl_sgemm` for Float
+// on oneDNN, `cblas_?gemm` otherwise), on the VAE's shapes, their gradient GEMMs and a large
+// square product, and the backend's speed against the machine's peak.
 
 /// One matrix product C = op(A)·op(B) to measure, with op(A) m × k and op(B) k × n; a
 /// transposed operand is stored transposed and passed to BLAS with its flag, never copied.
@@ -73,7 +74,7 @@ struct GEMMResult {
 }
 
 /// Measures `matmul(a, transposed:, b, transposed:)` — as users call it, so including the
-/// allocation of its result — against `cblas_?gemm` writing into a preallocated 64-byte-aligned
+/// allocation of its result — against the backend's GEMM writing into a preallocated 64-byte-aligned
 /// buffer, with the same operands, interleaved (see ``measureInterleaved(_:ours:reference:)``).
 func benchmarkGEMM<Scalar: DirectGEMMScalar>(
   _ gemm: GEMMCase, _: Scalar.Type, budget: Budget, generator: inout Xoshiro256StarStar
@@ -117,9 +118,11 @@ let matmulAcceptanceRatio = 0.9
 /// Runs group 1: every VAE product in Float, then 1024³ in Float and Double; prints a table
 /// and a verdict against ``matmulAcceptanceRatio``.
 func runMatmulBenchmarks(budget: Budget, generator: inout Xoshiro256StarStar) {
-  printSection("1. matmul vs direct cblas_?gemm (median of \(budget.samples) interleaved samples)")
+  printSection("1. matmul vs the backend's GEMM (median of \(budget.samples) interleaved samples)")
   print("ours = matmul(a, transposed:, b, transposed:), allocating its result as users call it;")
-  print("direct = cblas_?gemm into a preallocated buffer. op: BLAS flags of A and B")
+  print(
+    "direct = \(ComputeBackend.usesOneDNN ? "dnnl_sgemm (Float), cblas_dgemm (Double)" : "cblas_?gemm") "
+      + "into a preallocated buffer. op: BLAS flags of A and B")
   print("(T = passed transposed, not materialised). Float unless noted. ours/dir = direct time ÷")
   print("our time (median over sample pairs). faults = minor page faults per call of ours.")
   print("")
@@ -149,6 +152,14 @@ func runMatmulBenchmarks(budget: Budget, generator: inout Xoshiro256StarStar) {
   report(
     benchmarkGEMM(GEMMCase.square("Double"), Double.self, budget: budget, generator: &generator))
 
+  let squareFloat = results[results.count - 2]
+  print("")
+  print(
+    "peak: 1024² Float, ours \(formatted(squareFloat.oursGFLOPS)) GFLOP/s = "
+      + "\(formattedPercent(squareFloat.oursGFLOPS / machine.peakGFLOPS)) of the machine's "
+      + "\(formatted(machine.peakGFLOPS)); direct \(formatted(squareFloat.directGFLOPS)) GFLOP/s = "
+      + "\(formattedPercent(squareFloat.directGFLOPS / Swift.max(machine.peak256, machine.peak512))) "
+      + "of one core's")
   let worstDifference = results.map(\.relativeDifference).max() ?? 0
   print("")
   print(
@@ -174,8 +185,7 @@ func runMatmulBenchmarks(budget: Budget, generator: inout Xoshiro256StarStar) {
     if openblas_get_num_threads() == 1 && helperThreadEnabled {
       print(
         "note: on two cores TensorCore runs each large product as two blocks on its own two "
-          + "threads\n  and sets OpenBLAS to one thread, so `direct` here is single-threaded "
-          + "OpenBLAS;\n  `gemm-floor` (Benchmarks/vae/run.sh) measures OpenBLAS's own threads.")
+          + "threads\n  and sets the backend to one thread, so `direct` here is one thread.")
     }
   #endif
   let passed = vaeResults.allSatisfy { $0.timing.speedRatio >= matmulAcceptanceRatio }

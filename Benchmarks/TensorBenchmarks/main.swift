@@ -11,7 +11,8 @@ let start = clock.now
 let usageAtStart = CPUUsage.now()
 
 print("TensorBenchmarks\(options.quick ? " --quick (indicative numbers only)" : "")")
-Machine.current().printDescription()
+let machine = Machine.current()
+machine.printDescription()
 
 var generator = Xoshiro256StarStar(seed: 20_240_601)
 runMatmulBenchmarks(budget: budget, generator: &generator)

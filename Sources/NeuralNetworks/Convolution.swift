@@ -10,12 +10,12 @@ import _Differentiation
 /// ```
 /// outputHeight = ⌊(height + 2p − k) / s⌋ + 1   (PyTorch's `nn.Conv2d`, no dilation)
 /// ```
-/// Computed as im2col and one matrix product for a chunk of images (see
-/// `ConvolutionGeometry`). The hand-written pullback (below) gives all three gradients from
-/// two more products and a col2im:
+/// Computed by `ConvolutionProducts` (oneDNN for `Float`, else im2col and matrix products).
+/// The hand-written pullback (below) gives the three gradients from the two other products:
 /// ```
-/// b̄ = Σ_{n,v,u} ȳ,   w̄ = ȳ · columnsᵀ,   x̄ = col2im(wᵀ · ȳ)
+/// b̄ = Σ_{n,v,u} ȳ,   w̄ = Σₙ ȳₙ ⋆ xₙ,   x̄ = convᵀ(ȳ, w)
 /// ```
+/// and skips x̄ when the input needs no gradient (a network's first layer).
 ///
 /// - Parameters:
 ///   - input: images `[batch, inputChannels, height, width]` (NCHW).
@@ -30,39 +30,18 @@ public func conv2D<Scalar: TensorScalar>(
   _ input: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Tensor<Scalar>,
   stride: Int = 1, padding: Int = 0
 ) -> Tensor<Scalar> {
-  let geometry = _convolutionGeometry(input, weight, bias, stride: stride, padding: padding)
-  let (batch, outputChannels) = (input.shape[0], weight.shape[0])
-  let (patchSize, positions) = (geometry.patchSize, geometry.positions)
+  let products = _convolutionProducts(input, weight, bias, stride: stride, padding: padding)
+  let geometry = products.geometry
   var output = Tensor<Scalar>(
-    zeros: [batch, outputChannels, geometry.outputHeight, geometry.outputWidth])
-  let chunk = geometry.imagesPerChunk(of: batch)
-  let columns = UnsafeMutablePointer<Scalar>.allocate(capacity: patchSize * chunk * positions)
-  let product = UnsafeMutablePointer<Scalar>.allocate(capacity: outputChannels * chunk * positions)
-  defer {
-    columns.deallocate()
-    product.deallocate()
-  }
+    zeros: [input.shape[0], weight.shape[0], geometry.outputHeight, geometry.outputWidth])
   input.withUnsafeBufferPointer { x in
     weight.withUnsafeBufferPointer { w in
       bias.withUnsafeBufferPointer { b in
         output.withUnsafeMutableBufferPointer { y in
-          for start in Swift.stride(from: 0, to: batch, by: chunk) {
-            let count = Swift.min(chunk, batch - start)
-            let width = count * positions
-            for image in 0..<count {
-              geometry.im2col(
-                x.baseAddress! + (start + image) * geometry.imageSize,
-                into: columns + image * positions, rowStride: width)
-            }
-            // product[o, ·] = w[o, ·] · columns
-            Scalar.gemm(
-              transposeA: false, transposeB: false, m: outputChannels, n: width, k: patchSize,
-              alpha: 1, a: w.baseAddress!, lda: patchSize, b: columns, ldb: width,
-              beta: 0, c: product, ldc: width)
-            ConvolutionGeometry.scatter(
-              product, count: count, channels: outputChannels, planeSize: positions, bias: b,
-              into: y.baseAddress! + start * outputChannels * positions)
-          }
+          products.forward(x.baseAddress!, weight: w.baseAddress!, into: y.baseAddress!)
+          ConvolutionProducts.addBias(
+            b.baseAddress!, to: y.baseAddress!, images: products.batch,
+            channels: products.outputChannels, planeSize: geometry.positions)
         }
       }
     }
@@ -84,89 +63,91 @@ func _vjpConv2D<Scalar: TensorScalar>(
   return (
     output,
     { gradient in
-      _conv2DPullback(
+      let gradient = gradient._expanded(to: outputShape)
+      let (weightGradient, biasGradient) = _conv2DParameterGradients(
+        gradient, input, weight, stride: stride, padding: padding)
+      return (
+        _conv2DInputGradient(gradient, input, weight, stride: stride, padding: padding),
+        weightGradient, biasGradient
+      )
+    }
+  )
+}
+
+/// The derivative used when the input needs no gradient, as for a network's first layer on
+/// the data: it skips the input gradient's product.
+@inlinable
+@derivative(of: conv2D, wrt: (weight, bias))
+func _vjpConv2DParameters<Scalar: TensorScalar>(
+  _ input: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Tensor<Scalar>,
+  stride: Int, padding: Int
+) -> (
+  value: Tensor<Scalar>,
+  pullback: (Tensor<Scalar>) -> (Tensor<Scalar>, Tensor<Scalar>)
+) {
+  let output = conv2D(input, weight: weight, bias: bias, stride: stride, padding: padding)
+  let outputShape = output.shape
+  return (
+    output,
+    { gradient in
+      _conv2DParameterGradients(
         gradient._expanded(to: outputShape), input, weight, stride: stride, padding: padding)
     }
   )
 }
 
-/// The gradients of ``conv2D(_:weight:bias:stride:padding:)`` with respect to input, weight
-/// and bias, for an output gradient `gradient` of the output's shape.
+/// x̄ = convᵀ(ȳ, w), the gradient of ``conv2D(_:weight:bias:stride:padding:)`` with respect
+/// to its input for an output gradient of the output's shape.
 @inlinable
-func _conv2DPullback<Scalar: TensorScalar>(
+func _conv2DInputGradient<Scalar: TensorScalar>(
   _ gradient: Tensor<Scalar>, _ input: Tensor<Scalar>, _ weight: Tensor<Scalar>,
   stride: Int, padding: Int
-) -> (Tensor<Scalar>, Tensor<Scalar>, Tensor<Scalar>) {
-  let geometry = ConvolutionGeometry(
-    channels: input.shape[1], height: input.shape[2], width: input.shape[3],
-    kernelSize: weight.shape[2], stride: stride, padding: padding, operation: "conv2D")
-  let (batch, outputChannels) = (input.shape[0], weight.shape[0])
-  let (patchSize, positions) = (geometry.patchSize, geometry.positions)
+) -> Tensor<Scalar> {
+  let products = _convolutionProducts(input, weight, stride: stride, padding: padding)
   var inputGradient = Tensor<Scalar>(zeros: input.shape)
-  var weightGradient = Tensor<Scalar>(zeros: weight.shape)
-  var biasGradient = Tensor<Scalar>(zeros: [outputChannels])
-  let chunk = geometry.imagesPerChunk(of: batch)
-  let columns = UnsafeMutablePointer<Scalar>.allocate(capacity: patchSize * chunk * positions)
-  let outputMatrix = UnsafeMutablePointer<Scalar>.allocate(
-    capacity: outputChannels * chunk * positions)
-  defer {
-    columns.deallocate()
-    outputMatrix.deallocate()
+  gradient.withUnsafeBufferPointer { g in
+    weight.withUnsafeBufferPointer { w in
+      inputGradient.withUnsafeMutableBufferPointer { gx in
+        products.inputGradient(g.baseAddress!, weight: w.baseAddress!, into: gx.baseAddress!)
+      }
+    }
   }
+  return inputGradient
+}
+
+/// w̄ = Σ ȳ ⋆ x and b̄ = Σ ȳ per channel, the gradients of
+/// ``conv2D(_:weight:bias:stride:padding:)`` with respect to its weight and bias.
+@inlinable
+func _conv2DParameterGradients<Scalar: TensorScalar>(
+  _ gradient: Tensor<Scalar>, _ input: Tensor<Scalar>, _ weight: Tensor<Scalar>,
+  stride: Int, padding: Int
+) -> (Tensor<Scalar>, Tensor<Scalar>) {
+  let products = _convolutionProducts(input, weight, stride: stride, padding: padding)
+  var weightGradient = Tensor<Scalar>(zeros: weight.shape)
+  var biasGradient = Tensor<Scalar>(zeros: [weight.shape[0]])
   gradient.withUnsafeBufferPointer { g in
     input.withUnsafeBufferPointer { x in
-      weight.withUnsafeBufferPointer { w in
-        inputGradient.withUnsafeMutableBufferPointer { gx in
-          weightGradient.withUnsafeMutableBufferPointer { gw in
-            biasGradient.withUnsafeMutableBufferPointer { gb in
-              for start in Swift.stride(from: 0, to: batch, by: chunk) {
-                let count = Swift.min(chunk, batch - start)
-                let width = count * positions
-                // ȳ as a matrix [outputChannels, count · positions]; b̄ sums its rows.
-                ConvolutionGeometry.gather(
-                  g.baseAddress! + start * outputChannels * positions, count: count,
-                  channels: outputChannels, planeSize: positions, into: outputMatrix)
-                for o in 0..<outputChannels {
-                  var total: Scalar = 0
-                  for index in 0..<width { total += outputMatrix[o * width + index] }
-                  gb[o] += total
-                }
-                // w̄ += ȳ · columnsᵀ
-                for image in 0..<count {
-                  geometry.im2col(
-                    x.baseAddress! + (start + image) * geometry.imageSize,
-                    into: columns + image * positions, rowStride: width)
-                }
-                Scalar.gemm(
-                  transposeA: false, transposeB: true, m: outputChannels, n: patchSize, k: width,
-                  alpha: 1, a: outputMatrix, lda: width, b: columns, ldb: width,
-                  beta: 1, c: gw.baseAddress!, ldc: patchSize)
-                // x̄ = col2im(wᵀ · ȳ), reusing the column buffer.
-                Scalar.gemm(
-                  transposeA: true, transposeB: false, m: patchSize, n: width, k: outputChannels,
-                  alpha: 1, a: w.baseAddress!, lda: patchSize, b: outputMatrix, ldb: width,
-                  beta: 0, c: columns, ldc: width)
-                for image in 0..<count {
-                  geometry.col2im(
-                    columns + image * positions, rowStride: width,
-                    addingInto: gx.baseAddress! + (start + image) * geometry.imageSize)
-                }
-              }
-            }
-          }
+      weightGradient.withUnsafeMutableBufferPointer { gw in
+        biasGradient.withUnsafeMutableBufferPointer { gb in
+          products.weightGradient(
+            x.baseAddress!, outputGradient: g.baseAddress!, into: gw.baseAddress!)
+          ConvolutionProducts.biasGradient(
+            g.baseAddress!, images: products.batch, channels: products.outputChannels,
+            planeSize: products.geometry.positions, into: gb.baseAddress!)
         }
       }
     }
   }
-  return (inputGradient, weightGradient, biasGradient)
+  return (weightGradient, biasGradient)
 }
 
-/// The geometry of a convolution after checking the operands' shapes.
+/// The products of a convolution after checking the operands' shapes (and the bias's, when
+/// given).
 @inlinable
-func _convolutionGeometry<Scalar: TensorScalar>(
-  _ input: Tensor<Scalar>, _ weight: Tensor<Scalar>, _ bias: Tensor<Scalar>,
+func _convolutionProducts<Scalar: TensorScalar>(
+  _ input: Tensor<Scalar>, _ weight: Tensor<Scalar>, _ bias: Tensor<Scalar>? = nil,
   stride: Int, padding: Int
-) -> ConvolutionGeometry {
+) -> ConvolutionProducts {
   userPrecondition(
     input.rank == 4 && weight.rank == 4 && weight.shape[2] == weight.shape[3],
     "conv2D: input \(input.shape) and weight \(weight.shape) need shapes [n, c, h, w] and "
@@ -175,10 +156,14 @@ func _convolutionGeometry<Scalar: TensorScalar>(
     input.shape[1] == weight.shape[1],
     "conv2D: input has \(input.shape[1]) channels, weight \(weight.shape) expects "
       + "\(weight.shape[1])")
-  userPrecondition(
-    bias.shape == [weight.shape[0]],
-    "conv2D: bias of shape \(bias.shape) for \(weight.shape[0]) output channels")
-  return ConvolutionGeometry(
+  if let bias {
+    userPrecondition(
+      bias.shape == [weight.shape[0]],
+      "conv2D: bias of shape \(bias.shape) for \(weight.shape[0]) output channels")
+  }
+  let geometry = ConvolutionGeometry(
     channels: input.shape[1], height: input.shape[2], width: input.shape[3],
     kernelSize: weight.shape[2], stride: stride, padding: padding, operation: "conv2D")
+  return ConvolutionProducts(
+    geometry: geometry, batch: input.shape[0], outputChannels: weight.shape[0])
 }

@@ -1,3 +1,4 @@
+import CCompute
 import CKernels
 
 #if canImport(Glibc)
@@ -14,7 +15,8 @@ import CKernels
 /// between products while a Dispatch worker needs the same core for the optimiser's update,
 /// and Dispatch wakes its workers with a system call per job. One helper that serves both
 /// the products' pieces and the elementwise pieces, and spins between them, keeps exactly two
-/// threads busy. OpenBLAS is then set to one thread for the whole process.
+/// threads busy. OpenBLAS and oneDNN (``ComputeBackend``) are then set to one thread for the
+/// whole process.
 ///
 /// The pieces depend only on the shapes, never on which thread runs them, so the numbers are
 /// the same on one core (`VARIATIONAL_THREADS=1`) as on two.
@@ -29,6 +31,7 @@ let _pairedThreads: Bool = {
     }
     guard threads <= 2 else { return false }
     openblas_set_num_threads(1)
+    variational_compute_set_single_threaded(1)
     return true
   #else
     return false

@@ -1,4 +1,5 @@
 import CBLAS
+import CCompute
 import RealModule
 import _Differentiation
 
@@ -7,7 +8,8 @@ import _Differentiation
 ///
 /// The elementary functions come from swift-numerics' `Real`; the requirements here are the
 /// BLAS level-3 kernels, which call `?gemm`, `?trmm` and `?trsm` of OpenBLAS (Linux) or
-/// Accelerate (Apple platforms). All matrices are row-major.
+/// Accelerate (Apple platforms), except `Float`'s products on Linux, which run on oneDNN
+/// (``ComputeBackend``). All matrices are row-major.
 public protocol TensorScalar: Real, BinaryFloatingPoint, Differentiable, Sendable
 where TangentVector == Self {
   /// `C ← α·op(A)·op(B) + β·C` (BLAS `?gemm`), with `op(X) = Xᵀ` when the matching flag is set,
@@ -74,6 +76,11 @@ extension Float: TensorScalar {
     alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
+    if ComputeBackend.usesOneDNN {
+      let done = variational_sgemm(
+        transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+      if done != 0 { return }
+    }
     cblas_sgemm(
       CblasRowMajor, _cblasTranspose(transposeA), _cblasTranspose(transposeB),
       numericCast(m), numericCast(n), numericCast(k), alpha, a, numericCast(lda),

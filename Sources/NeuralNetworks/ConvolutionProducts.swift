@@ -1,0 +1,163 @@
+import CCompute
+import TensorCore
+
+/// The three products of a 2-D convolution without bias, `y = conv(x, w)`, which the
+/// convolution and the transposed convolution share:
+/// ```
+/// forward         y  = conv(x, w)        conv2D's output; transposedConv2D's input gradient
+/// inputGradient   x̄  = convᵀ(ȳ, w)       conv2D's input gradient; transposedConv2D's output
+/// weightGradient  w̄  = Σₙ ȳₙ ⋆ xₙ         both weight gradients (with x and ȳ swapped for the
+///                                         transposed convolution)
+/// ```
+/// A transposed convolution is the adjoint of a convolution in its input, so its forward pass
+/// is the convolution's input gradient and its input gradient is the convolution's forward
+/// pass (Dumoulin & Visin, "A guide to convolution arithmetic for deep learning", 2016).
+///
+/// `Float` runs on oneDNN where it is available (``ComputeBackend``): on two cores the batch is
+/// cut in two halves, one for each of the library's threads, each computed by oneDNN on one
+/// thread; the two halves' weight gradients are added in a fixed order. Otherwise (`Double`,
+/// Apple platforms) each product is im2col and one matrix product per chunk of images (see
+/// ``ConvolutionGeometry``).
+@usableFromInline
+struct ConvolutionProducts {
+  /// The geometry of x and the kernel; its output size is y's.
+  @usableFromInline let geometry: ConvolutionGeometry
+  /// The images in x and y.
+  @usableFromInline let batch: Int
+  /// The channels of y (the filters of w).
+  @usableFromInline let outputChannels: Int
+
+  @inlinable
+  init(geometry: ConvolutionGeometry, batch: Int, outputChannels: Int) {
+    self.geometry = geometry
+    self.batch = batch
+    self.outputChannels = outputChannels
+  }
+
+  /// The scalars of one image of y.
+  @inlinable var outputImageSize: Int { outputChannels * geometry.positions }
+
+  /// The oneDNN description of the convolution over `images` images.
+  @inlinable
+  func _description(images: Int) -> variational_convolution {
+    variational_convolution(
+      batch: images, input_channels: geometry.channels, height: geometry.height,
+      width: geometry.width, output_channels: outputChannels,
+      kernel_size: geometry.kernelSize, stride: geometry.stride, padding: geometry.padding,
+      output_height: geometry.outputHeight, output_width: geometry.outputWidth)
+  }
+
+  /// Runs `oneDNN(description, images)` on pieces of the batch when `Scalar` is `Float` and
+  /// oneDNN is available; `fallback(images)` for any piece it did not compute.
+  @inlinable
+  func _forEachPiece<Scalar: TensorScalar>(
+    _ type: Scalar.Type,
+    oneDNN: (_ description: inout variational_convolution, _ images: Range<Int>) -> Int32,
+    fallback: (_ images: Range<Int>) -> Void
+  ) {
+    guard Scalar.self == Float.self, ComputeBackend.usesOneDNN else {
+      fallback(0..<batch)
+      return
+    }
+    ComputeBackend.forEachPiece(of: batch) { images in
+      var description = _description(images: images.count)
+      if oneDNN(&description, images) == 0 { fallback(images) }
+    }
+  }
+
+  /// y = conv(x, w), overwriting `y` (`[batch, outputChannels, outputHeight, outputWidth]`).
+  @inlinable
+  func forward<Scalar: TensorScalar>(
+    _ x: UnsafePointer<Scalar>, weight w: UnsafePointer<Scalar>,
+    into y: UnsafeMutablePointer<Scalar>
+  ) {
+    _forEachPiece(
+      Scalar.self,
+      oneDNN: { description, images in
+        variational_convolution_forward(
+          &description, _float(x + images.lowerBound * geometry.imageSize), _float(w),
+          _mutableFloat(y + images.lowerBound * outputImageSize))
+      },
+      fallback: { images in _im2colForward(x, weight: w, into: y, images: images) })
+  }
+
+  /// x̄ = convᵀ(ȳ, w), overwriting `inputGradient` (`[batch, channels, height, width]`).
+  @inlinable
+  func inputGradient<Scalar: TensorScalar>(
+    _ outputGradient: UnsafePointer<Scalar>, weight w: UnsafePointer<Scalar>,
+    into inputGradient: UnsafeMutablePointer<Scalar>
+  ) {
+    _forEachPiece(
+      Scalar.self,
+      oneDNN: { description, images in
+        variational_convolution_backward_data(
+          &description, _float(outputGradient + images.lowerBound * outputImageSize),
+          _float(w), _mutableFloat(inputGradient + images.lowerBound * geometry.imageSize))
+      },
+      fallback: { images in
+        _im2colInputGradient(outputGradient, weight: w, into: inputGradient, images: images)
+      })
+  }
+
+  /// w̄ = Σₙ ȳₙ ⋆ xₙ over the batch, overwriting `weightGradient` (`[outputChannels,
+  /// channels, k, k]`).
+  @inlinable
+  func weightGradient<Scalar: TensorScalar>(
+    _ x: UnsafePointer<Scalar>, outputGradient: UnsafePointer<Scalar>,
+    into weightGradient: UnsafeMutablePointer<Scalar>
+  ) {
+    let count = outputChannels * geometry.patchSize
+    // The second half's gradient (zero when the batch is not cut), added to the first's after
+    // both are done, so the sum has the same order whichever thread finishes first.
+    let secondHalf = UnsafeMutablePointer<Scalar>.allocate(capacity: count)
+    secondHalf.initialize(repeating: 0, count: count)
+    defer { secondHalf.deallocate() }
+    _forEachPiece(
+      Scalar.self,
+      oneDNN: { description, images in
+        let target = images.lowerBound == 0 ? weightGradient : secondHalf
+        return variational_convolution_backward_weights(
+          &description, _float(x + images.lowerBound * geometry.imageSize),
+          _float(outputGradient + images.lowerBound * outputImageSize), _mutableFloat(target))
+      },
+      fallback: { images in
+        let target = images.lowerBound == 0 ? weightGradient : secondHalf
+        _im2colWeightGradient(x, outputGradient: outputGradient, into: target, images: images)
+      })
+    for index in 0..<count { weightGradient[index] += secondHalf[index] }
+  }
+}
+
+extension ConvolutionProducts {
+  /// Adds `bias[c]` to every scalar of channel c of the NCHW images `y`.
+  @inlinable
+  static func addBias<Scalar: TensorScalar>(
+    _ bias: UnsafePointer<Scalar>, to y: UnsafeMutablePointer<Scalar>, images: Int,
+    channels: Int, planeSize: Int
+  ) {
+    for image in 0..<images {
+      for c in 0..<channels {
+        let plane = y + (image * channels + c) * planeSize
+        let offset = bias[c]
+        for index in 0..<planeSize { plane[index] += offset }
+      }
+    }
+  }
+
+  /// b̄[c] = Σ over images and pixels of channel c of the NCHW gradient ȳ, in a fixed order.
+  @inlinable
+  static func biasGradient<Scalar: TensorScalar>(
+    _ gradient: UnsafePointer<Scalar>, images: Int, channels: Int, planeSize: Int,
+    into biasGradient: UnsafeMutablePointer<Scalar>
+  ) {
+    biasGradient.update(repeating: 0, count: channels)
+    for image in 0..<images {
+      for c in 0..<channels {
+        let plane = gradient + (image * channels + c) * planeSize
+        var total: Scalar = 0
+        for index in 0..<planeSize { total += plane[index] }
+        biasGradient[c] += total
+      }
+    }
+  }
+}
