@@ -73,6 +73,18 @@ public struct Conv2D<Scalar: TensorScalar>: Layer {
     activation(conv2D(input, weight: weight, bias: bias, stride: stride, padding: padding))
   }
 
+  /// f(conv(x, W) + b) for data `input` that needs no gradient (a network's images):
+  /// differentiable with respect to the parameters only, so the pullback skips the input's
+  /// gradient (one of the convolution's three products).
+  @inlinable
+  @differentiable(reverse, wrt: self)
+  public func applied(toData input: Tensor<Scalar>) -> Tensor<Scalar> {
+    activation(
+      conv2D(
+        withoutDerivative(at: input), weight: weight, bias: bias, stride: stride,
+        padding: padding))
+  }
+
   /// The output height and width for an input of the given height and width.
   @inlinable
   public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {

@@ -148,19 +148,9 @@ func _convolutionProducts<Scalar: TensorScalar>(
   _ input: Tensor<Scalar>, _ weight: Tensor<Scalar>, _ bias: Tensor<Scalar>? = nil,
   stride: Int, padding: Int
 ) -> ConvolutionProducts {
-  userPrecondition(
-    input.rank == 4 && weight.rank == 4 && weight.shape[2] == weight.shape[3],
-    "conv2D: input \(input.shape) and weight \(weight.shape) need shapes [n, c, h, w] and "
-      + "[out, c, k, k]")
-  userPrecondition(
-    input.shape[1] == weight.shape[1],
-    "conv2D: input has \(input.shape[1]) channels, weight \(weight.shape) expects "
-      + "\(weight.shape[1])")
-  if let bias {
-    userPrecondition(
-      bias.shape == [weight.shape[0]],
-      "conv2D: bias of shape \(bias.shape) for \(weight.shape[0]) output channels")
-  }
+  _checkConvolutionOperands(
+    "conv2D", input: input, weight: weight, bias: bias, inputChannelAxis: 1,
+    weightLayout: "[out, c, k, k]")
   let geometry = ConvolutionGeometry(
     channels: input.shape[1], height: input.shape[2], width: input.shape[3],
     kernelSize: weight.shape[2], stride: stride, padding: padding, operation: "conv2D")

@@ -161,3 +161,28 @@ extension ConvolutionProducts {
     }
   }
 }
+
+/// Checks the shapes of a convolution's operands for `operation`: input `[n, c, h, w]`, a
+/// square kernel whose weight (`weightLayout`) holds the c input channels on axis
+/// `inputChannelAxis` and the output channels on the other of its first two axes, and a bias
+/// (when given) of one value per output channel.
+@inlinable
+func _checkConvolutionOperands<Scalar: TensorScalar>(
+  _ operation: String, input: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Tensor<Scalar>?,
+  inputChannelAxis: Int, weightLayout: String
+) {
+  userPrecondition(
+    input.rank == 4 && weight.rank == 4 && weight.shape[2] == weight.shape[3],
+    "\(operation): input \(input.shape) and weight \(weight.shape) need shapes [n, c, h, w] "
+      + "and \(weightLayout)")
+  userPrecondition(
+    input.shape[1] == weight.shape[inputChannelAxis],
+    "\(operation): input has \(input.shape[1]) channels, weight \(weight.shape) expects "
+      + "\(weight.shape[inputChannelAxis])")
+  if let bias {
+    let outputChannels = weight.shape[1 - inputChannelAxis]
+    userPrecondition(
+      bias.shape == [outputChannels],
+      "\(operation): bias of shape \(bias.shape) for \(outputChannels) output channels")
+  }
+}

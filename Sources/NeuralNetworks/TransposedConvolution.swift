@@ -125,19 +125,9 @@ func _transposedConvolutionProducts<Scalar: TensorScalar>(
   stride: Int, padding: Int, outputPadding: Int
 ) -> ConvolutionProducts {
   let operation = "transposedConv2D"
-  userPrecondition(
-    input.rank == 4 && weight.rank == 4 && weight.shape[2] == weight.shape[3],
-    "\(operation): input \(input.shape) and weight \(weight.shape) need shapes [n, c, h, w] "
-      + "and [c, out, k, k]")
-  userPrecondition(
-    input.shape[1] == weight.shape[0],
-    "\(operation): input has \(input.shape[1]) channels, weight \(weight.shape) expects "
-      + "\(weight.shape[0])")
-  if let bias {
-    userPrecondition(
-      bias.shape == [weight.shape[1]],
-      "\(operation): bias of shape \(bias.shape) for \(weight.shape[1]) output channels")
-  }
+  _checkConvolutionOperands(
+    operation, input: input, weight: weight, bias: bias, inputChannelAxis: 0,
+    weightLayout: "[c, out, k, k]")
   userPrecondition(
     outputPadding >= 0 && outputPadding < stride,
     "\(operation): outputPadding \(outputPadding) must be in 0..<stride (\(stride))")

@@ -1,4 +1,7 @@
 import CCompute
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The library that computes the single-precision (`Float`) matrix products and
 /// convolutions, the neural networks' work.
@@ -16,9 +19,11 @@ import CCompute
 /// orders), never from run to run on one host: each piece of work is computed by one thread in
 /// a fixed order, whichever thread that is.
 public enum ComputeBackend {
-  /// Whether `Float` products and convolutions run on oneDNN (else BLAS and im2col).
+  /// Whether `Float` products and convolutions run on oneDNN (else BLAS and im2col, also
+  /// where the environment variable `VARIATIONAL_NO_ONEDNN` is set, to compare the two).
   public static let usesOneDNN: Bool = {
     _ = _pairedThreads  // sets oneDNN to one thread when the library pairs its own two
+    if getenv("VARIATIONAL_NO_ONEDNN") != nil { return false }
     return variational_compute_available() != 0
   }()
 

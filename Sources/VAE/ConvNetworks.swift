@@ -41,6 +41,16 @@ public struct ConvEncoderNetwork: VAENetwork {
     return dense(features.reshaped(to: [batch, -1]))
   }
 
+  /// The encoder on images that need no gradient: the first convolution skips its input
+  /// gradient.
+  @differentiable(reverse, wrt: self)
+  public func applied(toData input: Tensor<Float>) -> Tensor<Float> {
+    let batch = withoutDerivative(at: input.shape[0])
+    let images = input.reshaped(to: [batch] + imageShape)
+    let features = second(first.applied(toData: images))
+    return dense(features.reshaped(to: [batch, -1]))
+  }
+
   public var parameterKeyPaths: [WritableKeyPath<Self, Tensor<Float>>] {
     parameterKeyPaths(of: \.first) + parameterKeyPaths(of: \.second)
       + parameterKeyPaths(of: \.dense)

@@ -28,11 +28,26 @@ enum VAETestData {
     return training
   }
 
-  /// Tiny synthetic images (1 × 2 × 3) with values in [0, 1], for gradient checks.
-  static func tinyImages(count: Int, seed: UInt64) -> ImageDataset {
+  /// Tiny synthetic images (1 × 2 × 3 unless told) with values in [0, 1], for gradient checks.
+  static func tinyImages(
+    count: Int, seed: UInt64, rows: Int = 2, columns: Int = 3
+  ) -> ImageDataset {
     var generator = Xoshiro256StarStar(seed: seed)
-    let pixels = (0..<(count * 6)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-    return ImageDataset(pixels: pixels, count: count, rows: 2, columns: 3)
+    let pixels = (0..<(count * rows * columns)).map { _ in
+      UInt8(truncatingIfNeeded: generator.next())
+    }
+    return ImageDataset(pixels: pixels, count: count, rows: rows, columns: columns)
+  }
+
+  /// The conv architecture on 1 × 4 × 4 images (the smallest it takes), hidden 6, latent 2.
+  static var tinyConvModel: VAEConfiguration {
+    var configuration = VAEConfiguration()
+    configuration.architecture = .conv
+    configuration.height = 4
+    configuration.width = 4
+    configuration.hiddenSizes = [6]
+    configuration.latentDimension = 2
+    return configuration
   }
 
   static var tinyModel: VAEConfiguration {
