@@ -63,10 +63,12 @@ int variational_sgemm(
 
 // --- Convolutions -------------------------------------------------------------------------
 //
-// Each thread keeps the primitives it made, by kind and shape, with their memory objects and
-// scratchpad: making a primitive costs far more than running one on these sizes, and a
-// thread's own cache needs no lock (oneDNN's primitives may run on several threads at once
-// only with separate scratchpads, which this gives).
+// Each thread keeps the primitives it made, by kind and shape, with their memory objects:
+// making a primitive costs far more than running one on these sizes, and a thread's own cache
+// needs no lock. The operands in oneDNN's own layouts and the scratchpad live in one workspace
+// per thread, as large as the largest call needs (oneDNN's primitives may run on several
+// threads at once only with separate scratchpads, which this gives), rather than one buffer
+// per cached primitive.
 
 enum kind { forward, backward_data, backward_weights };
 
@@ -82,10 +84,11 @@ typedef struct {
   int is_output[3];
   dnnl_memory_t memories[3];
   dnnl_memory_t internal[3];
-  void *internal_buffers[3];
+  size_t internal_offsets[3];  // in the workspace
   dnnl_primitive_t reorders[3];
   dnnl_memory_t scratchpad_memory;
-  void *scratchpad;
+  size_t scratchpad_offset;
+  size_t workspace_bytes;  // what this primitive needs of the workspace
 } cached_primitive;
 
 enum { cache_size = 32 };
@@ -95,6 +98,8 @@ typedef struct {
   dnnl_stream_t stream;
   int next;  // the entry to replace when all are used
   cached_primitive entries[cache_size];
+  void *workspace;
+  size_t workspace_bytes;
 } thread_cache;
 
 static __thread thread_cache *cache;
@@ -124,10 +129,8 @@ static void release(cached_primitive *entry) {
     dnnl_memory_destroy(entry->memories[i]);
     if (entry->reorders[i] != NULL) dnnl_primitive_destroy(entry->reorders[i]);
     if (entry->internal[i] != NULL) dnnl_memory_destroy(entry->internal[i]);
-    free(entry->internal_buffers[i]);
   }
   if (entry->scratchpad_memory != NULL) dnnl_memory_destroy(entry->scratchpad_memory);
-  free(entry->scratchpad);
   memset(entry, 0, sizeof(*entry));
 }
 
@@ -173,6 +176,9 @@ static int initialise(
   return status == dnnl_success;
 }
 
+// Sizes in the workspace are rounded up to 64 bytes, the alignment oneDNN prefers.
+static size_t aligned(size_t bytes) { return (bytes + 63) & ~(size_t)63; }
+
 // Adds to `entry` the operand `index`: the caller's memory in the plain layout `plain`, and
 // if the primitive `made` wants another layout for it, an internal buffer and a reorder.
 static int add_operand(
@@ -187,10 +193,10 @@ static int add_operand(
       made, dnnl_query_exec_arg_md, argument);
   if (wanted == NULL) return 0;
   if (dnnl_memory_desc_equal(wanted, plain)) return 1;
-  size_t bytes = dnnl_memory_desc_get_size(wanted);
-  if (posix_memalign(&entry->internal_buffers[index], 64, bytes) != 0) return 0;
-  if (dnnl_memory_create(&entry->internal[index], wanted, engine,
-                         entry->internal_buffers[index]) != dnnl_success)
+  entry->internal_offsets[index] = entry->workspace_bytes;
+  entry->workspace_bytes += aligned(dnnl_memory_desc_get_size(wanted));
+  if (dnnl_memory_create(&entry->internal[index], wanted, engine, DNNL_MEMORY_NONE)
+      != dnnl_success)
     return 0;
   dnnl_primitive_desc_t reorder;
   dnnl_status_t status = is_output
@@ -264,9 +270,10 @@ static int make(cached_primitive *entry, enum kind kind, const variational_convo
       made, dnnl_query_scratchpad_md, 0);
   size_t bytes = scratchpad == NULL ? 0 : dnnl_memory_desc_get_size(scratchpad);
   if (ok && bytes > 0) {
-    ok = posix_memalign(&entry->scratchpad, 64, bytes) == 0
-      && dnnl_memory_create(&entry->scratchpad_memory, scratchpad, owner->engine,
-                            entry->scratchpad) == dnnl_success;
+    entry->scratchpad_offset = entry->workspace_bytes;
+    entry->workspace_bytes += aligned(bytes);
+    ok = dnnl_memory_create(&entry->scratchpad_memory, scratchpad, owner->engine,
+                            DNNL_MEMORY_NONE) == dnnl_success;
   }
   dnnl_primitive_desc_destroy(made);
   if (!ok) {
@@ -305,6 +312,23 @@ static int run(enum kind kind, const variational_convolution *s, const void *fir
   choose_threads();
   cached_primitive *entry = primitive(kind, s);
   if (entry == NULL) return 0;
+  if (cache->workspace_bytes < entry->workspace_bytes) {
+    void *larger = NULL;
+    if (posix_memalign(&larger, 64, entry->workspace_bytes) != 0) return 0;
+    free(cache->workspace);
+    cache->workspace = larger;
+    cache->workspace_bytes = entry->workspace_bytes;
+  }
+  char *workspace = cache->workspace;
+  for (int i = 0; i < 3; i++)
+    if (entry->internal[i] != NULL
+        && dnnl_memory_set_data_handle(
+               entry->internal[i], workspace + entry->internal_offsets[i]) != dnnl_success)
+      return 0;
+  if (entry->scratchpad_memory != NULL
+      && dnnl_memory_set_data_handle(
+             entry->scratchpad_memory, workspace + entry->scratchpad_offset) != dnnl_success)
+    return 0;
   const void *pointers[3] = {first, second, third};
   dnnl_exec_arg_t arguments[4];
   int count = 0;

@@ -12,11 +12,13 @@ public enum VAEEvaluation {
 
   /// The negative ELBO averaged over the first `limit` images (all by default), with one
   /// sample of z per image and β = 1: the reconstruction term summed over pixels plus the
-  /// analytic KL — the number the PyTorch VAE example reports as its test loss.
+  /// analytic KL — the number the PyTorch VAE example reports as its test loss. Images go
+  /// through in batches of `batchSize` (the configuration's `evaluationBatchSize` unless given).
   public static func negativeELBO<E, D>(
     of model: VariationalAutoencoder<E, D>, on data: ImageDataset, limit: Int? = nil,
-    batchSize: Int = 500, seed: UInt64
+    batchSize: Int? = nil, seed: UInt64
   ) -> Double {
+    let batchSize = batchSize ?? model.configuration.evaluationBatchSize
     var generator = Xoshiro256StarStar(seed: seed)
     let count = Swift.min(limit ?? data.count, data.count)
     var total = 0.0
@@ -37,17 +39,19 @@ public enum VAEEvaluation {
   /// ```
   /// computed in log space with log-sum-exp. It is a lower bound in expectation that tightens
   /// as K grows, and it is never below the one-sample ELBO in expectation. The K samples of
-  /// several images are decoded together in one batch of at most `rowsPerBatch` rows, so the
-  /// work is large matrix products. `progress` receives the number of images done.
+  /// several images are decoded together in one batch of at most `rowsPerBatch` rows (the
+  /// configuration's `evaluationRowsPerBatch` unless given), so the work is large matrix
+  /// products. `progress` receives the number of images done.
   public static func logLikelihood<E, D>(
     of model: VariationalAutoencoder<E, D>, on data: ImageDataset, importanceSamples: Int,
-    limit: Int? = nil, rowsPerBatch: Int = 20_000, seed: UInt64,
+    limit: Int? = nil, rowsPerBatch: Int? = nil, seed: UInt64,
     progress: (Int) -> Void = { _ in }
   ) -> Double {
     userPrecondition(importanceSamples > 0, "logLikelihood: importanceSamples must be positive")
     var generator = Xoshiro256StarStar(seed: seed)
     let count = Swift.min(limit ?? data.count, data.count)
-    let imagesPerBatch = Swift.max(1, rowsPerBatch / importanceSamples)
+    let rows = rowsPerBatch ?? model.configuration.evaluationRowsPerBatch
+    let imagesPerBatch = Swift.max(1, rows / importanceSamples)
     var total = 0.0
     for start in stride(from: 0, to: count, by: imagesPerBatch) {
       let x = batch(data, start..<Swift.min(count, start + imagesPerBatch))

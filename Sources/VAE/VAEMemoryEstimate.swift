@@ -161,14 +161,38 @@ extension VAEConfiguration {
 
   /// The memory `vae evaluate --importance-samples importanceSamples` needs: the weights and
   /// the K decoded samples of one image at a time (the evaluation batches images so that
-  /// a batch holds at most `rowsPerBatch` samples, and never less than one image).
-  public func evaluationMemory(importanceSamples: Int, rowsPerBatch: Int = 20_000)
+  /// a batch holds at most `rowsPerBatch` samples, ``evaluationRowsPerBatch`` unless given,
+  /// and never less than one image).
+  public func evaluationMemory(importanceSamples: Int, rowsPerBatch: Int? = nil)
     -> VAEMemoryEstimate
   {
-    VAEMemoryEstimate(
+    let rows = rowsPerBatch ?? evaluationRowsPerBatch
+    return VAEMemoryEstimate(
       job: "evaluating with \(importanceSamples) importance samples",
       parameterBytes: product(parameterCount, 4),
-      batchBytes: product(activationsPerImage, max(importanceSamples, rowsPerBatch), 2, 4),
+      batchBytes: product(activationsPerImage, max(importanceSamples, rows), 2, 4),
       parameterFlags: [], batchFlags: ["--importance-samples"])
+  }
+
+  /// The most samples the importance-sampled evaluation decodes in one batch: 20,000 for the
+  /// MLP (large products, 190 MB of activations), fewer where one sample's activations are
+  /// larger, so that a batch's activations stay near 2²⁶ floats (256 MB): about 1,300 for the
+  /// conv networks on 28 × 28 images (the K = 1000 samples of one image), where 20,000 took
+  /// 5.4 GB.
+  public var evaluationRowsPerBatch: Int {
+    Self.rows(budget: 1 << 26, perRow: activationsPerImage, atMost: 20_000)
+  }
+
+  /// The images of one batch of the test-set ELBO: 500 for the MLP, fewer where an image's
+  /// activations are larger, so that a batch's activations stay near 2²⁴ floats (64 MB): 321
+  /// for the conv networks on 28 × 28 images (500 made them the largest tensors of a
+  /// training run).
+  public var evaluationBatchSize: Int {
+    Self.rows(budget: 1 << 24, perRow: activationsPerImage, atMost: 500)
+  }
+
+  /// The rows of `perRow` floats that fit in `budget` floats, between 1 and `atMost`.
+  static func rows(budget: Int, perRow: Int?, atMost: Int) -> Int {
+    Swift.max(1, Swift.min(atMost, budget / Swift.max(1, perRow ?? Int.max)))
   }
 }
