@@ -16,6 +16,7 @@ machine.printDescription()
 
 var generator = Xoshiro256StarStar(seed: 20_240_601)
 runMatmulBenchmarks(budget: budget, generator: &generator)
+runBackendBenchmarks(budget: budget, generator: &generator)
 runPullbackBenchmark(budget: budget, generator: &generator)
 runElementwiseBenchmarks(budget: budget, generator: &generator)
 runRandomBenchmarks(budget: budget, generator: &generator)
