@@ -32,12 +32,11 @@ public func conv2D<Scalar: TensorScalar>(
 ) -> Tensor<Scalar> {
   let products = _convolutionProducts(input, weight, bias, stride: stride, padding: padding)
   let geometry = products.geometry
-  var output = Tensor<Scalar>(
-    zeros: [input.shape[0], weight.shape[0], geometry.outputHeight, geometry.outputWidth])
-  input.withUnsafeBufferPointer { x in
-    weight.withUnsafeBufferPointer { w in
-      bias.withUnsafeBufferPointer { b in
-        output.withUnsafeMutableBufferPointer { y in
+  let shape = [input.shape[0], weight.shape[0], geometry.outputHeight, geometry.outputWidth]
+  return Tensor(unsafeUninitializedShape: shape) { y in
+    input.withUnsafeBufferPointer { x in
+      weight.withUnsafeBufferPointer { w in
+        bias.withUnsafeBufferPointer { b in
           products.forward(x.baseAddress!, weight: w.baseAddress!, into: y.baseAddress!)
           ConvolutionProducts.addBias(
             b.baseAddress!, to: y.baseAddress!, images: products.batch,
@@ -46,7 +45,6 @@ public func conv2D<Scalar: TensorScalar>(
       }
     }
   }
-  return output
 }
 
 @inlinable
@@ -104,15 +102,13 @@ func _conv2DInputGradient<Scalar: TensorScalar>(
   stride: Int, padding: Int
 ) -> Tensor<Scalar> {
   let products = _convolutionProducts(input, weight, stride: stride, padding: padding)
-  var inputGradient = Tensor<Scalar>(zeros: input.shape)
-  gradient.withUnsafeBufferPointer { g in
-    weight.withUnsafeBufferPointer { w in
-      inputGradient.withUnsafeMutableBufferPointer { gx in
+  return Tensor(unsafeUninitializedShape: input.shape) { gx in
+    gradient.withUnsafeBufferPointer { g in
+      weight.withUnsafeBufferPointer { w in
         products.inputGradient(g.baseAddress!, weight: w.baseAddress!, into: gx.baseAddress!)
       }
     }
   }
-  return inputGradient
 }
 
 /// w̄ = Σ ȳ ⋆ x and b̄ = Σ ȳ per channel, the gradients of

@@ -41,12 +41,11 @@ public func transposedConv2D<Scalar: TensorScalar>(
   let products = _transposedConvolutionProducts(
     input, weight, bias, stride: stride, padding: padding, outputPadding: outputPadding)
   let geometry = products.geometry
-  var output = Tensor<Scalar>(
-    zeros: [products.batch, geometry.channels, geometry.height, geometry.width])
-  input.withUnsafeBufferPointer { x in
-    weight.withUnsafeBufferPointer { w in
-      bias.withUnsafeBufferPointer { b in
-        output.withUnsafeMutableBufferPointer { y in
+  let shape = [products.batch, geometry.channels, geometry.height, geometry.width]
+  return Tensor(unsafeUninitializedShape: shape) { y in
+    input.withUnsafeBufferPointer { x in
+      weight.withUnsafeBufferPointer { w in
+        bias.withUnsafeBufferPointer { b in
           products.inputGradient(x.baseAddress!, weight: w.baseAddress!, into: y.baseAddress!)
           ConvolutionProducts.addBias(
             b.baseAddress!, to: y.baseAddress!, images: products.batch,
@@ -55,7 +54,6 @@ public func transposedConv2D<Scalar: TensorScalar>(
       }
     }
   }
-  return output
 }
 
 @inlinable
@@ -92,23 +90,24 @@ func _transposedConv2DPullback<Scalar: TensorScalar>(
   let products = _transposedConvolutionProducts(
     input, weight, nil, stride: stride, padding: padding, outputPadding: outputPadding)
   let geometry = products.geometry
-  var inputGradient = Tensor<Scalar>(zeros: input.shape)
+  let inputGradient = Tensor<Scalar>(unsafeUninitializedShape: input.shape) { gx in
+    gradient.withUnsafeBufferPointer { g in
+      weight.withUnsafeBufferPointer { w in
+        products.forward(g.baseAddress!, weight: w.baseAddress!, into: gx.baseAddress!)
+      }
+    }
+  }
   var weightGradient = Tensor<Scalar>(zeros: weight.shape)
   var biasGradient = Tensor<Scalar>(zeros: [geometry.channels])
   gradient.withUnsafeBufferPointer { g in
     input.withUnsafeBufferPointer { x in
-      weight.withUnsafeBufferPointer { w in
-        inputGradient.withUnsafeMutableBufferPointer { gx in
-          weightGradient.withUnsafeMutableBufferPointer { gw in
-            biasGradient.withUnsafeMutableBufferPointer { gb in
-              products.forward(g.baseAddress!, weight: w.baseAddress!, into: gx.baseAddress!)
-              products.weightGradient(
-                g.baseAddress!, outputGradient: x.baseAddress!, into: gw.baseAddress!)
-              ConvolutionProducts.biasGradient(
-                g.baseAddress!, images: products.batch, channels: geometry.channels,
-                planeSize: geometry.height * geometry.width, into: gb.baseAddress!)
-            }
-          }
+      weightGradient.withUnsafeMutableBufferPointer { gw in
+        biasGradient.withUnsafeMutableBufferPointer { gb in
+          products.weightGradient(
+            g.baseAddress!, outputGradient: x.baseAddress!, into: gw.baseAddress!)
+          ConvolutionProducts.biasGradient(
+            g.baseAddress!, images: products.batch, channels: geometry.channels,
+            planeSize: geometry.height * geometry.width, into: gb.baseAddress!)
         }
       }
     }

@@ -34,6 +34,18 @@ public struct Tensor<Scalar: TensorScalar> {
     self.init(shape: shape, buffer: TensorBuffer(uninitializedCount: shape.elementCount))
   }
 
+  /// A tensor of the given shape whose scalars `body` writes, all of them, into the buffer it
+  /// receives (uninitialised memory, as `Array(unsafeUninitializedCapacity:initializingWith:)`
+  /// gives): for kernels that overwrite their whole output, without filling it with zeros first.
+  @inlinable
+  public init(
+    unsafeUninitializedShape shape: [Int],
+    initializingWith body: (UnsafeMutableBufferPointer<Scalar>) -> Void
+  ) {
+    self.init(uninitializedShape: shape)
+    withUnsafeMutableBufferPointer { body($0) }
+  }
+
   /// Creates a tensor of the given shape from scalars in row-major order.
   ///
   /// - Precondition: `scalars.count` equals the product of `shape`.
