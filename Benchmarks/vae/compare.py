@@ -362,7 +362,8 @@ def compare_conv(arguments, environment):
           f"and input gradient of every conv, transposed conv and dense layer; no input "
           f"gradient for the first conv) at {floor['gflops']:.0f} GFLOP/s, the speed of "
           f"PyTorch's own kernels on these shapes run alone ({floor['threads']} threads, batch "
-          f"{floor['batch']}); median floor over the rounds (best round "
+          f"{floor['batch']}; each layer alone, in a row, least median of 3 passes); median floor "
+          f"over the rounds (best round "
           f"{min(epochs['floor']):.2f} s)")
     print("  per layer (last round): " + ", ".join(
         f"{layer['layer']} {layer['ms']:.1f} ms {layer['gflops']:.0f} GFLOP/s"

@@ -4,14 +4,17 @@ PyTorch's own kernels in isolation (Benchmarks/vae/run.sh --architecture conv).
 
 The layer shapes come from one forward pass of `torch_conv_vae.ConvVAE` on a batch (forward
 hooks record each Conv2d, ConvTranspose2d and Linear's input and output), so they are exactly
-the training step's. Each layer is then run alone, `--repeats` times after a warm-up, as the
-aten kernels autograd calls: the forward product (`aten.convolution` / `addmm`), and in the
+the training step's. Each layer is then run alone, `--repeats` times in a row after a warm-up,
+as the aten kernels autograd calls: the forward product (`aten.convolution` / `addmm`), and in the
 backward the weight gradient and the input gradient (`aten.convolution_backward` with the bias
 gradient masked off, or two `mm`s), except the input gradient of the first convolution, whose
 input is the data. Bias gradients, activations, the loss, the sampling and Adam are left out.
 
-FLOPs count 2 per multiply–add of each product. The floor is the sum of the layers' median
-times per step, scaled to `--images` images per epoch. Prints one JSON line.
+FLOPs count 2 per multiply–add of each product. A layer's time is the median of its
+`--repeats` runs, and the least such median over `--passes` passes over all layers (a best
+case: on a shared machine one burst of load can double a layer's median; and run in a row, a
+layer's operands stay in cache, which a training step does not give it). The floor is the sum
+of the layers' times per step, scaled to `--images` images per epoch. Prints one JSON line.
 """
 
 import argparse
@@ -80,7 +83,8 @@ def layer_step(module, input_shape, output_shape, input_gradient):
     return step
 
 
-def median_seconds(step, repeats, warmup=5):
+def median_seconds(step, repeats, warmup=3):
+    """The median time of `repeats` calls of `step` in a row, after `warmup` calls."""
     for _ in range(warmup):
         step()
     times = []
@@ -96,26 +100,31 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--images", type=int, default=60_000, help="images per epoch")
-    parser.add_argument("--repeats", type=int, default=50)
+    parser.add_argument("--repeats", type=int, default=20, help="runs of a layer in a row")
+    parser.add_argument("--passes", type=int, default=3, help="passes over all layers")
     arguments = parser.parse_args()
     torch.set_num_threads(arguments.threads)
     torch.manual_seed(1)
     batch = arguments.batch_size
+    shapes = layer_shapes(ConvVAE(), batch)
+    # The first layer's input is the data: no input gradient.
+    steps = [layer_step(module, input_shape, output_shape, index > 0)
+             for index, (_, module, input_shape, output_shape) in enumerate(shapes)]
+    with torch.no_grad():
+        medians = [min(column) for column in zip(*(
+            [median_seconds(step, arguments.repeats) for step in steps]
+            for _ in range(arguments.passes)))]
     layers = []
     total_flops, total_seconds = 0, 0.0
-    with torch.no_grad():
-        for index, (name, module, input_shape, output_shape) in enumerate(
-                layer_shapes(ConvVAE(), batch)):
-            input_gradient = index > 0  # the first layer's input is the data
-            flops = forward_flops(module, input_shape, output_shape) * (3 if input_gradient else 2)
-            seconds = median_seconds(
-                layer_step(module, input_shape, output_shape, input_gradient),
-                arguments.repeats)
-            total_flops += flops
-            total_seconds += seconds
-            layers.append({"layer": name, "input": input_shape, "output": output_shape,
-                           "products": 3 if input_gradient else 2, "mflop": flops / 1e6,
-                           "ms": seconds * 1e3, "gflops": flops / seconds / 1e9})
+    for index, ((name, module, input_shape, output_shape), seconds) in enumerate(
+            zip(shapes, medians)):
+        products = 3 if index > 0 else 2
+        flops = forward_flops(module, input_shape, output_shape) * products
+        total_flops += flops
+        total_seconds += seconds
+        layers.append({"layer": name, "input": input_shape, "output": output_shape,
+                       "products": products, "mflop": flops / 1e6, "ms": seconds * 1e3,
+                       "gflops": flops / seconds / 1e9})
     steps = arguments.images / batch
     print(json.dumps({
         "floor": "pytorch-kernels", "version": torch.__version__,
