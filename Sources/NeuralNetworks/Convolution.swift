@@ -37,10 +37,8 @@ public func conv2D<Scalar: TensorScalar>(
     input.withUnsafeBufferPointer { x in
       weight.withUnsafeBufferPointer { w in
         bias.withUnsafeBufferPointer { b in
-          products.forward(x.baseAddress!, weight: w.baseAddress!, into: y.baseAddress!)
-          ConvolutionProducts.addBias(
-            b.baseAddress!, to: y.baseAddress!, images: products.batch,
-            channels: products.outputChannels, planeSize: geometry.positions)
+          products.forward(
+            x.baseAddress!, weight: w.baseAddress!, bias: b.baseAddress!, into: y.baseAddress!)
         }
       }
     }
@@ -105,7 +103,8 @@ func _conv2DInputGradient<Scalar: TensorScalar>(
   return Tensor(unsafeUninitializedShape: input.shape) { gx in
     gradient.withUnsafeBufferPointer { g in
       weight.withUnsafeBufferPointer { w in
-        products.inputGradient(g.baseAddress!, weight: w.baseAddress!, into: gx.baseAddress!)
+        products.inputGradient(
+          g.baseAddress!, weight: w.baseAddress!, bias: nil, into: gx.baseAddress!)
       }
     }
   }
@@ -126,10 +125,11 @@ func _conv2DParameterGradients<Scalar: TensorScalar>(
       weightGradient.withUnsafeMutableBufferPointer { gw in
         biasGradient.withUnsafeMutableBufferPointer { gb in
           products.weightGradient(
-            x.baseAddress!, outputGradient: g.baseAddress!, into: gw.baseAddress!)
-          ConvolutionProducts.biasGradient(
-            g.baseAddress!, images: products.batch, channels: products.outputChannels,
-            planeSize: products.geometry.positions, into: gb.baseAddress!)
+            x.baseAddress!, outputGradient: g.baseAddress!, into: gw.baseAddress!,
+            bias: (
+              g.baseAddress!, products.outputChannels, products.geometry.positions,
+              gb.baseAddress!
+            ))
         }
       }
     }

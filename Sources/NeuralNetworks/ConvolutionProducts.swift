@@ -48,27 +48,32 @@ struct ConvolutionProducts {
   }
 
   /// Runs `oneDNN(description, images)` on pieces of the batch when `Scalar` is `Float` and
-  /// oneDNN is available; `fallback(images)` for any piece it did not compute.
+  /// oneDNN is available, `fallback(images)` for any piece it did not compute, and then
+  /// `finish(images)` on the same thread, while the piece's results are in its cache.
   @inlinable
   func _forEachPiece<Scalar: TensorScalar>(
     _ type: Scalar.Type,
     oneDNN: (_ description: inout variational_convolution, _ images: Range<Int>) -> Int32,
-    fallback: (_ images: Range<Int>) -> Void
+    fallback: (_ images: Range<Int>) -> Void,
+    finish: (_ images: Range<Int>) -> Void
   ) {
     guard Scalar.self == Float.self, ComputeBackend.usesOneDNN else {
       fallback(0..<batch)
+      finish(0..<batch)
       return
     }
     ComputeBackend.forEachPiece(of: batch) { images in
       var description = _description(images: images.count)
       if oneDNN(&description, images) == 0 { fallback(images) }
+      finish(images)
     }
   }
 
-  /// y = conv(x, w), overwriting `y` (`[batch, outputChannels, outputHeight, outputWidth]`).
+  /// y = conv(x, w) + b, overwriting `y` (`[batch, outputChannels, outputHeight,
+  /// outputWidth]`); b (one value per output channel) only when given.
   @inlinable
   func forward<Scalar: TensorScalar>(
-    _ x: UnsafePointer<Scalar>, weight w: UnsafePointer<Scalar>,
+    _ x: UnsafePointer<Scalar>, weight w: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>?,
     into y: UnsafeMutablePointer<Scalar>
   ) {
     _forEachPiece(
@@ -78,14 +83,20 @@ struct ConvolutionProducts {
           &description, _float(x + images.lowerBound * geometry.imageSize), _float(w),
           _mutableFloat(y + images.lowerBound * outputImageSize))
       },
-      fallback: { images in _im2colForward(x, weight: w, into: y, images: images) })
+      fallback: { images in _im2colForward(x, weight: w, into: y, images: images) },
+      finish: { images in
+        guard let bias else { return }
+        Self.addBias(
+          bias, to: y, images: images, channels: outputChannels, planeSize: geometry.positions)
+      })
   }
 
-  /// x̄ = convᵀ(ȳ, w), overwriting `inputGradient` (`[batch, channels, height, width]`).
+  /// x̄ = convᵀ(ȳ, w) + b, overwriting `inputGradient` (`[batch, channels, height, width]`); b
+  /// (one value per input channel, for the transposed convolution) only when given.
   @inlinable
   func inputGradient<Scalar: TensorScalar>(
     _ outputGradient: UnsafePointer<Scalar>, weight w: UnsafePointer<Scalar>,
-    into inputGradient: UnsafeMutablePointer<Scalar>
+    bias: UnsafePointer<Scalar>?, into inputGradient: UnsafeMutablePointer<Scalar>
   ) {
     _forEachPiece(
       Scalar.self,
@@ -96,21 +107,32 @@ struct ConvolutionProducts {
       },
       fallback: { images in
         _im2colInputGradient(outputGradient, weight: w, into: inputGradient, images: images)
+      },
+      finish: { images in
+        guard let bias else { return }
+        Self.addBias(
+          bias, to: inputGradient, images: images, channels: geometry.channels,
+          planeSize: geometry.height * geometry.width)
       })
   }
 
   /// w̄ = Σₙ ȳₙ ⋆ xₙ over the batch, overwriting `weightGradient` (`[outputChannels,
-  /// channels, k, k]`).
+  /// channels, k, k]`), and the bias gradient b̄[c] = Σ over images and pixels of channel c of
+  /// the NCHW `bias.of` (ȳ for a convolution, x for a transposed one, with `bias.channels`
+  /// planes of `bias.planeSize` scalars per image), overwriting `bias.into`.
   @inlinable
   func weightGradient<Scalar: TensorScalar>(
     _ x: UnsafePointer<Scalar>, outputGradient: UnsafePointer<Scalar>,
-    into weightGradient: UnsafeMutablePointer<Scalar>
+    into weightGradient: UnsafeMutablePointer<Scalar>,
+    bias: (
+      of: UnsafePointer<Scalar>, channels: Int, planeSize: Int, into: UnsafeMutablePointer<Scalar>
+    )
   ) {
     let count = outputChannels * geometry.patchSize
-    // The second half's gradient (zero when the batch is not cut), added to the first's after
-    // both are done, so the sum has the same order whichever thread finishes first.
-    let secondHalf = UnsafeMutablePointer<Scalar>.allocate(capacity: count)
-    secondHalf.initialize(repeating: 0, count: count)
+    // The second half's gradients (zero when the batch is not cut), added to the first's after
+    // both are done, so the sums have the same order whichever thread finishes first.
+    let secondHalf = UnsafeMutablePointer<Scalar>.allocate(capacity: count + bias.channels)
+    secondHalf.initialize(repeating: 0, count: count + bias.channels)
     defer { secondHalf.deallocate() }
     _forEachPiece(
       Scalar.self,
@@ -123,19 +145,25 @@ struct ConvolutionProducts {
       fallback: { images in
         let target = images.lowerBound == 0 ? weightGradient : secondHalf
         _im2colWeightGradient(x, outputGradient: outputGradient, into: target, images: images)
+      },
+      finish: { images in
+        Self.biasGradient(
+          bias.of, images: images, channels: bias.channels, planeSize: bias.planeSize,
+          into: images.lowerBound == 0 ? bias.into : secondHalf + count)
       })
     for index in 0..<count { weightGradient[index] += secondHalf[index] }
+    for c in 0..<bias.channels { bias.into[c] += secondHalf[count + c] }
   }
 }
 
 extension ConvolutionProducts {
-  /// Adds `bias[c]` to every scalar of channel c of the NCHW images `y`.
+  /// Adds `bias[c]` to every scalar of channel c of the NCHW images `images` of `y`.
   @inlinable
   static func addBias<Scalar: TensorScalar>(
-    _ bias: UnsafePointer<Scalar>, to y: UnsafeMutablePointer<Scalar>, images: Int,
+    _ bias: UnsafePointer<Scalar>, to y: UnsafeMutablePointer<Scalar>, images: Range<Int>,
     channels: Int, planeSize: Int
   ) {
-    for image in 0..<images {
+    for image in images {
       for c in 0..<channels {
         let plane = y + (image * channels + c) * planeSize
         let offset = bias[c]
@@ -144,14 +172,15 @@ extension ConvolutionProducts {
     }
   }
 
-  /// b̄[c] = Σ over images and pixels of channel c of the NCHW gradient ȳ, in a fixed order.
+  /// b̄[c] = Σ over `images` and the pixels of channel c of the NCHW gradient ȳ, in a fixed
+  /// order, overwriting `biasGradient`.
   @inlinable
   static func biasGradient<Scalar: TensorScalar>(
-    _ gradient: UnsafePointer<Scalar>, images: Int, channels: Int, planeSize: Int,
+    _ gradient: UnsafePointer<Scalar>, images: Range<Int>, channels: Int, planeSize: Int,
     into biasGradient: UnsafeMutablePointer<Scalar>
   ) {
     biasGradient.update(repeating: 0, count: channels)
-    for image in 0..<images {
+    for image in images {
       for c in 0..<channels {
         let plane = gradient + (image * channels + c) * planeSize
         var total: Scalar = 0

@@ -46,10 +46,8 @@ public func transposedConv2D<Scalar: TensorScalar>(
     input.withUnsafeBufferPointer { x in
       weight.withUnsafeBufferPointer { w in
         bias.withUnsafeBufferPointer { b in
-          products.inputGradient(x.baseAddress!, weight: w.baseAddress!, into: y.baseAddress!)
-          ConvolutionProducts.addBias(
-            b.baseAddress!, to: y.baseAddress!, images: products.batch,
-            channels: geometry.channels, planeSize: geometry.height * geometry.width)
+          products.inputGradient(
+            x.baseAddress!, weight: w.baseAddress!, bias: b.baseAddress!, into: y.baseAddress!)
         }
       }
     }
@@ -93,7 +91,7 @@ func _transposedConv2DPullback<Scalar: TensorScalar>(
   let inputGradient = Tensor<Scalar>(unsafeUninitializedShape: input.shape) { gx in
     gradient.withUnsafeBufferPointer { g in
       weight.withUnsafeBufferPointer { w in
-        products.forward(g.baseAddress!, weight: w.baseAddress!, into: gx.baseAddress!)
+        products.forward(g.baseAddress!, weight: w.baseAddress!, bias: nil, into: gx.baseAddress!)
       }
     }
   }
@@ -104,10 +102,11 @@ func _transposedConv2DPullback<Scalar: TensorScalar>(
       weightGradient.withUnsafeMutableBufferPointer { gw in
         biasGradient.withUnsafeMutableBufferPointer { gb in
           products.weightGradient(
-            g.baseAddress!, outputGradient: x.baseAddress!, into: gw.baseAddress!)
-          ConvolutionProducts.biasGradient(
-            g.baseAddress!, images: products.batch, channels: geometry.channels,
-            planeSize: geometry.height * geometry.width, into: gb.baseAddress!)
+            g.baseAddress!, outputGradient: x.baseAddress!, into: gw.baseAddress!,
+            bias: (
+              g.baseAddress!, geometry.channels, geometry.height * geometry.width,
+              gb.baseAddress!
+            ))
         }
       }
     }
