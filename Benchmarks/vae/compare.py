@@ -368,12 +368,16 @@ def compare_conv(arguments, environment):
     print("  per layer (last round): " + ", ".join(
         f"{layer['layer']} {layer['ms']:.1f} ms {layer['gflops']:.0f} GFLOP/s"
         for layer in floor["layers"]))
+    fastest = max(floor["layers"], key=lambda layer: layer["gflops"])
+    print(f"  at the speed of the fastest layer ({fastest['layer']}, {fastest['gflops']:.0f} "
+          f"GFLOP/s) all the products would take "
+          f"{floor['flops_per_image'] * images / fastest['gflops'] / 1e9:.2f} s per epoch")
     print(f"our fraction of the products floor (floor ÷ ours): {median['floor'] / ours:.0%}; "
           f"PyTorch's: {median['floor'] / median['pytorch']:.0%}")
     print(f"epoch times: median over all epochs of all rounds; PyTorch {info['pytorch']['version']}"
           f" (kernels for {info['pytorch']['cpu_capability']}, oneDNN "
           f"{'on' if info['pytorch']['mkldnn'] else 'off'}); peak RSS: vae train, and PyTorch's "
-          f"process up to the end of training (with log p(x): "
+          f"process up to the end of training (the whole process: "
           f"{max(rss['pytorch_all']) / 1024:.0f} MiB)")
     print(f"test negative ELBO after the last epoch (one draw, 10,000 images), median over "
           f"rounds: PyTorch {statistics.median(test_elbo['pytorch']):.2f}, ours "
