@@ -389,7 +389,7 @@ def compare_conv(arguments, environment):
     if evaluate:
         print()
         print(f"log p(x), K = {arguments.importance_samples}, first {arguments.limit} test "
-              f"images (each side on the model it trained), 20,000 decoder rows per batch, "
+              f"images (each side on the model it trained), 1,285 decoder rows per batch (one image at K = 1000), "
               f"{len(evaluation['ours'])} round(s):")
         torch_seconds = statistics.median(t for t, _ in evaluation["pytorch"])
         our_seconds = statistics.median(t for t, _ in evaluation["ours"])

@@ -1,8 +1,9 @@
 import CCompute
 import TensorCore
 
-/// The three products of a 2-D convolution without bias, `y = conv(x, w)`, which the
-/// convolution and the transposed convolution share:
+/// The three products of a 2-D convolution `y = conv(x, w)`, which the convolution and the
+/// transposed convolution share, each with the bias step that belongs to it (added to the
+/// output of the forward pass or of the input gradient, summed beside the weight gradient):
 /// ```
 /// forward         y  = conv(x, w)        conv2D's output; transposedConv2D's input gradient
 /// inputGradient   x̄  = convᵀ(ȳ, w)       conv2D's input gradient; transposedConv2D's output
@@ -15,7 +16,8 @@ import TensorCore
 ///
 /// `Float` runs on oneDNN where it is available (``ComputeBackend``): on two cores the batch is
 /// cut in two halves, one for each of the library's threads, each computed by oneDNN on one
-/// thread; the two halves' weight gradients are added in a fixed order. Otherwise (`Double`,
+/// thread, which then adds the bias to its half or sums its half's bias gradient while the
+/// results are in cache; the two halves' gradients are added in a fixed order. Otherwise (`Double`,
 /// Apple platforms) each product is im2col and one matrix product per chunk of images (see
 /// ``ConvolutionGeometry``).
 @usableFromInline
