@@ -8,9 +8,10 @@ import CCompute
 ///
 /// On Linux it is oneDNN (Intel's deep-learning library, `libdnnl-dev`; what PyTorch runs its
 /// CPU convolutions on), which chooses its kernels at run time for the widest vector units of
-/// the CPU: AVX-512 where the CPU has it, AVX2 elsewhere. Measured on an AVX-512 host, its
-/// `sgemm` ran at 215 GFLOP/s on one core against 87–104 for Debian's OpenBLAS 0.3.21 pinned to
-/// AVX2 kernels by `OPENBLAS_CORETYPE=Haswell` (Benchmarks/README.md). The `OPENBLAS_*`
+/// the CPU: AVX-512 where the CPU has it, AVX2 elsewhere. Measured on an AVX-512 host with
+/// full-width units, its `sgemm` ran at 215 GFLOP/s on one core against 87–104 for Debian's
+/// OpenBLAS 0.3.21 pinned to AVX2 kernels by `OPENBLAS_CORETYPE=Haswell`; its convolution
+/// primitives made the conv VAE's epoch 2.3 times as fast (Benchmarks/README.md). The `OPENBLAS_*`
 /// variables do not govern it; `ONEDNN_MAX_CPU_ISA=AVX2` limits it to AVX2.
 /// On Apple platforms it is Accelerate. `Double` products (variational inference) always go
 /// through BLAS: OpenBLAS on Linux, Accelerate on Apple platforms.
