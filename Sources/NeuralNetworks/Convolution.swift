@@ -31,17 +31,8 @@ public func conv2D<Scalar: TensorScalar>(
   stride: Int = 1, padding: Int = 0
 ) -> Tensor<Scalar> {
   let products = _convolutionProducts(input, weight, bias, stride: stride, padding: padding)
-  let geometry = products.geometry
-  let shape = [input.shape[0], weight.shape[0], geometry.outputHeight, geometry.outputWidth]
-  return Tensor(unsafeUninitializedShape: shape) { y in
-    input.withUnsafeBufferPointer { x in
-      weight.withUnsafeBufferPointer { w in
-        bias.withUnsafeBufferPointer { b in
-          products.forward(
-            x.baseAddress!, weight: w.baseAddress!, bias: b.baseAddress!, into: y.baseAddress!)
-        }
-      }
-    }
+  return ConvolutionProducts.result(shape: products.outputShape, input, weight, bias: bias) {
+    products.forward($0, weight: $1, bias: $2, into: $3)
   }
 }
 
@@ -100,13 +91,8 @@ func _conv2DInputGradient<Scalar: TensorScalar>(
   stride: Int, padding: Int
 ) -> Tensor<Scalar> {
   let products = _convolutionProducts(input, weight, stride: stride, padding: padding)
-  return Tensor(unsafeUninitializedShape: input.shape) { gx in
-    gradient.withUnsafeBufferPointer { g in
-      weight.withUnsafeBufferPointer { w in
-        products.inputGradient(
-          g.baseAddress!, weight: w.baseAddress!, bias: nil, into: gx.baseAddress!)
-      }
-    }
+  return ConvolutionProducts.result(shape: input.shape, gradient, weight, bias: nil) {
+    g, w, _, gx in products.inputGradient(g, weight: w, bias: nil, into: gx)
   }
 }
 

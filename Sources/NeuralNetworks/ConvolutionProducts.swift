@@ -39,6 +39,16 @@ struct ConvolutionProducts {
   /// The scalars of one image of y.
   @inlinable var outputImageSize: Int { outputChannels * geometry.positions }
 
+  /// The shape of x: `[batch, channels, height, width]`.
+  @inlinable var inputShape: [Int] {
+    [batch, geometry.channels, geometry.height, geometry.width]
+  }
+
+  /// The shape of y: `[batch, outputChannels, outputHeight, outputWidth]`.
+  @inlinable var outputShape: [Int] {
+    [batch, outputChannels, geometry.outputHeight, geometry.outputWidth]
+  }
+
   /// The oneDNN description of the convolution over `images` images.
   @inlinable
   func _description(images: Int) -> variational_convolution {
@@ -155,6 +165,33 @@ struct ConvolutionProducts {
       })
     for index in 0..<count { weightGradient[index] += secondHalf[index] }
     for c in 0..<bias.channels { bias.into[c] += secondHalf[count + c] }
+  }
+}
+
+extension ConvolutionProducts {
+  /// A new tensor of `shape` that `product(a, b, bias, result)` writes in full, called with the
+  /// buffers of `a`, `b` and `bias` (nil when not given): the output of a forward pass or an
+  /// input gradient.
+  @inlinable
+  static func result<Scalar: TensorScalar>(
+    shape: [Int], _ a: Tensor<Scalar>, _ b: Tensor<Scalar>, bias: Tensor<Scalar>?,
+    _ product: (
+      UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafePointer<Scalar>?,
+      UnsafeMutablePointer<Scalar>
+    ) -> Void
+  ) -> Tensor<Scalar> {
+    Tensor(unsafeUninitializedShape: shape) { result in
+      a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+          guard let bias else {
+            return product(a.baseAddress!, b.baseAddress!, nil, result.baseAddress!)
+          }
+          bias.withUnsafeBufferPointer { bias in
+            product(a.baseAddress!, b.baseAddress!, bias.baseAddress!, result.baseAddress!)
+          }
+        }
+      }
+    }
   }
 }
 

@@ -40,17 +40,9 @@ public func transposedConv2D<Scalar: TensorScalar>(
 ) -> Tensor<Scalar> {
   let products = _transposedConvolutionProducts(
     input, weight, bias, stride: stride, padding: padding, outputPadding: outputPadding)
-  let geometry = products.geometry
-  let shape = [products.batch, geometry.channels, geometry.height, geometry.width]
-  return Tensor(unsafeUninitializedShape: shape) { y in
-    input.withUnsafeBufferPointer { x in
-      weight.withUnsafeBufferPointer { w in
-        bias.withUnsafeBufferPointer { b in
-          products.inputGradient(
-            x.baseAddress!, weight: w.baseAddress!, bias: b.baseAddress!, into: y.baseAddress!)
-        }
-      }
-    }
+  // The transposed convolution's output is the convolution's input.
+  return ConvolutionProducts.result(shape: products.inputShape, input, weight, bias: bias) {
+    products.inputGradient($0, weight: $1, bias: $2, into: $3)
   }
 }
 
@@ -88,13 +80,9 @@ func _transposedConv2DPullback<Scalar: TensorScalar>(
   let products = _transposedConvolutionProducts(
     input, weight, nil, stride: stride, padding: padding, outputPadding: outputPadding)
   let geometry = products.geometry
-  let inputGradient = Tensor<Scalar>(unsafeUninitializedShape: input.shape) { gx in
-    gradient.withUnsafeBufferPointer { g in
-      weight.withUnsafeBufferPointer { w in
-        products.forward(g.baseAddress!, weight: w.baseAddress!, bias: nil, into: gx.baseAddress!)
-      }
-    }
-  }
+  let inputGradient = ConvolutionProducts.result(
+    shape: input.shape, gradient, weight, bias: nil
+  ) { g, w, _, gx in products.forward(g, weight: w, bias: nil, into: gx) }
   var weightGradient = Tensor<Scalar>(zeros: weight.shape)
   var biasGradient = Tensor<Scalar>(zeros: [geometry.channels])
   gradient.withUnsafeBufferPointer { g in
