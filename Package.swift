@@ -148,7 +148,7 @@ let package = Package(
       path: "Benchmarks/TensorBenchmarks",
       linkerSettings: blasLinking),
     .executableTarget(
-      name: "gemm-floor", dependencies: ["CBLAS"], path: "Benchmarks/GEMMFloor",
+      name: "gemm-floor", dependencies: ["CBLAS", "CCompute"], path: "Benchmarks/GEMMFloor",
       linkerSettings: blasLinking),
 
     // posteriordb's reference posteriors as models, and the benchmark that fits them.

@@ -1,5 +1,7 @@
 // gemm-floor: the time the VAE's matrix products alone take on this machine, through direct
-// OpenBLAS calls into preallocated buffers: the floor under one epoch of `vae train`.
+// calls of the compute backend's GEMM (oneDNN's `dnnl_sgemm` on its own threads where it is
+// available, as `vae train` uses it; else OpenBLAS) into preallocated buffers: the floor under
+// one epoch of `vae train`.
 //
 // One training step of the 784-400-20 MLP VAE on a minibatch of 128 does 11 products: the
 // forward product of each layer (784→400, 400→40 for [μ | log σ²], 20→400, 400→784), the
@@ -9,9 +11,11 @@
 //
 //   swift run -c release gemm-floor [--rounds 400] [--images 60000] [--batch 128]
 //
-// Prints one JSON line. Set OPENBLAS_NUM_THREADS to choose the threads.
+// Prints one JSON line. Set OMP_NUM_THREADS (oneDNN) or OPENBLAS_NUM_THREADS to choose the
+// threads.
 
 import CBLAS
+import CCompute
 
 #if canImport(Glibc)
   import Glibc
@@ -63,9 +67,18 @@ func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
 }
 let operands = products.map { ($0, buffer($0.m * $0.k), buffer($0.k * $0.n), buffer($0.m * $0.n)) }
 
+/// Whether the products go through oneDNN (as `vae train`'s do where it is installed).
+let oneDNN = variational_compute_available() != 0
+
 @MainActor
 func round() {
   for (p, a, b, c) in operands {
+    if oneDNN {
+      _ = variational_sgemm(
+        p.transposeA ? 1 : 0, p.transposeB ? 1 : 0, p.m, p.n, p.k, 1, a,
+        p.transposeA ? p.m : p.k, b, p.transposeB ? p.k : p.n, 0, c, p.n)
+      continue
+    }
     cblas_sgemm(
       CblasRowMajor, p.transposeA ? CblasTrans : CblasNoTrans,
       p.transposeB ? CblasTrans : CblasNoTrans, Int32(p.m), Int32(p.n), Int32(p.k), 1, a,
@@ -88,5 +101,8 @@ let steps = Double(options["images"]!) / Double(batch)
 print(
   "{\"step_seconds\": \(step), \"best_step_seconds\": \(seconds[0]), "
     + "\"epoch_seconds\": \(step * steps), \"flops_per_image\": \(flopsPerStep / Double(batch)), "
-    + "\"gflops\": \(flopsPerStep / step / 1e9), \"threads\": \(openblas_get_num_threads()), "
-    + "\"config\": \"\(String(cString: openblas_get_config()))\"}")
+    + "\"gflops\": \(flopsPerStep / step / 1e9), "
+    + (oneDNN
+      ? "\"config\": \"oneDNN (\(String(cString: variational_compute_isa())))\"}"
+      : "\"threads\": \(openblas_get_num_threads()), "
+        + "\"config\": \"OpenBLAS \(String(cString: openblas_get_config()))\"}"))

@@ -221,11 +221,12 @@ def main():
         ratio = f"{ours / median[key]:.2f}" if key != "ours" else ""
         print(f"{label:<24}{median[key]:>11.2f} s{IMAGES / median[key]:>10,.0f}"
               f"{max(rss[key]) / 1024:>7.0f} MiB{ratio:>13}")
-    print(f"{'GEMM floor (OpenBLAS)':<24}{median['floor']:>11.2f} s"
+    backend = floor_info['config'].split(' ')[0]
+    print(f"{'GEMM floor (' + backend + ')':<24}{median['floor']:>11.2f} s"
           f"{IMAGES / median['floor']:>10,.0f}{'':>11}{ours / median['floor']:>13.2f}")
     print(f"our fraction of the GEMM floor (floor ÷ ours): {median['floor'] / ours:.0%}; floor "
           f"{floor_info['flops_per_image'] / 1e6:.2f} MFLOP/image at {floor_info['gflops']:.0f} "
-          f"GFLOP/s, {floor_info['config']}, {floor_info['threads']} threads")
+          f"GFLOP/s, {floor_info['config']}, {floor_info.get('threads', threads)} threads")
     print("epoch times: median over all epochs of all rounds; JAX's first epoch of each round "
           "(compilation) is left out")
     if arguments.repeats > 1:
