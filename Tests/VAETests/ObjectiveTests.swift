@@ -39,13 +39,8 @@ typealias MLPVAE = VariationalAutoencoder<MLPNetwork, MLPNetwork>
         g.shape == model[keyPath: path].shape
         ? g.scalars : Array(repeating: g.scalars[0], count: count)
       for i in 0..<count {
-        var plus = model
-        var minus = model
-        let value = model[keyPath: path].scalars[i]
-        let h: Float = 2e-3 * (1 + Swift.abs(value))
-        plus[keyPath: path].withUnsafeMutableBufferPointer { $0[i] = value + h }
-        minus[keyPath: path].withUnsafeMutableBufferPointer { $0[i] = value - h }
-        numerical.append((loss(plus) - loss(minus)) / (2 * h))
+        let (plus, minus, h) = lossesAround(model, path, i, step: 5e-3, loss)
+        numerical.append((plus - minus) / (2 * h))
       }
     }
     let comparison = GradientComparison(analytic: analytic, numerical: numerical)
@@ -82,13 +77,8 @@ typealias MLPVAE = VariationalAutoencoder<MLPNetwork, MLPNetwork>
       let g = gradient[index]
       #expect(g.scalarCount == count, "parameter \(index): gradient \(g.shape)")
       for i in Set((0..<16).map { $0 * count / 16 }).sorted() {
-        var plus = model
-        var minus = model
-        let value = model[keyPath: path].scalars[i]
-        let h: Float = 2e-3 * (1 + Swift.abs(value))
-        plus[keyPath: path].withUnsafeMutableBufferPointer { $0[i] = value + h }
-        minus[keyPath: path].withUnsafeMutableBufferPointer { $0[i] = value - h }
-        let (forward, backward) = ((loss(plus) - center) / h, (center - loss(minus)) / h)
+        let (plus, minus, h) = lossesAround(model, path, i, step: 2e-3, loss)
+        let (forward, backward) = ((plus - center) / h, (center - minus) / h)
         guard
           Swift.abs(forward - backward)
             <= 0.02 * Swift.max(Swift.abs(forward), Swift.abs(backward)) + 2e-3
@@ -161,4 +151,19 @@ typealias MLPVAE = VariationalAutoencoder<MLPNetwork, MLPNetwork>
         mean: Tensor(zeros: [1, 3]), logVariance: Tensor(zeros: [1, 3])
       ).scalarized() == 0)
   }
+}
+
+/// `loss` at `model` with scalar `index` of the parameter at `path` moved up and down by
+/// h = step · (1 + |value|), and that h: the two points of a central difference.
+func lossesAround<Model>(
+  _ model: Model, _ path: WritableKeyPath<Model, Tensor<Float>>, _ index: Int, step: Float,
+  _ loss: (Model) -> Float
+) -> (plus: Float, minus: Float, h: Float) {
+  var plus = model
+  var minus = model
+  let value = model[keyPath: path].scalars[index]
+  let h = step * (1 + Swift.abs(value))
+  plus[keyPath: path].withUnsafeMutableBufferPointer { $0[index] = value + h }
+  minus[keyPath: path].withUnsafeMutableBufferPointer { $0[index] = value - h }
+  return (loss(plus), loss(minus), h)
 }
