@@ -26,6 +26,8 @@ struct SeedResult: Codable {
   var elboStandardError: Double?
   /// The Pareto k̂ of the draws' importance ratios.
   var paretoK: Double?
+  /// The parameters the draws' scale check flagged (``ScaleCheck``), the furthest first.
+  var sdFlagged: [String]?
   var gradientEvaluations: Int?
   var iterations: Int?
   var converged: Bool?
@@ -54,6 +56,7 @@ struct SeedResult: Codable {
     elbo = fitted.elbo.value
     elboStandardError = fitted.elbo.standardError
     paretoK = draws.pareto.k
+    sdFlagged = draws.scaleCheck.flagged.map(\.name)
     gradientEvaluations = fitted.gradientEvaluations
     iterations = fitted.iterations
     converged = fitted.converged
@@ -108,6 +111,8 @@ struct TableRow {
   var paretoK: Double
   var gradientEvaluations: Int
   var converged: Int
+  /// The fits whose report warns about q's sds (``ScaleCheck``).
+  var sdFlagged: Int
   var seconds: Double
   /// The failures, `seed 2: message`.
   var errors: [String]
@@ -126,6 +131,7 @@ struct TableRow {
     paretoK = good.compactMap(\.paretoK).reduce(-.infinity) { nanMax($0, $1) }
     gradientEvaluations = good.compactMap(\.gradientEvaluations).max() ?? 0
     converged = good.filter { $0.converged == true }.count
+    sdFlagged = good.filter { !($0.sdFlagged ?? []).isEmpty }.count
     seconds = good.compactMap(\.seconds).max() ?? .nan
     errors = result.seeds.compactMap { seed in seed.error.map { "seed \(seed.seed): \($0)" } }
   }

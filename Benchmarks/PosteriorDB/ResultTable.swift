@@ -5,7 +5,7 @@ import Foundation
 /// The table's header cells.
 let tableHeader = [
   "posterior", "family", "fits", "worst err", "median err", "min sd ratio", "max sd ratio",
-  "ELBO", "k̂", "grad evals", "converged", "s/fit", "errors",
+  "ELBO", "k̂", "grad evals", "converged", "sd flag", "s/fit", "errors",
 ]
 
 /// The cells of a row, in the order of ``tableHeader``.
@@ -18,6 +18,7 @@ func tableCells(_ row: TableRow) -> [String] {
     statistic(row.minimumSDRatio), statistic(row.maximumSDRatio),
     failed ? "—" : formatELBO(row.elbo), failed ? "—" : String(format: "%.2f", row.paretoK),
     failed ? "—" : "\(row.gradientEvaluations)", "\(row.converged)/\(row.fitted)",
+    "\(row.sdFlagged)/\(row.fitted)",
     failed ? "—" : String(format: "%.2f", row.seconds),
     row.errors.joined(separator: "; "),
   ]

@@ -21,12 +21,14 @@ public struct PosteriorDraws: Sendable {
   /// The Pareto k̂ of the importance ratios p̃/q (of independent draws from q: see
   /// ``VariationalFit/draws(count:seed:)``).
   public let pareto: ParetoDiagnostic
+  /// Whether q's sds match the posterior's, by importance sampling from independent draws.
+  public let scaleCheck: ScaleCheck
 
-  /// Assembles draws from their columns ([S, k] blocks, in order) and log densities; k̂ comes
-  /// from `paretoLogWeights` when given, else from logP − logQ.
+  /// Assembles draws from their columns ([S, k] blocks, in order) and log densities, with k̂
+  /// from `paretoLogWeights` and the scale check of independent draws.
   init(
     blocks: [(names: [String], values: Tensor<Double>)], logP: [Double], logQ: [Double],
-    paretoLogWeights: [Double]? = nil
+    paretoLogWeights: [Double], scaleCheck: ScaleCheck
   ) {
     let count = logP.count
     var names: [String] = []
@@ -53,8 +55,8 @@ public struct PosteriorDraws: Sendable {
     self.values = scalars
     self.logP = logP
     self.logQ = logQ
-    self.pareto = ParetoDiagnostic(
-      logWeights: paretoLogWeights ?? zip(logP, logQ).map { $0 - $1 })
+    self.pareto = ParetoDiagnostic(logWeights: paretoLogWeights)
+    self.scaleCheck = scaleCheck
   }
 
   /// The draws of the column called `name` (e.g. `tau`, `theta.3`), or nil.

@@ -6,12 +6,14 @@ extension VariationalFit {
   /// {"parameters": {NAME: {"mean": …, "sd": …, "q5": …, "q50": …, "q95": …}, …},
   ///  "elbo": …, "iterations": …, "algorithm": "deterministic" | "stochastic",
   ///  "gradient_evaluations": …, "fixed_draws": …, "monte_carlo_se_in_sd": {NAME: …, …},
-  ///  "khat": …, "converged": …}
+  ///  "khat": …, "sd_check": {"draws": …, "ratios": {NAME: …, …}, "flagged": [NAME, …]},
+  ///  "converged": …}
   /// ```
   /// (`fixed_draws` and `monte_carlo_se_in_sd`, the Monte-Carlo standard error of each
   /// parameter's mean in posterior sds, for the deterministic fit only)
   /// with one entry per output column (parameters, then derived quantities) in order, `elbo`
-  /// the final estimate from many draws and `khat` the Pareto k̂ of `draws`. Non-finite numbers
+  /// the final estimate from many draws, `khat` the Pareto k̂ of `draws` and `sd_check` its
+  /// ``ScaleCheck`` (importance-weighted over plain sd per parameter). Non-finite numbers
   /// are written as `null`.
   public func summaryJSON(draws: PosteriorDraws) -> String {
     var text = "{\n  \"parameters\": {"
@@ -33,6 +35,11 @@ extension VariationalFit {
       text += "  \"monte_carlo_se_in_sd\": {\(entries.joined(separator: ", "))},\n"
     }
     text += "  \"khat\": \(jsonNumber(draws.pareto.k)),\n"
+    let check = draws.scaleCheck
+    let ratios = zip(check.names, check.ratios).map { "\(jsonString($0)): \(jsonNumber($1))" }
+    text += "  \"sd_check\": {\"draws\": \(check.count), "
+    text += "\"ratios\": {\(ratios.joined(separator: ", "))}, "
+    text += "\"flagged\": [\(check.flagged.map { jsonString($0.name) }.joined(separator: ", "))]},\n"
     text += "  \"converged\": \(converged)\n}\n"
     return text
   }

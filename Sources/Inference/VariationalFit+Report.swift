@@ -28,7 +28,7 @@ extension VariationalFit {
           + "posterior sd (\(layout.elementNames[largest])), from two independent draw sets")
     }
     lines += ["", draws.summary().table()]
-    let notes = warnings + paretoAdvice(draws.pareto)
+    let notes = warnings + paretoAdvice(draws.pareto) + scaleAdvice(draws.scaleCheck)
     if !notes.isEmpty {
       lines.append("")
       lines += notes.map { "warning: \($0)" }
@@ -55,6 +55,28 @@ extension VariationalFit {
         + formatNumber(learningRate)
         + (averagedIterations > 0 ? ", averaging the last \(averagedIterations) iterates" : "")
     }
+  }
+
+  /// What the scale check's flagged parameters mean for this family.
+  func scaleAdvice(_ check: ScaleCheck) -> [String] {
+    let flagged = check.flagged
+    guard let first = flagged.first else { return [] }
+    let percent = { (ratio: Double) in fixed(Swift.abs(ratio - 1) * 100, decimals: 0) + "%" }
+    let others =
+      flagged.count == 1
+      ? "" : " (and \(flagged.count - 1) more past \(percent(ScaleCheck.threshold)))"
+    let direction = first.ratio > 1 ? "above" : "below"
+    let reading =
+      approximation is MeanFieldGaussian
+      ? "the posterior is more correlated (or further from Gaussian) than q; try the full-rank "
+        + "family (--family fullrank)"
+      : "the posterior is skewed or heavier-tailed there than a Gaussian in the unconstrained "
+        + "space can follow; the estimate errs towards q, so the true gap is likely larger; "
+        + "check such sds with MCMC"
+    return [
+      "importance weighting of \(check.count) independent draws puts the posterior sd of "
+        + "\(first.name) \(percent(first.ratio)) \(direction) q's\(others): \(reading)"
+    ]
   }
 
   /// What a high k̂ means for this family.

@@ -98,10 +98,42 @@ public struct VariationalFit {
     for quantity in derive(values) {
       blocks.append((quantity.elementNames, quantity.values))
     }
-    let independent = objective.logImportanceWeights(
-      approximation, noise: Tensor(randomNormal: [count, width], using: &generator))
+    // The independent draws: the first `count` give k̂, all of them the scale check.
+    var check = ScaleCheck.Accumulator(width: layout.elementNames.count)
+    var paretoLogWeights: [Double] = []
+    let checkCount = Swift.max(count, ScaleCheck.drawCount)
+    while check.count < checkCount {
+      let rows = check.count == 0 ? count : Swift.min(Swift.max(count, 1024), checkCount - check.count)
+      let chunk = independentDraws(noise: Tensor(randomNormal: [rows, width], using: &generator))
+      if check.count == 0 { paretoLogWeights = chunk.logWeights }
+      check.add(values: chunk.values, logWeights: chunk.logWeights)
+    }
     return PosteriorDraws(
-      blocks: blocks, logP: logP, logQ: logQ, paretoLogWeights: independent.logWeights)
+      blocks: blocks, logP: logP, logQ: logQ, paretoLogWeights: paretoLogWeights,
+      scaleCheck: ScaleCheck(names: layout.elementNames, count: check.count, ratios: check.ratios()))
+  }
+
+  /// The constrained parameters of the draws g(ε) of `noise` ([S, noise dimension]), row after
+  /// row, and their log importance ratios log p̃ − log q.
+  private func independentDraws(noise: Tensor<Double>) -> (values: [Double], logWeights: [Double]) {
+    let unconstrained = approximation.reparameterizedSample(noise: noise)
+    let logP = objective.logDensity(unconstrained: unconstrained).scalars
+    let logQ = approximation.logDensityOfSample(noise: noise).scalars
+    let tensors = layout.constrain(unconstrained).tensors
+    let rows = noise.shape[0]
+    let width = tensors.reduce(0) { $0 + $1.shape[1] }
+    var values = [Double](repeating: 0, count: rows * width)
+    var column = 0
+    for tensor in tensors {
+      let k = tensor.shape[1]
+      tensor.withUnsafeBufferPointer { v in
+        for s in 0..<rows {
+          for j in 0..<k { values[s * width + column + j] = v[s * k + j] }
+        }
+      }
+      column += k
+    }
+    return (values, zip(logP, logQ).map { $0 - $1 })
   }
 
   /// The mean of q in the unconstrained space, when q is Gaussian.

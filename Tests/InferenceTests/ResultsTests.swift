@@ -50,8 +50,12 @@ import Testing
     #expect(
       Set(json.keys) == [
         "parameters", "elbo", "iterations", "algorithm", "gradient_evaluations", "khat",
-        "converged",
+        "sd_check", "converged",
       ])
+    let check = json["sd_check"] as! [String: Any]
+    #expect(check["draws"] as? Int == draws.scaleCheck.count)
+    #expect(
+      Set((check["ratios"] as! [String: Double]).keys) == Set(["mu", "tau"] + thetaTilde))
     let parameters = json["parameters"] as! [String: [String: Double]]
     #expect(Set(parameters.keys) == Set(["mu", "tau"] + thetaTilde + theta))
     #expect(Set(parameters["tau"]!.keys) == ["mean", "sd", "q5", "q50", "q95"])
