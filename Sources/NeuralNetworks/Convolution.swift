@@ -30,10 +30,8 @@ public func conv2D<Scalar: TensorScalar>(
   _ input: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Tensor<Scalar>,
   stride: Int = 1, padding: Int = 0
 ) -> Tensor<Scalar> {
-  let products = _convolutionProducts(input, weight, bias, stride: stride, padding: padding)
-  return ConvolutionProducts.result(shape: products.outputShape, input, weight, bias: bias) {
-    products.forward($0, weight: $1, bias: $2, into: $3)
-  }
+  _convolutionProducts(input, weight, bias, stride: stride, padding: padding)
+    .forward(input, weight: weight, bias: bias)
 }
 
 @inlinable
@@ -90,10 +88,8 @@ func _conv2DInputGradient<Scalar: TensorScalar>(
   _ gradient: Tensor<Scalar>, _ input: Tensor<Scalar>, _ weight: Tensor<Scalar>,
   stride: Int, padding: Int
 ) -> Tensor<Scalar> {
-  let products = _convolutionProducts(input, weight, stride: stride, padding: padding)
-  return ConvolutionProducts.result(shape: input.shape, gradient, weight, bias: nil) {
-    g, w, _, gx in products.inputGradient(g, weight: w, bias: nil, into: gx)
-  }
+  _convolutionProducts(input, weight, stride: stride, padding: padding)
+    .inputGradient(gradient, weight: weight, bias: nil)
 }
 
 /// w̄ = Σ ȳ ⋆ x and b̄ = Σ ȳ per channel, the gradients of

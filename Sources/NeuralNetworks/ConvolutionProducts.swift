@@ -169,6 +169,27 @@ struct ConvolutionProducts {
 }
 
 extension ConvolutionProducts {
+  /// conv(x, w) + b as a new tensor `[batch, outputChannels, outputHeight, outputWidth]`; b
+  /// only when given.
+  @inlinable
+  func forward<Scalar: TensorScalar>(
+    _ x: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Tensor<Scalar>?
+  ) -> Tensor<Scalar> {
+    Self.result(shape: outputShape, x, weight, bias: bias) {
+      forward($0, weight: $1, bias: $2, into: $3)
+    }
+  }
+
+  /// convᵀ(ȳ, w) + b as a new tensor `[batch, channels, height, width]`; b only when given.
+  @inlinable
+  func inputGradient<Scalar: TensorScalar>(
+    _ outputGradient: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Tensor<Scalar>?
+  ) -> Tensor<Scalar> {
+    Self.result(shape: inputShape, outputGradient, weight, bias: bias) {
+      inputGradient($0, weight: $1, bias: $2, into: $3)
+    }
+  }
+
   /// A new tensor of `shape` that `product(a, b, bias, result)` writes in full, called with the
   /// buffers of `a`, `b` and `bias` (nil when not given): the output of a forward pass or an
   /// input gradient.

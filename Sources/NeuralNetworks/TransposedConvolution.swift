@@ -38,12 +38,10 @@ public func transposedConv2D<Scalar: TensorScalar>(
   _ input: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Tensor<Scalar>,
   stride: Int = 1, padding: Int = 0, outputPadding: Int = 0
 ) -> Tensor<Scalar> {
-  let products = _transposedConvolutionProducts(
-    input, weight, bias, stride: stride, padding: padding, outputPadding: outputPadding)
   // The transposed convolution's output is the convolution's input.
-  return ConvolutionProducts.result(shape: products.inputShape, input, weight, bias: bias) {
-    products.inputGradient($0, weight: $1, bias: $2, into: $3)
-  }
+  _transposedConvolutionProducts(
+    input, weight, bias, stride: stride, padding: padding, outputPadding: outputPadding
+  ).inputGradient(input, weight: weight, bias: bias)
 }
 
 @inlinable
@@ -80,9 +78,7 @@ func _transposedConv2DPullback<Scalar: TensorScalar>(
   let products = _transposedConvolutionProducts(
     input, weight, nil, stride: stride, padding: padding, outputPadding: outputPadding)
   let geometry = products.geometry
-  let inputGradient = ConvolutionProducts.result(
-    shape: input.shape, gradient, weight, bias: nil
-  ) { g, w, _, gx in products.forward(g, weight: w, bias: nil, into: gx) }
+  let inputGradient = products.forward(gradient, weight: weight, bias: nil)
   var weightGradient = Tensor<Scalar>(zeros: weight.shape)
   var biasGradient = Tensor<Scalar>(zeros: [geometry.channels])
   gradient.withUnsafeBufferPointer { g in
