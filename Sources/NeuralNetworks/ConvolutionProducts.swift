@@ -242,12 +242,35 @@ extension ConvolutionProducts {
     biasGradient.update(repeating: 0, count: channels)
     for image in images {
       for c in 0..<channels {
-        let plane = gradient + (image * channels + c) * planeSize
-        var total: Scalar = 0
-        for index in 0..<planeSize { total += plane[index] }
-        biasGradient[c] += total
+        biasGradient[c] += _sum(gradient + (image * channels + c) * planeSize, count: planeSize)
       }
     }
+  }
+
+  /// The sum of `count` scalars in eight interleaved partial sums, combined pairwise: one
+  /// vector of additions per eight scalars, where a single running total waits on each
+  /// addition in turn. The order is fixed, so the result is the same run to run.
+  @inlinable
+  static func _sum<Scalar: TensorScalar>(_ values: UnsafePointer<Scalar>, count: Int) -> Scalar {
+    var (s0, s1, s2, s3, s4, s5, s6, s7) = (Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero,
+      Scalar.zero, Scalar.zero, Scalar.zero, Scalar.zero)
+    var index = 0
+    while index + 8 <= count {
+      s0 += values[index]
+      s1 += values[index + 1]
+      s2 += values[index + 2]
+      s3 += values[index + 3]
+      s4 += values[index + 4]
+      s5 += values[index + 5]
+      s6 += values[index + 6]
+      s7 += values[index + 7]
+      index += 8
+    }
+    while index < count {
+      s0 += values[index]
+      index += 1
+    }
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
   }
 }
 
