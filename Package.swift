@@ -110,7 +110,10 @@ let package = Package(
     // Command-line tools.
     .executableTarget(
       name: "vae",
-      dependencies: ["VAE", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: [
+        "VAE", "Datasets", "Reporting", "Serialization", "TensorCore", "Visualization",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .executableTarget(
       name: "advi",
       dependencies: [

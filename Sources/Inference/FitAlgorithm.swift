@@ -19,6 +19,7 @@ public enum FitAlgorithm: Hashable, Sendable, CustomStringConvertible {
   /// to the stochastic fit with a warning.
   public static let deterministicDimensionLimit = 1000
 
+  /// The name `advi --algorithm` takes and reports print.
   public var description: String {
     switch self {
     case .deterministic: return "deterministic"

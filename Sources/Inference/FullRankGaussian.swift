@@ -45,7 +45,9 @@ public struct FullRankGaussian: GaussianFamily {
       logDiagonal: Tensor(repeating: Double.log(scale), shape: [d]))
   }
 
+  /// D, the dimension of the unconstrained space q lives in.
   public var dimension: Int { mean.shape[0] }
+  /// The width of a row of noise ε: D.
   public var noiseDimension: Int { mean.shape[0] }
 
   /// L, the lower Cholesky factor of the covariance.
@@ -277,6 +279,7 @@ public struct FullRankGaussian: GaussianFamily {
     gaussianLogDensityOfSample(noise: noise, logScales: logDiagonal)
   }
 
+  /// log q(ζ) for each row ζ of `draws` ([L, D]): a tensor [L].
   @differentiable(reverse)
   public func logDensity(of draws: Tensor<Double>) -> Tensor<Double> {
     let centred = (draws - mean).transposed()
@@ -285,6 +288,7 @@ public struct FullRankGaussian: GaussianFamily {
     return -0.5 * whitened.squared().sum(squeezingAxes: [0]) - logDiagonal.sum() - constant
   }
 
+  /// The entropy H[q] in nats, in closed form, as a scalar tensor.
   @differentiable(reverse)
   public func entropy() -> Tensor<Double> {
     logDiagonal.sum() + withoutDerivative(at: gaussianEntropyConstant(dimension: dimension))
@@ -301,6 +305,8 @@ public struct FullRankGaussian: GaussianFamily {
     sqrt(scaleTril.squared().sum(squeezingAxes: [1]))
   }
 
+  /// Calls `body` with each parameter tensor in the order of ``parameterKeyPaths`` (its index,
+  /// the tensor to update in place, and its gradient from `gradient`).
   public mutating func updateParameters(
     along gradient: TangentVector, _ body: (Int, inout Tensor<Double>, Tensor<Double>) -> Void
   ) {
@@ -309,13 +315,16 @@ public struct FullRankGaussian: GaussianFamily {
     body(2, &logDiagonal, gradient.logDiagonal)
   }
 
+  /// Whether every scalar of `gradient` is finite.
   public func isFinite(_ gradient: TangentVector) -> Bool {
     gradient.mean.isFinite && gradient.offDiagonal.isFinite && gradient.logDiagonal.isFinite
   }
 
+  /// The trainable tensors, in the fixed order that optimisers and checkpoints follow.
   public var parameterKeyPaths: [WritableKeyPath<FullRankGaussian, Tensor<Double>>] {
     [\.mean, \.offDiagonal, \.logDiagonal]
   }
+  /// The gradients of the tensors of ``parameterKeyPaths``, in the same order.
   public var tangentKeyPaths: [WritableKeyPath<TangentVector, Tensor<Double>>] {
     [\.mean, \.offDiagonal, \.logDiagonal]
   }

@@ -54,11 +54,14 @@ public struct LowRankGaussian: GaussianFamily {
       logDiagonal: Tensor(repeating: Double.log(scale), shape: [d]))
   }
 
+  /// D, the dimension of the unconstrained space q lives in.
   public var dimension: Int { mean.shape[0] }
   /// r, the number of columns of F.
   public var rank: Int { factor.shape[1] }
+  /// The width of a row of noise ε: r + D (the factor's r draws, then the diagonal's D).
   public var noiseDimension: Int { rank + dimension }
 
+  /// The draws g(ε; λ) of q for the rows of `noise` ([L, noise dimension]): [L, D].
   @differentiable(reverse, wrt: self)
   public func reparameterizedSample(noise: Tensor<Double>) -> Tensor<Double> {
     let sizes = withoutDerivative(at: [rank, dimension])
@@ -76,6 +79,7 @@ public struct LowRankGaussian: GaussianFamily {
     return cholesky(matmul(scaled, transposed: true, factor, transposed: false) + identity)
   }
 
+  /// log q(ζ) for each row ζ of `draws` ([L, D]): a tensor [L].
   @differentiable(reverse)
   public func logDensity(of draws: Tensor<Double>) -> Tensor<Double> {
     let inverseVariance = exp(-2 * logDiagonal)
@@ -91,6 +95,7 @@ public struct LowRankGaussian: GaussianFamily {
     return -0.5 * quadratic - halfLogDeterminant - constant
   }
 
+  /// The entropy H[q] in nats, in closed form, as a scalar tensor.
   @differentiable(reverse)
   public func entropy() -> Tensor<Double> {
     let c = capacitanceFactor(inverseVariance: exp(-2 * logDiagonal))
@@ -109,9 +114,11 @@ public struct LowRankGaussian: GaussianFamily {
     sqrt(factor.squared().sum(squeezingAxes: [1]) + exp(2 * logDiagonal))
   }
 
+  /// The trainable tensors, in the fixed order that optimisers and checkpoints follow.
   public var parameterKeyPaths: [WritableKeyPath<LowRankGaussian, Tensor<Double>>] {
     [\.mean, \.factor, \.logDiagonal]
   }
+  /// The gradients of the tensors of ``parameterKeyPaths``, in the same order.
   public var tangentKeyPaths: [WritableKeyPath<TangentVector, Tensor<Double>>] {
     [\.mean, \.factor, \.logDiagonal]
   }

@@ -35,9 +35,12 @@ public struct MeanFieldGaussian: GaussianFamily {
       mean: mean, logStandardDeviation: Tensor(repeating: Double.log(scale), shape: mean.shape))
   }
 
+  /// D, the dimension of the unconstrained space q lives in.
   public var dimension: Int { mean.shape[0] }
+  /// The width of a row of noise ε: D.
   public var noiseDimension: Int { mean.shape[0] }
 
+  /// The draws g(ε; λ) of q for the rows of `noise` ([L, noise dimension]): [L, D].
   @differentiable(reverse, wrt: self)
   public func reparameterizedSample(noise: Tensor<Double>) -> Tensor<Double> {
     sample(noise: noise)
@@ -76,6 +79,9 @@ public struct MeanFieldGaussian: GaussianFamily {
     return gradient
   }
 
+  /// The gradient of the negative ELBO with respect to q's parameters, as
+  /// ``negativeELBOGradient(noise:draws:logDensityGradients:)``, written into `gradient`,
+  /// whose buffers a family may reuse.
   public func negativeELBOGradient(
     noise: Tensor<Double>, draws: Tensor<Double>, logDensityGradients: Tensor<Double>,
     into gradient: inout TangentVector
@@ -139,6 +145,7 @@ public struct MeanFieldGaussian: GaussianFamily {
     return draws
   }
 
+  /// ``reparameterizedSample(noise:)`` written into `draws`, whose buffer a family may reuse.
   public func reparameterizedSample(noise: Tensor<Double>, into draws: inout Tensor<Double>) {
     checkNoiseShape(noise)
     let (rows, d) = (noise.shape[0], noise.shape[1])
@@ -165,6 +172,7 @@ public struct MeanFieldGaussian: GaussianFamily {
     gaussianLogDensityOfSample(noise: noise, logScales: logStandardDeviation)
   }
 
+  /// log q(ζ) for each row ζ of `draws` ([L, D]): a tensor [L].
   @differentiable(reverse)
   public func logDensity(of draws: Tensor<Double>) -> Tensor<Double> {
     let standardized = (draws - mean) * exp(-logStandardDeviation)
@@ -173,6 +181,7 @@ public struct MeanFieldGaussian: GaussianFamily {
       - logStandardDeviation.sum() - constant
   }
 
+  /// The entropy H[q] in nats, in closed form, as a scalar tensor.
   @differentiable(reverse)
   public func entropy() -> Tensor<Double> {
     logStandardDeviation.sum()
@@ -187,6 +196,8 @@ public struct MeanFieldGaussian: GaussianFamily {
   /// σ = exp(ω).
   public func marginalStandardDeviations() -> Tensor<Double> { exp(logStandardDeviation) }
 
+  /// Calls `body` with each parameter tensor in the order of ``parameterKeyPaths`` (its index,
+  /// the tensor to update in place, and its gradient from `gradient`).
   public mutating func updateParameters(
     along gradient: TangentVector, _ body: (Int, inout Tensor<Double>, Tensor<Double>) -> Void
   ) {
@@ -194,13 +205,16 @@ public struct MeanFieldGaussian: GaussianFamily {
     body(1, &logStandardDeviation, gradient.logStandardDeviation)
   }
 
+  /// Whether every scalar of `gradient` is finite.
   public func isFinite(_ gradient: TangentVector) -> Bool {
     gradient.mean.isFinite && gradient.logStandardDeviation.isFinite
   }
 
+  /// The trainable tensors, in the fixed order that optimisers and checkpoints follow.
   public var parameterKeyPaths: [WritableKeyPath<MeanFieldGaussian, Tensor<Double>>] {
     [\.mean, \.logStandardDeviation]
   }
+  /// The gradients of the tensors of ``parameterKeyPaths``, in the same order.
   public var tangentKeyPaths: [WritableKeyPath<TangentVector, Tensor<Double>>] {
     [\.mean, \.logStandardDeviation]
   }

@@ -135,6 +135,7 @@ public struct ClosureModel: ProbabilisticModel {
     self.body = logJoint
   }
 
+  /// log p(θ, y) for each draw, up to a constant: [L].
   @differentiable(reverse)
   public func logJoint(_ parameters: ParameterValues) -> Tensor<Double> {
     body(parameters)

@@ -72,6 +72,10 @@ public protocol VariationalFamily: ParameterGroup where Scalar == Double {
 }
 
 extension VariationalFamily {
+  /// The gradient of the negative ELBO with respect to q's parameters, from the draws of
+  /// `noise` (`draws`, [L, D]) and the gradients of log p̃ at them
+  /// (`logDensityGradients`, [L, D]): the reparameterisation gradient of the mean
+  /// log density, minus the gradient of the closed-form entropy.
   public func negativeELBOGradient(
     noise: Tensor<Double>, draws: Tensor<Double>, logDensityGradients: Tensor<Double>
   ) -> TangentVector {
@@ -80,10 +84,14 @@ extension VariationalFamily {
     return samplePullback(logDensityGradients * (-1 / Double(noise.shape[0]))) - entropyGradient
   }
 
+  /// ``reparameterizedSample(noise:)`` written into `draws`, whose buffer a family may reuse.
   public func reparameterizedSample(noise: Tensor<Double>, into draws: inout Tensor<Double>) {
     draws = reparameterizedSample(noise: noise)
   }
 
+  /// The gradient of the negative ELBO with respect to q's parameters, as
+  /// ``negativeELBOGradient(noise:draws:logDensityGradients:)``, written into `gradient`,
+  /// whose buffers a family may reuse.
   public func negativeELBOGradient(
     noise: Tensor<Double>, draws: Tensor<Double>, logDensityGradients: Tensor<Double>,
     into gradient: inout TangentVector
@@ -92,8 +100,11 @@ extension VariationalFamily {
       noise: noise, draws: draws, logDensityGradients: logDensityGradients)
   }
 
+  /// ``entropy()`` as a number.
   public var entropyValue: Double { entropy().scalarized() }
 
+  /// ``logDensity(of:)`` of the draws of `noise`; the Gaussian families compute it exactly from
+  /// the noise instead.
   public func logDensityOfSample(noise: Tensor<Double>) -> Tensor<Double> {
     logDensity(of: reparameterizedSample(noise: noise))
   }

@@ -61,6 +61,8 @@ public protocol ParameterGroup: Differentiable {
 }
 
 extension ParameterGroup {
+  /// Calls `body` with each tensor of ``parameterKeyPaths`` in turn (its index, the tensor to
+  /// update in place, and its gradient from `gradient`).
   @inlinable
   public mutating func updateParameters(
     along gradient: TangentVector,
@@ -79,6 +81,7 @@ extension ParameterGroup {
     }
   }
 
+  /// Whether every scalar of `gradient` is finite.
   @inlinable
   public func isFinite(_ gradient: TangentVector) -> Bool {
     tangentKeyPaths.allSatisfy { path in

@@ -99,11 +99,13 @@ public struct SafeTensorsError: Error, Sendable, CustomStringConvertible {
   /// What was wrong, naming the tensor or header field.
   public var message: String
 
+  /// An error about the file at `path`.
   public init(path: String, message: String) {
     self.path = path
     self.message = message
   }
 
+  /// "path: message".
   public var description: String { "\(path): \(message)" }
 }
 

@@ -42,6 +42,7 @@ public struct TensorMask: Equatable, Sendable, CustomStringConvertible {
     return TensorMask(shape: lhs.shape, values: zip(lhs.values, rhs.values).map { $0 || $1 })
   }
 
+  /// The shape and the first 16 values.
   public var description: String { "TensorMask\(shape)(\(values.prefix(16)))" }
 }
 

@@ -70,6 +70,8 @@ func _cblasTranspose(_ flag: Bool) -> CBLAS_TRANSPOSE {
 }
 
 extension Float: TensorScalar {
+  /// `C ← α·op(A)·op(B) + β·C` in one call on the calling thread (see
+  /// ``TensorScalar/singleCallGEMM(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``).
   @inlinable
   public static func singleCallGEMM(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
@@ -87,6 +89,7 @@ extension Float: TensorScalar {
       b, numericCast(ldb), beta, c, numericCast(ldc))
   }
 
+  /// `B ← op(L)·B` for a lower-triangular L (BLAS `?trmm`).
   @inlinable
   public static func lowerTriangularMultiply(
     transposeL: Bool, m: Int, n: Int, l: UnsafePointer<Float>, b: UnsafeMutablePointer<Float>
@@ -96,6 +99,7 @@ extension Float: TensorScalar {
       numericCast(m), numericCast(n), 1, l, numericCast(m), b, numericCast(n))
   }
 
+  /// `B ← op(L)⁻¹·B` for a lower-triangular L (BLAS `?trsm`).
   @inlinable
   public static func lowerTriangularSolve(
     transposeL: Bool, m: Int, n: Int, l: UnsafePointer<Float>, b: UnsafeMutablePointer<Float>
@@ -107,6 +111,8 @@ extension Float: TensorScalar {
 }
 
 extension Double: TensorScalar {
+  /// `C ← α·op(A)·op(B) + β·C` in one call on the calling thread (see
+  /// ``TensorScalar/singleCallGEMM(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``).
   @inlinable
   public static func singleCallGEMM(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
@@ -119,6 +125,7 @@ extension Double: TensorScalar {
       b, numericCast(ldb), beta, c, numericCast(ldc))
   }
 
+  /// `B ← op(L)·B` for a lower-triangular L (BLAS `?trmm`).
   @inlinable
   public static func lowerTriangularMultiply(
     transposeL: Bool, m: Int, n: Int, l: UnsafePointer<Double>, b: UnsafeMutablePointer<Double>
@@ -128,6 +135,7 @@ extension Double: TensorScalar {
       numericCast(m), numericCast(n), 1, l, numericCast(m), b, numericCast(n))
   }
 
+  /// `B ← op(L)⁻¹·B` for a lower-triangular L (BLAS `?trsm`).
   @inlinable
   public static func lowerTriangularSolve(
     transposeL: Bool, m: Int, n: Int, l: UnsafePointer<Double>, b: UnsafeMutablePointer<Double>

@@ -10,12 +10,17 @@ import _Differentiation
 /// [B, C·H·W] → [B, C, H, W] → [B, 32, H/2, W/2] → [B, 64, H/4, W/4] → [B, hidden]
 /// ```
 public struct ConvEncoderNetwork: VAENetwork {
+  /// The first convolution: channels → 32, stride 2.
   public var first: Conv2D<Float>
+  /// The second convolution: 32 → 64 channels, stride 2.
   public var second: Conv2D<Float>
+  /// The dense layer between the feature maps and the latent code.
   public var dense: Dense<Float>
+  /// Channels, height and width of an image.
   @noDerivative public let imageShape: [Int]
   @noDerivative public let outputSize: Int
 
+  /// A network for `configuration` in `role`, initialised as PyTorch initialises its layers.
   public init(
     configuration: VAEConfiguration, role: VAENetworkRole,
     using generator: inout some RandomNumberGenerator
@@ -33,6 +38,7 @@ public struct ConvEncoderNetwork: VAENetwork {
     dense = Dense(inputSize: features, outputSize: outputSize, activation: .relu, using: &generator)
   }
 
+  /// The network on a batch of rows `[B, inputs]`: `[B, outputSize]`.
   @differentiable(reverse)
   public func callAsFunction(_ input: Tensor<Float>) -> Tensor<Float> {
     let batch = withoutDerivative(at: input.shape[0])
@@ -51,16 +57,19 @@ public struct ConvEncoderNetwork: VAENetwork {
     return dense(features.reshaped(to: [batch, -1]))
   }
 
+  /// The trainable tensors, in the fixed order that optimisers and checkpoints follow.
   public var parameterKeyPaths: [WritableKeyPath<Self, Tensor<Float>>] {
     parameterKeyPaths(of: \.first) + parameterKeyPaths(of: \.second)
       + parameterKeyPaths(of: \.dense)
   }
 
+  /// The gradients of the tensors of ``parameterKeyPaths``, in the same order.
   public var tangentKeyPaths: [WritableKeyPath<TangentVector, Tensor<Float>>] {
     tangentKeyPaths(of: \.first, \.first) + tangentKeyPaths(of: \.second, \.second)
       + tangentKeyPaths(of: \.dense, \.dense)
   }
 
+  /// The names of the tensors in checkpoints, in the order of ``parameterKeyPaths``.
   public var parameterNames: [String] {
     ["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "dense.weight", "dense.bias"]
   }
@@ -71,13 +80,19 @@ public struct ConvEncoderNetwork: VAENetwork {
 /// (64 → 64 → 32 channels, ReLU, padding 1, output padding 1, so each doubles the image), and a
 /// 3×3 transposed convolution with stride 1 to the image's channels, without activation.
 public struct ConvDecoderNetwork: VAENetwork {
+  /// The dense layer between the feature maps and the latent code.
   public var dense: Dense<Float>
+  /// The first transposed convolution: 64 → 64 channels, stride 2.
   public var first: ConvTranspose2D<Float>
+  /// The second transposed convolution: 64 → 32 channels, stride 2.
   public var second: ConvTranspose2D<Float>
+  /// The last transposed convolution: 32 channels → the image's, stride 1, no activation.
   public var output: ConvTranspose2D<Float>
+  /// The shape [64, H/4, W/4] of the dense layer's output as feature maps.
   @noDerivative public let featureShape: [Int]
   @noDerivative public let outputSize: Int
 
+  /// A network for `configuration` in `role`, initialised as PyTorch initialises its layers.
   public init(
     configuration: VAEConfiguration, role: VAENetworkRole,
     using generator: inout some RandomNumberGenerator
@@ -99,6 +114,7 @@ public struct ConvDecoderNetwork: VAENetwork {
     outputSize = configuration.inputSize
   }
 
+  /// The network on a batch of rows `[B, inputs]`: `[B, outputSize]`.
   @differentiable(reverse)
   public func callAsFunction(_ input: Tensor<Float>) -> Tensor<Float> {
     let batch = withoutDerivative(at: input.shape[0])
@@ -106,16 +122,19 @@ public struct ConvDecoderNetwork: VAENetwork {
     return output(second(first(features))).reshaped(to: [batch, -1])
   }
 
+  /// The trainable tensors, in the fixed order that optimisers and checkpoints follow.
   public var parameterKeyPaths: [WritableKeyPath<Self, Tensor<Float>>] {
     parameterKeyPaths(of: \.dense) + parameterKeyPaths(of: \.first)
       + parameterKeyPaths(of: \.second) + parameterKeyPaths(of: \.output)
   }
 
+  /// The gradients of the tensors of ``parameterKeyPaths``, in the same order.
   public var tangentKeyPaths: [WritableKeyPath<TangentVector, Tensor<Float>>] {
     tangentKeyPaths(of: \.dense, \.dense) + tangentKeyPaths(of: \.first, \.first)
       + tangentKeyPaths(of: \.second, \.second) + tangentKeyPaths(of: \.output, \.output)
   }
 
+  /// The names of the tensors in checkpoints, in the order of ``parameterKeyPaths``.
   public var parameterNames: [String] {
     [
       "dense.weight", "dense.bias", "deconv1.weight", "deconv1.bias", "deconv2.weight",

@@ -5,6 +5,7 @@
 /// ELBO only for the plain ELBO (β = 1, no warm-up, no IWAE); ``trainNegativeELBO`` is the
 /// negative ELBO itself (reconstruction + KL, unweighted) whenever the run has one.
 public struct EpochMetrics: Codable, Equatable, Sendable {
+  /// The epoch, counted from 1 over the whole run (resumed runs continue the count).
   public var epoch: Int
   /// What ``trainObjective`` is: "negative ELBO", "β-weighted negative ELBO (β = 4)",
   /// "KL-warm-up negative ELBO", "negative IWAE bound (K = 5)".
@@ -18,17 +19,21 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
   /// The parts of the ELBO objective; `nil` when training on the importance-weighted bound,
   /// which has no such split.
   public var trainReconstruction: Double?
+  /// The KL term, unweighted.
   public var trainKL: Double?
   /// The test-set negative ELBO after the epoch (one sample per image), if a test set was given.
   public var testNegativeELBO: Double?
   /// Wall-clock seconds of the epoch's training steps (evaluation and saving excluded).
   public var seconds: Double
+  /// Training images per second of ``seconds``.
   public var samplesPerSecond: Double
+  /// The learning rate at the epoch's last step.
   public var learningRate: Double
 
   /// The name of the plain objective.
   public static let negativeELBOName = "negative ELBO"
 
+  /// The metrics of one epoch, as the trainer measured them.
   public init(
     epoch: Int, objective: String, trainObjective: Double, trainNegativeELBO: Double?,
     trainReconstruction: Double?, trainKL: Double?, testNegativeELBO: Double?, seconds: Double,

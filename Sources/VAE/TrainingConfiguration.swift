@@ -10,13 +10,17 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     case cosine
   }
 
+  /// The passes over the training images.
   public var epochs = 10
+  /// Images per optimisation step.
   public var batchSize = 128
   /// Adam's step size η.
   public var learningRate = 1e-3
   /// Adam's decay rates of the first and second moment estimates.
   public var beta1 = 0.9
+  /// Adam's decay rate of the second moment estimate.
   public var beta2 = 0.999
+  /// How the learning rate changes over the run.
   public var schedule = Schedule.constant
   /// L, the Monte-Carlo samples of z per image in the reconstruction term.
   public var samples = 1
@@ -35,6 +39,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
   /// The seed of all randomness: initialisation, shuffling, noise, binarisation.
   public var seed: UInt64 = 1
 
+  /// The defaults (the PyTorch example's).
   public init() {}
 
   /// Checks every setting; the message names the setting (as the `vae train` flag) and what

@@ -7,6 +7,7 @@ public struct TrainingInterrupted: Error, CustomStringConvertible, Sendable {
   /// The epochs the run is to train.
   public var epochs: Int
 
+  /// Which epoch was saved, and the command that continues the run.
   public var description: String {
     "stopped after saving epoch \(epoch) of \(epochs) in \(directory); continue with "
       + "`vae train --output \(directory) --resume`"

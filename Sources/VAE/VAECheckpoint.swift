@@ -17,9 +17,13 @@ import TensorCore
 /// epoch once ``recover(_:)`` has run. Both safetensors files also record the epoch in their
 /// metadata, so files mixed by hand are detected on loading.
 public enum VAECheckpoint {
+  /// The model's weights.
   public static let weightsFile = "checkpoint.safetensors"
+  /// Adam's moments and step and the generator's state, for `--resume`.
   public static let trainingStateFile = "training-state.safetensors"
+  /// The model, training and data configuration (``Configuration``).
   public static let configurationFile = "config.json"
+  /// One line of ``EpochMetrics`` per epoch.
   public static let metricsFile = "metrics.jsonl"
   /// The `format` of `checkpoint.safetensors`'s metadata. Not `"pt"`: dense weights are
   /// `[in, out]`, the transpose of `nn.Linear.weight`, so the file is not a PyTorch
@@ -28,8 +32,11 @@ public enum VAECheckpoint {
 
   /// The contents of `config.json`.
   public struct Configuration: Codable, Equatable, Sendable {
+    /// The file format's name and version, ``currentFormat``.
     public var format = Self.currentFormat
+    /// The model's architecture and likelihood.
     public var model: VAEConfiguration
+    /// How the model is trained.
     public var training: TrainingConfiguration
     /// The data the run was trained on; `nil` in runs written before it was recorded.
     public var data: VAEDataRecord?
@@ -37,6 +44,7 @@ public enum VAECheckpoint {
     /// The only `format` this version reads.
     public static let currentFormat = "variational-vae-1"
 
+    /// The configuration of a run.
     public init(
       model: VAEConfiguration, training: TrainingConfiguration, data: VAEDataRecord? = nil
     ) {

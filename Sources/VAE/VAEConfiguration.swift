@@ -28,18 +28,23 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
 
   /// Image channels, height and width (1 × 28 × 28 for Fashion-MNIST).
   public var channels = 1
+  /// Image height in pixels.
   public var height = 28
+  /// Image width in pixels.
   public var width = 28
+  /// The encoder and decoder networks.
   public var architecture = Architecture.mlp
   /// Hidden layer sizes of the MLP encoder (the decoder mirrors them); for `conv`, the size
   /// of the dense layer after the convolutions.
   public var hiddenSizes = [400]
   /// The dimension of z.
   public var latentDimension = 20
+  /// The decoder's distribution p(x | z).
   public var likelihood = Likelihood.bernoulli
   /// σ of the `gaussian` likelihood.
   public var fixedStandardDeviation: Float = 0.1
 
+  /// The defaults: the PyTorch example's MLP VAE on 28 × 28 grey images.
   public init() {}
 
   /// Pixels per image.
@@ -115,6 +120,7 @@ public enum VAEError: Error, CustomStringConvertible, Equatable {
   case data(String)
   case diverged(String)
 
+  /// The message: what is wrong, naming the file, field or flag.
   public var description: String {
     switch self {
     case .invalidConfiguration(let message): "invalid configuration: \(message)"

@@ -11,11 +11,15 @@ public struct VAEDataRecord: Codable, Equatable, Sendable {
   /// A summary of a set of images: their count and an FNV-1a hash of the first
   /// ``hashedImages`` images' pixels, as 16 hexadecimal digits.
   public struct Fingerprint: Codable, Equatable, Sendable, CustomStringConvertible {
+    /// The number of images.
     public var images: Int
+    /// The hash of the first ``hashedImages`` images, 16 hexadecimal digits.
     public var hash: String
 
+    /// How many images the hash covers.
     public static let hashedImages = 100
 
+    /// A fingerprint from its parts.
     public init(images: Int, hash: String) {
       self.images = images
       self.hash = hash
@@ -33,6 +37,7 @@ public struct VAEDataRecord: Codable, Equatable, Sendable {
         images: data.count, hash: String(repeating: "0", count: 16 - digits.count) + digits)
     }
 
+    /// "N images, hash H".
     public var description: String { "\(images) images, hash \(hash)" }
   }
 
@@ -48,8 +53,10 @@ public struct VAEDataRecord: Codable, Equatable, Sendable {
   public var limitTrain: Int?
   /// The training images (after the limit) and the test images.
   public var training: Fingerprint
+  /// The test images, if any.
   public var test: Fingerprint?
 
+  /// A record of the data of a run.
   public init(
     source: String, testSource: String? = nil, imageShape: [Int], testFraction: Double? = nil,
     limitTrain: Int? = nil, training: Fingerprint, test: Fingerprint? = nil

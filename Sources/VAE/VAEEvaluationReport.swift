@@ -7,6 +7,7 @@ public struct VAEEvaluationReport: Codable, Equatable, Sendable {
   public var negativeELBO: Double
   /// The importance-sampled estimate of log p(x), nats per image.
   public var logLikelihood: Double
+  /// K, the importance samples per image of the estimate.
   public var importanceSamples: Int
   /// The number of images evaluated.
   public var images: Int

@@ -16,6 +16,7 @@ public struct VAEMemoryEstimate: Equatable, Sendable {
   public var batchBytes: Int?
   /// The flags that shrink ``parameterBytes`` and ``batchBytes``, in the order to try.
   public var parameterFlags: [String]
+  /// The flags that shrink ``batchBytes``, in the order to try.
   public var batchFlags: [String]
 
   /// The total, or nil if it does not fit in an `Int`.

@@ -45,9 +45,12 @@ extension VAENetwork {
 /// `latent → hiddenₙ → … → hidden₁ → inputSize` (ReLU between, none at the end) for the
 /// decoder. With `hiddenSizes = [400]` these are the PyTorch example's `fc1` and `fc3`/`fc4`.
 public struct MLPNetwork: VAENetwork {
+  /// The dense layers, applied in order.
   public var layers: [Dense<Float>]
+  /// The width of the network's output rows.
   @noDerivative public let outputSize: Int
 
+  /// A network for `configuration` in `role`, initialised as PyTorch initialises `nn.Linear`.
   public init(
     configuration: VAEConfiguration, role: VAENetworkRole,
     using generator: inout some RandomNumberGenerator
@@ -75,6 +78,7 @@ public struct MLPNetwork: VAENetwork {
     outputSize = sizes.last!
   }
 
+  /// The layers applied in order to a batch of rows.
   @differentiable(reverse)
   public func callAsFunction(_ input: Tensor<Float>) -> Tensor<Float> {
     applyInOrder(layers, to: input)
@@ -86,14 +90,18 @@ public struct MLPNetwork: VAENetwork {
     applyInOrder(layers, toData: input)
   }
 
+  /// The trainable tensors, in the fixed order that optimisers and checkpoints follow.
   public var parameterKeyPaths: [WritableKeyPath<Self, Tensor<Float>>] {
     parameterKeyPaths(of: \.layers)
   }
 
+  /// The gradients of the tensors of ``parameterKeyPaths``, in the same order.
   public var tangentKeyPaths: [WritableKeyPath<TangentVector, Tensor<Float>>] {
     tangentKeyPaths(of: \.layers, \.layers)
   }
 
+  /// Calls `body` with each parameter tensor in the order of ``parameterKeyPaths`` (its index,
+  /// the tensor to update in place, and its gradient from `gradient`).
   public mutating func updateParameters(
     along gradient: TangentVector,
     _ body: (_ index: Int, _ parameter: inout Tensor<Float>, _ gradient: Tensor<Float>) -> Void
@@ -101,6 +109,8 @@ public struct MLPNetwork: VAENetwork {
     _ = Optimizers.updateParameters(of: &layers, along: gradient.layers, numberingFrom: 0, body)
   }
 
+  /// The names of the tensors in checkpoints (`0.weight`, `0.bias`, …), in the order of
+  /// ``parameterKeyPaths``.
   public var parameterNames: [String] {
     layers.indices.flatMap { ["\($0).weight", "\($0).bias"] }
   }

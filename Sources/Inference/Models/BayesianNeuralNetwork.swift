@@ -75,8 +75,10 @@ public struct BayesianNeuralNetworkRegression: MinibatchModel {
     self.noiseStandardDeviation = noiseStandardDeviation
   }
 
+  /// N, the number of data rows that minibatches are drawn from.
   public var rowCount: Int { targets.shape[0] }
 
+  /// The parameters, with their shapes and constraints.
   public var parameters: [ParameterDeclaration] {
     let weights = [
       ParameterDeclaration("hidden_weights", shape: [inputs.shape[1], hiddenUnits]),
@@ -91,6 +93,7 @@ public struct BayesianNeuralNetworkRegression: MinibatchModel {
   /// The number of network weights and biases, D·H + 2H + 1.
   var weightCount: Int { inputs.shape[1] * hiddenUnits + 2 * hiddenUnits + 1 }
 
+  /// log p(θ) for each draw: [L].
   @differentiable(reverse)
   public func logPrior(_ parameters: ParameterValues) -> Tensor<Double> {
     let s = priorStandardDeviation
@@ -108,6 +111,7 @@ public struct BayesianNeuralNetworkRegression: MinibatchModel {
     return result
   }
 
+  /// log p(y | θ) summed over the data rows `rows`, for each draw: [L].
   @differentiable(reverse, wrt: parameters)
   public func logLikelihood(_ parameters: ParameterValues, rows: [Int]) -> Tensor<Double> {
     let x = withoutDerivative(at: inputs.gathering(rows: rows))

@@ -35,6 +35,7 @@ public struct EightSchools: ProbabilisticModel {
     self.standardErrors = standardErrors
   }
 
+  /// The parameters, with their shapes and constraints.
   public var parameters: [ParameterDeclaration] {
     [
       ParameterDeclaration("mu"),
@@ -43,6 +44,7 @@ public struct EightSchools: ProbabilisticModel {
     ]
   }
 
+  /// log p(θ, y) for each draw, up to a constant: [L].
   @differentiable(reverse)
   public func logJoint(_ parameters: ParameterValues) -> Tensor<Double> {
     let mu = parameters["mu"]

@@ -42,8 +42,10 @@ public struct LinearRegression: MinibatchModel {
     self.noisePriorScale = noisePriorScale
   }
 
+  /// N, the number of data rows that minibatches are drawn from.
   public var rowCount: Int { data.rowCount }
 
+  /// The parameters, with their shapes and constraints.
   public var parameters: [ParameterDeclaration] {
     let coefficients = ParameterDeclaration(
       "coefficients", shape: [data.coefficientNames.count],
@@ -52,6 +54,7 @@ public struct LinearRegression: MinibatchModel {
     return [coefficients, ParameterDeclaration("sigma", constraint: .positive)]
   }
 
+  /// log p(θ) for each draw: [L].
   @differentiable(reverse)
   public func logPrior(_ parameters: ParameterValues) -> Tensor<Double> {
     var result = isotropicNormalLogDensity(
@@ -64,6 +67,7 @@ public struct LinearRegression: MinibatchModel {
     return result
   }
 
+  /// log p(y | θ) summed over the data rows `rows`, for each draw: [L].
   @differentiable(reverse, wrt: parameters)
   public func logLikelihood(_ parameters: ParameterValues, rows: [Int]) -> Tensor<Double> {
     let design = withoutDerivative(at: data.design.gathering(rows: rows))

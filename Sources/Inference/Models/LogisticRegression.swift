@@ -38,8 +38,10 @@ public struct LogisticRegression: ClosedFormGradientMinibatchModel {
     self.priorStandardDeviation = priorStandardDeviation
   }
 
+  /// N, the number of data rows that minibatches are drawn from.
   public var rowCount: Int { data.rowCount }
 
+  /// The parameters, with their shapes and constraints.
   public var parameters: [ParameterDeclaration] {
     [
       ParameterDeclaration(
@@ -47,11 +49,13 @@ public struct LogisticRegression: ClosedFormGradientMinibatchModel {
     ]
   }
 
+  /// log p(θ) for each draw: [L].
   @differentiable(reverse)
   public func logPrior(_ parameters: ParameterValues) -> Tensor<Double> {
     isotropicNormalLogDensity(parameters[0], standardDeviation: priorStandardDeviation)
   }
 
+  /// log p(y | θ) summed over the data rows `rows`, for each draw: [L].
   @differentiable(reverse, wrt: parameters)
   public func logLikelihood(_ parameters: ParameterValues, rows: [Int]) -> Tensor<Double> {
     let design = withoutDerivative(at: data.design.gathering(rows: rows))
@@ -59,6 +63,7 @@ public struct LogisticRegression: ClosedFormGradientMinibatchModel {
     return bernoulliLogLikelihood(coefficients: parameters[0], design: design, outcomes: targets)
   }
 
+  /// log p(θ, y) for each draw, up to a constant: [L].
   @differentiable(reverse)
   public func logJoint(_ parameters: ParameterValues) -> Tensor<Double> {
     let coefficients = parameters[0]

@@ -71,8 +71,10 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable, Cod
     return copy
   }
 
+  /// Whether two generators are in the same state, and so give the same numbers.
   public static func == (lhs: Self, rhs: Self) -> Bool { lhs.state == rhs.state }
 
+  /// Hashes the state.
   public func hash(into hasher: inout Hasher) {
     hasher.combine(s0)
     hasher.combine(s1)
@@ -80,6 +82,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable, Cod
     hasher.combine(s3)
   }
 
+  /// Reads a state written by ``encode(to:)``; an all-zero state is refused.
   public init(from decoder: any Decoder) throws {
     var container = try decoder.unkeyedContainer()
     s0 = try container.decode(UInt64.self)
@@ -92,6 +95,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable, Cod
     }
   }
 
+  /// Writes the state as four 64-bit words, so that a run can resume the same sequence.
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.unkeyedContainer()
     try container.encode(contentsOf: [s0, s1, s2, s3])
@@ -103,9 +107,11 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable, Cod
 public struct SplitMix64: RandomNumberGenerator, Sendable {
   @usableFromInline var state: UInt64
 
+  /// The generator whose state is `seed`.
   @inlinable
   public init(seed: UInt64) { state = seed }
 
+  /// The next 64 random bits.
   @inlinable
   public mutating func next() -> UInt64 {
     state &+= 0x9e37_79b9_7f4a_7c15
