@@ -96,10 +96,9 @@ let package = Package(
     .target(
       name: "Inference",
       dependencies: [
-        "CBLAS", "CKernels", "TensorCore", "Distributions", "Optimizers", "Serialization", "Datasets",
+        "CKernels", "TensorCore", "Distributions", "Optimizers", "Serialization", "Datasets",
         .product(name: "RealModule", package: "swift-numerics"),
-      ],
-      linkerSettings: blasLinking),
+      ]),
     .target(
       name: "Variational",
       dependencies: [

@@ -1,6 +1,5 @@
 import CBLAS
 import CKernels
-import TensorCore
 import _Differentiation
 
 /// The matrix product op(A)·op(B) of parameters A and data B: differentiable in A only, so
@@ -10,7 +9,7 @@ import _Differentiation
 /// C = A·op(B):    Ā = C̄·op(B)ᵀ
 /// C = Aᵀ·op(B):   Ā = op(B)·C̄ᵀ
 /// ```
-/// Unlike TensorCore's `matmul` (whose derivative with respect to one operand does the same
+/// Unlike the general `matmul` (whose derivative with respect to one operand does the same
 /// with `dgemm`), a product with a single row or column (one Monte-Carlo draw, or its
 /// gradient) goes through the AVX2 matrix–vector kernels of CKernels: OpenBLAS's `dgemv` and
 /// `dgemm` spend more in set-up than in arithmetic at these sizes.
@@ -41,8 +40,10 @@ func _vjpConstantMatmul(
 }
 
 /// op(A)·op(B) for row-major matrices, by `dgemv` when op(A) or op(B) is a single row or
-/// column, else `dgemm`; not differentiable.
-func constantProduct(
+/// column, else `dgemm`; not differentiable (the product behind
+/// ``matmul(_:transposed:constant:constantTransposed:)``, for code that forms its own
+/// gradients).
+public func constantProduct(
   _ a: Tensor<Double>, _ transposeA: Bool, _ b: Tensor<Double>, _ transposeB: Bool
 ) -> Tensor<Double> {
   userPrecondition(

@@ -1,4 +1,3 @@
-import TensorCore
 import _Differentiation
 
 extension Tensor {
@@ -6,7 +5,7 @@ extension Tensor {
   /// ```
   /// yᵢ = Σ_{j ≤ i} xⱼ        along the axis, independently for every other index.
   /// ```
-  /// The primitive behind the stick-breaking ``Constraint/simplex`` bijector, where the
+  /// The primitive behind the stick-breaking `Constraint.simplex` bijector, where the
   /// remaining stick is exp of a running sum of log(1 − zₖ).
   ///
   /// Its vector–Jacobian product is the running sum taken from the other end,
