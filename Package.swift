@@ -214,6 +214,9 @@ let package = Package(
       name: "VAETests",
       dependencies: ["VAE", "TestSupport"]),
     .testTarget(
+      name: "VAECommandTests",
+      dependencies: ["vae", "TestSupport"]),
+    .testTarget(
       name: "ADVICommandTests",
       dependencies: ["advi", "TestSupport", "TensorCore"]),
     .testTarget(
