@@ -50,3 +50,38 @@ public struct VAEEvaluationReport: Codable, Equatable, Sendable {
       logLikelihoodSeconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
   }
 }
+
+extension VAEEvaluationReport {
+  /// The report as `vae evaluate` prints it:
+  /// ```
+  /// images             1000
+  /// negative ELBO      240.91 nats
+  /// log p(x) (K=1000)  -237.48 nats
+  /// time of log p(x)   99.63 s
+  /// active units       20 of 20
+  /// KL per dimension   0.85 1.02 …
+  /// ```
+  public var text: String {
+    var lines = [
+      String(format: "images             %d", images),
+      String(format: "negative ELBO      %.2f nats", negativeELBO),
+      String(format: "log p(x) (K=%d)  %.2f nats", importanceSamples, logLikelihood),
+    ]
+    if let seconds = logLikelihoodSeconds {
+      lines.append(String(format: "time of log p(x)   %.2f s", seconds))
+    }
+    lines.append("active units       \(activeUnits) of \(klPerDimension.count)")
+    lines.append(
+      "KL per dimension   " + klPerDimension.map { String(format: "%.2f", $0) }.joined(separator: " "))
+    return lines.joined(separator: "\n")
+  }
+
+  /// The report as pretty-printed JSON with sorted keys and a final newline, as
+  /// `vae evaluate --json` writes it.
+  public func json() throws -> [UInt8] {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return Array(try encoder.encode(self)) + [10]
+  }
+}
+

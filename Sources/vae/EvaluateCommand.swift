@@ -1,6 +1,5 @@
 import ArgumentParser
 import Datasets
-import Foundation
 import Reporting
 import Serialization
 import VAE
@@ -24,24 +23,6 @@ struct EvaluateCommand: ParsableCommand {
     if let limit, limit <= 0 { throw ValidationError("--limit must be positive, got \(limit)") }
   }
 
-  struct Evaluate: VAEModelAction {
-    var test: ImageDataset
-    var command: EvaluateCommand
-
-    func callAsFunction<E, D>(_ model: VariationalAutoencoder<E, D>) throws -> VAEEvaluationReport {
-      let count = Swift.min(command.limit ?? test.count, test.count)
-      var bar = ProgressBar(title: "log p(x), K = \(command.importanceSamples)", total: count)
-      var done = 0
-      return VAEEvaluationReport.evaluate(
-        model, on: test, importanceSamples: command.importanceSamples, limit: count,
-        seed: command.seed
-      ) { images in
-        bar.advance(by: images - done)
-        done = images
-      }
-    }
-  }
-
   func run() throws {
     // Before any work: the paths (the run's recorded data, read by default, is an input too),
     // then the memory the evaluation needs.
@@ -52,23 +33,18 @@ struct EvaluateCommand: ParsableCommand {
     try VAECheckpoint.configuration(in: checkpoint.checkpoint).model
       .evaluationMemory(importanceSamples: importanceSamples).check()
     let test = try checkpoint.testData(data).images
-    let report = try VAECheckpoint.withModel(
-      in: checkpoint.checkpoint, perform: Evaluate(test: test, command: self))
-    print(String(format: "images             %d", report.images))
-    print(String(format: "negative ELBO      %.2f nats", report.negativeELBO))
-    print(
-      String(format: "log p(x) (K=%d)  %.2f nats", report.importanceSamples, report.logLikelihood))
-    if let seconds = report.logLikelihoodSeconds {
-      print(String(format: "time of log p(x)   %.2f s", seconds))
+    let count = Swift.min(limit ?? test.count, test.count)
+    var bar = ProgressBar(title: "log p(x), K = \(importanceSamples)", total: count)
+    var done = 0
+    let report = try TrainedVAE(directory: checkpoint.checkpoint).evaluate(
+      on: test, importanceSamples: importanceSamples, limit: count, seed: seed
+    ) { images in
+      bar.advance(by: images - done)
+      done = images
     }
-    print("active units       \(report.activeUnits) of \(report.klPerDimension.count)")
-    print(
-      "KL per dimension   "
-        + report.klPerDimension.map { String(format: "%.2f", $0) }.joined(separator: " "))
+    print(report.text)
     if let json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      try AtomicFile.write(Array(try encoder.encode(report)) + [10], toPath: json)
+      try AtomicFile.write(report.json(), toPath: json)
       print("wrote \(json)")
     }
   }

@@ -42,23 +42,13 @@ struct SampleCommand: ParsableCommand {
     if count <= 0 { throw ValidationError("--count must be positive, got \(count)") }
   }
 
-  struct Action: VAEModelAction {
-    var count: Int
-    var seed: UInt64
-    func callAsFunction<E, D>(_ model: VariationalAutoencoder<E, D>) throws -> Image {
-      var generator = Xoshiro256StarStar(seed: seed)
-      return try VAEPictures.samples(from: model, count: count, using: &generator)
-    }
-  }
-
   func run() throws {
     try picture.check(reading: checkpoint.inputFiles)
     try VAECheckpoint.configuration(in: checkpoint.checkpoint).model.samplingMemory(count: count)
       .check()
-    try VAECheckpoint.withModel(
-      in: checkpoint.checkpoint, perform: Action(count: count, seed: seed)
-    )
-    .writePNG(toPath: picture.output)
+    var generator = Xoshiro256StarStar(seed: seed)
+    try TrainedVAE(directory: checkpoint.checkpoint).samples(count: count, using: &generator)
+      .writePNG(toPath: picture.output)
     picture.reportWritten()
   }
 }
@@ -76,18 +66,10 @@ struct ReconstructCommand: ParsableCommand {
     if count <= 0 { throw ValidationError("--count must be positive, got \(count)") }
   }
 
-  struct Action: VAEModelAction {
-    var test: ImageDataset
-    var count: Int
-    func callAsFunction<E, D>(_ model: VariationalAutoencoder<E, D>) throws -> Image {
-      try VAEPictures.reconstructions(from: model, of: test, count: count)
-    }
-  }
-
   func run() throws {
     try picture.check(reading: checkpoint.inputFiles, data: checkpoint.dataOptions(data))
-    let action = Action(test: try checkpoint.testData(data).images, count: count)
-    try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: action)
+    let test = try checkpoint.testData(data).images
+    try TrainedVAE(directory: checkpoint.checkpoint).reconstructions(of: test, count: count)
       .writePNG(toPath: picture.output)
     picture.reportWritten()
   }
@@ -109,23 +91,14 @@ struct InterpolateCommand: ParsableCommand {
     if pairs <= 0 { throw ValidationError("--pairs must be positive, got \(pairs)") }
   }
 
-  struct Action: VAEModelAction {
-    var test: ImageDataset
-    var steps: Int
-    var pairs: Int
-    func callAsFunction<E, D>(_ model: VariationalAutoencoder<E, D>) throws -> Image {
-      try VAEPictures.interpolations(from: model, of: test, steps: steps, pairs: pairs)
-    }
-  }
-
   func run() throws {
     try picture.check(reading: checkpoint.inputFiles, data: checkpoint.dataOptions(data))
     let (images, overflow) = steps.multipliedReportingOverflow(by: pairs)
     try VAECheckpoint.configuration(in: checkpoint.checkpoint).model
       .samplingMemory(count: overflow ? nil : images, flags: ["--steps", "--pairs"]).check()
-    let action = Action(
-      test: try checkpoint.testData(data).images, steps: steps, pairs: pairs)
-    try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: action)
+    let test = try checkpoint.testData(data).images
+    try TrainedVAE(directory: checkpoint.checkpoint)
+      .interpolations(of: test, steps: steps, pairs: pairs)
       .writePNG(toPath: picture.output)
     picture.reportWritten()
   }
@@ -150,28 +123,6 @@ struct EmbedCommand: ParsableCommand {
     }
   }
 
-  struct Action: VAEModelAction {
-    var test: ImageDataset
-    var limit: Int?
-    var plot: String?
-    var labelNames: [Int: String]
-    func callAsFunction<E, D>(_ model: VariationalAutoencoder<E, D>) throws -> String {
-      let means = VAEEvaluation.latentMeans(of: model, on: test, limit: limit).means
-      let (count, dimension) = (means.shape[0], means.shape[1])
-      var csv = ((0..<dimension).map { "z\($0 + 1)" } + ["label"]).joined(separator: ",") + "\n"
-      let scalars = means.scalars
-      for row in 0..<count {
-        let values = scalars[(row * dimension)..<((row + 1) * dimension)].map { "\($0)" }
-        csv += (values + [test.label(at: row).map { "\($0)" } ?? ""]).joined(separator: ",") + "\n"
-      }
-      if let plot {
-        try VAEPictures.latentMap(from: model, of: test, limit: count, labelNames: labelNames)
-          .writePNG(toPath: plot)
-      }
-      return csv
-    }
-  }
-
   func run() throws {
     var paths = PathCheck(inputs: checkpoint.inputFiles)
     checkpoint.dataOptions(data).addInputs(to: &paths)
@@ -179,9 +130,13 @@ struct EmbedCommand: ParsableCommand {
     if let plot { paths.outputs.append(PathCheck.Named(flag: "--plot", path: plot)) }
     try paths.check()
     let (test, options) = try checkpoint.testData(data)
-    let names = options.isFashionMNIST ? ScatterPlot.fashionMNISTClassNames : [:]
-    let action = Action(test: test, limit: limit, plot: plot, labelNames: names)
-    let csv = try VAECheckpoint.withModel(in: checkpoint.checkpoint, perform: action)
+    let trained = try TrainedVAE(directory: checkpoint.checkpoint)
+    let csv = trained.latentMeansCSV(of: test, limit: limit)
+    if let plot {
+      let names = options.isFashionMNIST ? ScatterPlot.fashionMNISTClassNames : [:]
+      let count = Swift.min(limit ?? test.count, test.count)
+      try trained.latentMap(of: test, limit: count, labelNames: names).writePNG(toPath: plot)
+    }
     try AtomicFile.write(Array(csv.utf8), toPath: output)
     print("wrote \(output)" + (plot.map { " and \($0)" } ?? ""))
   }
