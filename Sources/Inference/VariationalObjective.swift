@@ -143,7 +143,7 @@ public struct VariationalObjective {
   /// IWAE_K = E[log (1/K) Σₖ exp(log p̃(ζₖ) − log q(ζₖ))],    ELBO = IWAE₁ ≤ IWAE_K ≤ log p(x)
   /// ```
   /// The rows of `noise` are taken K at a time, so it needs a multiple of K rows. Each group's
-  /// log-mean-exp is computed stably (shifted by its maximum).
+  /// log-mean-exp is computed stably (`Tensor.logMeanExp(alongAxis:)`, shifted by its maximum).
   ///
   /// - Precondition: `samples ≥ 1` divides the number of rows of `noise`.
   public func importanceWeightedBound<Family: VariationalFamily>(
@@ -153,11 +153,8 @@ public struct VariationalObjective {
       samples >= 1 && noise.shape[0] % samples == 0,
       "importanceWeightedBound: \(noise.shape[0]) noise rows are not groups of \(samples)")
     let logWeights = logImportanceWeights(family, noise: noise).logWeights
-    var bounds: [Double] = []
-    for start in stride(from: 0, to: logWeights.count, by: samples) {
-      bounds.append(logMeanExp(logWeights[start..<(start + samples)]))
-    }
-    return ELBOEstimate(logWeights: bounds)
+    let groups = Tensor(shape: [logWeights.count / samples, samples], scalars: logWeights)
+    return ELBOEstimate(logWeights: groups.logMeanExp(alongAxis: 1).scalars)
   }
 }
 
@@ -177,13 +174,4 @@ public struct ELBOEstimate: Hashable, Sendable {
     value = mean
     standardError = logWeights.count > 1 ? (squares / (n - 1) / n).squareRoot() : 0
   }
-}
-
-/// log((1/n) Σ exp(xᵢ)), shifted by the maximum so that it neither overflows nor underflows.
-func logMeanExp(_ values: ArraySlice<Double>) -> Double {
-  let largest = values.max() ?? -.infinity
-  guard largest.isFinite else { return largest }
-  var total = 0.0
-  for x in values { total += Double.exp(x - largest) }
-  return largest + Double.log(total / Double(values.count))
 }

@@ -135,6 +135,16 @@ extension Tensor {
     return m + log(exp(self - m).sum(alongAxes: [axis]))
   }
 
+  /// log((1/n) Σ exp(x)) along `axis` of length n, keeping it with size 1: the log of the mean
+  /// of exponentials, computed stably as ``logSumExp(alongAxis:)`` − log n. The
+  /// importance-weighted bound's inner term, log (1/K) Σₖ wₖ, of K log weights.
+  @inlinable
+  @differentiable(reverse)
+  public func logMeanExp(alongAxis axis: Int) -> Tensor {
+    let count = withoutDerivative(at: shape[axis < 0 ? axis + rank : axis])
+    return logSumExp(alongAxis: axis) - Scalar.log(Scalar(count))
+  }
+
   /// log Σ exp(x) over all scalars, as a rank-0 tensor (stable, as ``logSumExp(alongAxis:)``).
   @inlinable
   @differentiable(reverse)

@@ -62,7 +62,7 @@ extension VariationalAutoencoder {
   /// ```
   /// log (1/K) Σ_k w_k,   w_k = p_θ(x | z_k) p(z_k) / q_φ(z_k | x),   z_k ~ q_φ(z | x)
   /// ```
-  /// computed stably with log-sum-exp. With K = 1 it is the one-sample ELBO; it never
+  /// computed stably with `logMeanExp`. With K = 1 it is the one-sample ELBO; it never
   /// decreases with K and tends to log p(x). `noise` is `[K·batch, latentDimension]`,
   /// sample-major.
   @differentiable(reverse, wrt: self)
@@ -80,7 +80,7 @@ extension VariationalAutoencoder {
       -0.5 * noise.squared().sum(squeezingAxes: [1])
       - 0.5 * Self.repeated(logVariance.sum(squeezingAxes: [1]), samples)
     let logWeights = (logLikelihood + logPrior - logPosterior).reshaped(to: [samples, batch])
-    return logWeights.logSumExp(alongAxis: 0).reshaped(to: [batch]) - Float.log(Float(samples))
+    return logWeights.logMeanExp(alongAxis: 0).reshaped(to: [batch])
   }
 
   /// The encoder's [μ | log σ²], `[batch, 2·latentDimension]`, for images `x` that need no

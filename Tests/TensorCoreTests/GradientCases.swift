@@ -98,6 +98,8 @@ func gradientCases<Scalar: TensorScalar>(_: Scalar.Type) -> [GradientCase<Scalar
     Case(name: "logSumExp", shapes: [[3, 4]]) { $0[0].logSumExp() },
     Case(name: "logSumExp along 1", shapes: [[3, 4]]) { $0[0].logSumExp(alongAxis: 1) },
     Case(name: "logSumExp along 0", shapes: [[3, 4]]) { $0[0].logSumExp(alongAxis: 0) },
+    Case(name: "logMeanExp along 0", shapes: [[3, 4]]) { $0[0].logMeanExp(alongAxis: 0) },
+    Case(name: "logMeanExp along -1", shapes: [[3, 4]]) { $0[0].logMeanExp(alongAxis: -1) },
 
     Case(name: "sigmoidCrossEntropy", shapes: [[3, 4]]) {
       let labels = Tensor<Scalar>(shape: [3, 4], scalars: (0..<12).map { Scalar($0) / 11 })
