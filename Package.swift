@@ -90,7 +90,7 @@ let package = Package(
     .target(
       name: "VAE",
       dependencies: [
-        "TensorCore", "NeuralNetworks", "Optimizers", "Datasets", "Serialization",
+        "TensorCore", "Distributions", "NeuralNetworks", "Optimizers", "Datasets", "Serialization",
         "Visualization", "Reporting",
       ]),
     .target(

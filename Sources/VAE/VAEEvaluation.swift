@@ -1,3 +1,4 @@
+import Distributions
 import Datasets
 import TensorCore
 
@@ -74,10 +75,9 @@ public enum VAEEvaluation {
     var means: [Tensor<Float>] = []
     var logVariances: [Tensor<Float>] = []
     for start in stride(from: 0, to: count, by: batchSize) {
-      let (mean, logVariance) = model.encode(
-        batch(data, start..<Swift.min(count, start + batchSize)))
-      means.append(mean)
-      logVariances.append(logVariance)
+      let posterior = model.encode(batch(data, start..<Swift.min(count, start + batchSize)))
+      means.append(posterior.mean)
+      logVariances.append(posterior.logVariance)
     }
     return (Tensor(concatenating: means), Tensor(concatenating: logVariances))
   }
@@ -85,7 +85,9 @@ public enum VAEEvaluation {
   /// KL(q_φ(z_j | x) ‖ N(0, 1)) for each latent dimension j, averaged over the images: which
   /// dimensions carry information.
   public static func klPerDimension(means: Tensor<Float>, logVariances: Tensor<Float>) -> [Double] {
-    let perDimension = 0.5 * (means.squared() + exp(logVariances) - logVariances - 1)
+    let perDimension = DiagonalNormal(
+      packed: Tensor(concatenating: [means, logVariances], alongAxis: 1)
+    ).klDivergencePerDimension()
     return perDimension.mean(alongAxes: [0]).scalars.map(Double.init)
   }
 

@@ -1,3 +1,4 @@
+import Distributions
 import Foundation
 import TensorCore
 import _Differentiation
@@ -23,17 +24,6 @@ extension VariationalAutoencoder {
     return perPixel.sum(squeezingAxes: [1])
   }
 
-  /// KL(q_φ(z | x) ‖ N(0, I)) per row, in closed form (Kingma & Welling 2014, appendix B):
-  /// ```
-  /// ½ Σⱼ (μⱼ² + σⱼ² − log σⱼ² − 1)
-  /// ```
-  @differentiable(reverse)
-  public static func klDivergenceFromPrior(
-    mean: Tensor<Float>, logVariance: Tensor<Float>
-  ) -> Tensor<Float> {
-    (0.5 * (mean.squared() + exp(logVariance) - logVariance - 1)).sum(squeezingAxes: [1])
-  }
-
   /// The training objective's parts for a minibatch `x` (`[batch, inputSize]`), summed over
   /// the batch, as the vector `[loss, reconstruction, kl]` with
   /// `loss = reconstruction + klWeight · kl`:
@@ -47,11 +37,11 @@ extension VariationalAutoencoder {
   public func negativeELBOTerms(
     _ x: Tensor<Float>, noise: Tensor<Float>, klWeight: Float
   ) -> Tensor<Float> {
-    let parameters = posteriorParameters(ofData: x)
+    let posterior = encode(x)
     let samples = withoutDerivative(at: noise.shape[0] / x.shape[0])
-    let z = PackedGaussian.sample(parameters: parameters, noise: noise)
+    let z = Self.reparameterize(posterior, noise: noise)
     let reconstruction = negativeLogLikelihood(of: x, output: decode(z)).sum() / Float(samples)
-    let kl = PackedGaussian.klDivergenceFromPrior(parameters: parameters).sum()
+    let kl = posterior.klDivergenceFromStandardNormal().sum()
     let loss = reconstruction + klWeight * kl
     return Tensor(concatenating: [
       loss.reshaped(to: [1]), reconstruction.reshaped(to: [1]), kl.reshaped(to: [1]),
@@ -67,27 +57,19 @@ extension VariationalAutoencoder {
   /// sample-major.
   @differentiable(reverse, wrt: self)
   public func importanceWeightedBound(_ x: Tensor<Float>, noise: Tensor<Float>) -> Tensor<Float> {
-    let parameters = posteriorParameters(ofData: x)
+    let posterior = encode(x)
     let batch = withoutDerivative(at: x.shape[0])
     let samples = withoutDerivative(at: noise.shape[0] / batch)
-    let d = withoutDerivative(at: configuration.latentDimension)
-    let z = PackedGaussian.sample(parameters: parameters, noise: noise)
+    let z = Self.reparameterize(posterior, noise: noise)
     let logLikelihood = -negativeLogLikelihood(of: x, output: decode(z))
     // log p(z) − log q(z | x); the −(d/2) log 2π terms cancel, and (z − μ)/σ = ε.
     let logPrior = -0.5 * z.squared().sum(squeezingAxes: [1])
-    let logVariance = parameters.split(sizes: [d, d], alongAxis: 1)[1]
+    let logVariance = posterior.logVariance
     let logPosterior =
       -0.5 * noise.squared().sum(squeezingAxes: [1])
       - 0.5 * Self.repeated(logVariance.sum(squeezingAxes: [1]), samples)
     let logWeights = (logLikelihood + logPrior - logPosterior).reshaped(to: [samples, batch])
     return logWeights.logMeanExp(alongAxis: 0).reshaped(to: [batch])
-  }
-
-  /// The encoder's [μ | log σ²], `[batch, 2·latentDimension]`, for images `x` that need no
-  /// gradient (the encoder's first layer skips its input's gradient).
-  @differentiable(reverse, wrt: self)
-  public func posteriorParameters(ofData x: Tensor<Float>) -> Tensor<Float> {
-    encoderHead(encoder.applied(toData: x))
   }
 
   /// `x` stacked `count` times along the first axis (sample-major), for L or K samples per

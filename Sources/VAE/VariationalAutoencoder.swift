@@ -1,3 +1,4 @@
+import Distributions
 import NeuralNetworks
 import Optimizers
 import TensorCore
@@ -87,22 +88,22 @@ public struct VariationalAutoencoder<Encoder: VAENetwork, Decoder: VAENetwork>: 
       || configuration.likelihood == .gaussianPerPixelScale
   }
 
-  /// The parameters of q_φ(z | x): the mean μ and the log-variance log σ², each
-  /// `[batch, latentDimension]`.
-  @differentiable(reverse)
-  public func encode(_ x: Tensor<Float>) -> (mean: Tensor<Float>, logVariance: Tensor<Float>) {
-    let d = withoutDerivative(at: configuration.latentDimension)
-    let parameters = encoderHead(encoder(x)).split(sizes: [d, d], alongAxis: 1)
-    return (parameters[0], parameters[1])
+  /// q_φ(z | x) for images `x` (`[batch, inputSize]`): N(μ, diag σ²) per image, from the
+  /// encoder head's packed `[μ | log σ²]`. The images are data, so the encoder's first layer
+  /// skips its input's gradient.
+  @differentiable(reverse, wrt: self)
+  public func encode(_ x: Tensor<Float>) -> DiagonalNormal {
+    DiagonalNormal(packed: encoderHead(encoder.applied(toData: x)))
   }
 
   /// z = μ + σ ⊙ ε with σ = exp(½ log σ²): the reparameterisation trick, which makes a sample
-  /// of q differentiable in μ and σ.
-  @differentiable(reverse, wrt: (mean, logVariance))
-  public static func reparameterize(
-    mean: Tensor<Float>, logVariance: Tensor<Float>, noise: Tensor<Float>
-  ) -> Tensor<Float> {
-    mean + exp(0.5 * logVariance) * noise
+  /// of q differentiable in μ and σ. `noise` is `[L·batch, latentDimension]`, L draws per
+  /// image, sample-major; the fused ``DiagonalNormal/sample(noise:)`` does the work.
+  @differentiable(reverse, wrt: posterior)
+  public static func reparameterize(_ posterior: DiagonalNormal, noise: Tensor<Float>)
+    -> Tensor<Float>
+  {
+    posterior.sample(noise: noise)
   }
 
   /// The decoder's output for latent codes z: Bernoulli logits or Gaussian means,

@@ -1,18 +1,65 @@
 import TensorCore
 import _Differentiation
 
-/// The encoder's Gaussian q_φ(z | x) = N(μ, diag σ²) in the packed form the encoder head
-/// produces, `parameters = [μ | log σ²]` of shape `[batch, 2d]`, with the two operations the
-/// ELBO needs as fused primitives: a reparameterised sample and the KL divergence from the
-/// prior N(0, I). Working on the packed tensor saves splitting it and concatenating the
-/// gradients of the halves, and each primitive is one pass with one allocation each way.
-public enum PackedGaussian {
+/// A batch of diagonal normal distributions N(μᵢ, diag σᵢ²), one per row, stored packed as
+/// `[μ | log σ²]` (`[batch, 2d]`): the form a VAE's encoder head produces, q_φ(z | x) of
+/// Kingma & Welling (2014). Its two operations in the ELBO, the reparameterised sample and
+/// the KL divergence from N(0, I), are fused primitives on the packed tensor: no split of it,
+/// no concatenation of the halves' gradients, one pass and one allocation each way.
+public struct DiagonalNormal: Differentiable {
+  /// `[μ | log σ²]`, `[batch, 2d]`.
+  public var parameters: Tensor<Float>
+
+  /// The distributions whose means and log-variances are the two halves of each row of
+  /// `parameters` (`[batch, 2d]`).
+  @differentiable(reverse)
+  public init(packed parameters: Tensor<Float>) {
+    self.parameters = parameters
+  }
+
+  /// d, the dimension of each distribution.
+  public var dimension: Int { Self.dimension(of: parameters) }
+
+  /// The means μ, `[batch, d]`.
+  @differentiable(reverse)
+  public var mean: Tensor<Float> {
+    let d = withoutDerivative(at: dimension)
+    return parameters.split(sizes: [d, d], alongAxis: 1)[0]
+  }
+
+  /// The log-variances log σ², `[batch, d]`.
+  @differentiable(reverse)
+  public var logVariance: Tensor<Float> {
+    let d = withoutDerivative(at: dimension)
+    return parameters.split(sizes: [d, d], alongAxis: 1)[1]
+  }
+
+  /// z = μ + σ ⊙ ε, the reparameterised draws for `noise` (`[L·batch, d]` standard-normal
+  /// draws, sample-major): ``sample(parameters:noise:)``.
+  @differentiable(reverse, wrt: self)
+  public func sample(noise: Tensor<Float>) -> Tensor<Float> {
+    Self.sample(parameters: parameters, noise: noise)
+  }
+
+  /// KL(N(μᵢ, diag σᵢ²) ‖ N(0, I)) for each row, `[batch]`:
+  /// ``klDivergenceFromStandardNormal(parameters:)``.
+  @differentiable(reverse, wrt: self)
+  public func klDivergenceFromStandardNormal() -> Tensor<Float> {
+    Self.klDivergenceFromStandardNormal(parameters: parameters)
+  }
+
+  /// The KL divergence from N(0, 1) of each coordinate, `[batch, d]`: the per-dimension terms
+  /// of ``klDivergenceFromStandardNormal()``, by Distributions' `klDivergenceToStandardNormal`.
+  public func klDivergencePerDimension() -> Tensor<Float> {
+    klDivergenceToStandardNormal(
+      from: Normal(mean: mean, standardDeviation: exp(0.5 * logVariance)))
+  }
   /// The number d of latent dimensions of packed parameters `[batch, 2d]`.
   @inlinable
   static func dimension(of parameters: Tensor<Float>) -> Int {
     userPrecondition(
       parameters.rank == 2 && parameters.shape[1] % 2 == 0,
-      "PackedGaussian: parameters of shape \(parameters.shape) are not [batch, 2d]")
+      "DiagonalNormal: parameters of shape \(parameters.shape) are not [batch, 2d]")
     return parameters.shape[1] / 2
   }
 
@@ -67,7 +114,7 @@ public enum PackedGaussian {
     let (batch, d) = (parameters.shape[0], dimension(of: parameters))
     userPrecondition(
       noise.rank == 2 && noise.shape[1] == d && batch > 0 && noise.shape[0] % batch == 0,
-      "PackedGaussian.sample: noise of shape \(noise.shape) for parameters "
+      "DiagonalNormal.sample: noise of shape \(noise.shape) for parameters "
         + "\(parameters.shape) (needs [L·\(batch), \(d)])")
     let sigma = parameters.withUnsafeBufferPointer { p in
       Tensor<Float>(shape: [batch, d]) { sigma in
@@ -98,7 +145,7 @@ public enum PackedGaussian {
   /// ½ Σⱼ (μⱼ² + σⱼ² − log σⱼ² − 1),   with pullback  μ̄ = ḡ μ,  (log σ²)̄ = ḡ ½(σ² − 1)
   /// ```
   @differentiable(reverse)
-  public static func klDivergenceFromPrior(parameters: Tensor<Float>) -> Tensor<Float> {
+  public static func klDivergenceFromStandardNormal(parameters: Tensor<Float>) -> Tensor<Float> {
     let (batch, d) = (parameters.shape[0], dimension(of: parameters))
     return parameters.withUnsafeBufferPointer { p in
       Tensor<Float>(shape: [batch]) { kl in
@@ -116,13 +163,13 @@ public enum PackedGaussian {
   }
 
   @usableFromInline
-  @derivative(of: klDivergenceFromPrior)
-  static func _vjpKLDivergenceFromPrior(parameters: Tensor<Float>) -> (
+  @derivative(of: klDivergenceFromStandardNormal)
+  static func _vjpKLDivergenceFromStandardNormal(parameters: Tensor<Float>) -> (
     value: Tensor<Float>, pullback: (Tensor<Float>) -> Tensor<Float>
   ) {
     let (batch, d) = (parameters.shape[0], dimension(of: parameters))
     return (
-      klDivergenceFromPrior(parameters: parameters),
+      klDivergenceFromStandardNormal(parameters: parameters),
       { g in
         let single = g.scalarCount == 1 && g.shape != [batch]
         return g.withUnsafeBufferPointer { g in
