@@ -26,6 +26,7 @@ let package = Package(
     .library(name: "Variational", targets: ["Variational"]),
     .executable(name: "vae", targets: ["vae"]),
     .executable(name: "advi", targets: ["advi"]),
+    .executable(name: "topics", targets: ["topics"]),
     .executable(name: "variational-demo", targets: ["variational-demo"]),
   ],
   dependencies: [
@@ -100,6 +101,11 @@ let package = Package(
         .product(name: "RealModule", package: "swift-numerics"),
       ],
       linkerSettings: blasLinking),
+    // Topic models: corpus reading and tokenising, LDA by batch and online variational Bayes,
+    // perplexity and NPMI coherence.
+    .target(
+      name: "TopicModels",
+      dependencies: ["TensorCore", "Distributions", "Serialization", "Visualization"]),
     .target(
       name: "Variational",
       dependencies: [
@@ -115,6 +121,12 @@ let package = Package(
       name: "advi",
       dependencies: [
         "Inference", "Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .executableTarget(
+      name: "topics",
+      dependencies: [
+        "TopicModels", "Serialization",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
       name: "variational-demo",
@@ -230,6 +242,9 @@ let package = Package(
       name: "PosteriorDBTests",
       dependencies: ["PosteriorDBModels", "Inference", "TensorCore", "TestSupport"],
       exclude: ["reference_log_joints.py"]),
+    .testTarget(
+      name: "TopicModelsTests",
+      dependencies: ["TopicModels", "TestSupport", "TensorCore", "Distributions"]),
     .testTarget(
       name: "VisualizationTests",
       dependencies: ["Visualization", "TestSupport"]),
