@@ -36,6 +36,10 @@ def main():
     print(f"{'fit seconds (rounds)':28}"
           f"{' '.join('%.1f' % x['fit_seconds'] for x in ours):>12}"
           f"{' '.join('%.1f' % x['fit_seconds'] for x in theirs):>14}")
+    our_cpu = statistics.median(x.get("fit_cpu_seconds") or float("nan") for x in ours)
+    their_cpu = statistics.median(x.get("fit_cpu_seconds") or float("nan") for x in theirs)
+    print(f"{'fit CPU seconds (median)':28}{our_cpu:12.1f}{their_cpu:14.1f}"
+          f"{our_cpu / their_cpu:10.3f}")
     print(f"{'held-out perplexity':28}{o['held_out_perplexity']:12.1f}"
           f"{t['held_out_perplexity']:14.1f}"
           f"{o['held_out_perplexity'] / t['held_out_perplexity']:10.3f}")

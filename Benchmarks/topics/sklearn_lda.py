@@ -5,7 +5,8 @@ the training rows in the order our fit visits them) and fits
 `LatentDirichletAllocation(learning_method="online", n_jobs=2)` with the same K, passes,
 minibatch size, step size and priors as `topics fit`; prints one JSON line: fit seconds,
 held-out perplexity (`perplexity`), each topic's NPMI of its top 10 words on the held-out
-documents (the definition of Sources/TopicModels/TopicCoherence.swift) and their mean.
+documents (the definition of Sources/TopicModels/TopicCoherence.swift) and their mean. The CPU
+seconds of the fit count this process and its joblib workers.
 
 With --our-model DIR it instead loads our fitted λ (DIR/model.safetensors) into scikit-learn
 and prints scikit-learn's perplexity and our NPMI definition for it: a check that both sides
@@ -13,6 +14,7 @@ compute the same numbers from the same model.
 """
 import argparse
 import json
+import os
 import struct
 import time
 
@@ -43,6 +45,32 @@ def matrix(tensors, name, columns):
     terms = tensors[f"{name}_terms"].astype(np.int32)
     counts = tensors[f"{name}_counts"]
     return sp.csr_matrix((counts, terms, starts), shape=(len(starts) - 1, columns))
+
+
+def children_cpu_seconds():
+    """User + system CPU seconds of this process's live descendants (joblib's loky workers,
+    which start with the fit's first parallel minibatch and outlive it)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents = {}
+    times = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+    total = 0.0
+    for pid in times:
+        ancestor = parents.get(pid)
+        while ancestor and ancestor != os.getpid():
+            ancestor = parents.get(ancestor)
+        if ancestor == os.getpid():
+            total += times[pid]
+    return total
 
 
 def npmi(components, held_out, top=10):
@@ -105,14 +133,17 @@ def main():
         lda.n_batch_iter_ = 1
         lda.n_features_in_ = len(words)
         seconds = 0.0
+        cpu_seconds = 0.0
     else:
         start = time.perf_counter()
+        cpu_start = time.process_time()
         lda.fit(training)
         seconds = time.perf_counter() - start
+        cpu_seconds = time.process_time() - cpu_start + children_cpu_seconds()
     perplexity = lda.perplexity(held_out)
     coherence = npmi(lda.components_, held_out)
     print(json.dumps({
-        "fit_seconds": seconds, "held_out_perplexity": perplexity,
+        "fit_seconds": seconds, "fit_cpu_seconds": cpu_seconds, "held_out_perplexity": perplexity,
         "coherence": coherence, "mean_npmi": float(np.mean(coherence)),
         "topics": [" ".join(words[i] for i in np.argsort(-row, kind="stable")[:10])
                    for row in lda.components_],

@@ -4,7 +4,7 @@ import Foundation
 /// the top words and their picture.
 public struct TopicFitReport {
   public let model: LatentDirichletAllocation
-  public let metrics: TopicMetrics
+  public private(set) var metrics: TopicMetrics
   /// Every document's name, split (`training` or `held-out`) and E[θ] (K values each).
   public let documentNames: [String]
   public let documentSplits: [String]
@@ -14,7 +14,7 @@ public struct TopicFitReport {
   /// topic's top 10 words) and infers every document's topics.
   public init(
     model: LatentDirichletAllocation, corpus: PreparedCorpus, fitSeconds: Double,
-    corpusSeconds: Double, options: LDAFitOptions
+    fitCPUSeconds: Double? = nil, corpusSeconds: Double, options: LDAFitOptions
   ) throws {
     self.model = model
     let start = ContinuousClock.now
@@ -33,6 +33,7 @@ public struct TopicFitReport {
       trainingDocuments: corpus.training.documentCount,
       heldOutDocuments: corpus.heldOut.documentCount, vocabularySize: model.vocabulary.count,
       topics: model.topicCount, passes: options.passes, method: options.method.rawValue)
+    metrics.fitCPUSeconds = fitCPUSeconds
     documentNames = corpus.trainingNames + corpus.heldOutNames
     documentSplits =
       Array(repeating: "training", count: corpus.training.documentCount)

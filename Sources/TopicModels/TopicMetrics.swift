@@ -8,6 +8,9 @@ public struct TopicMetrics: Codable, Sendable, Equatable {
   public var meanCoherence: Double
   /// Seconds of the fit alone.
   public var fitSeconds: Double
+  /// CPU seconds (user + system, all threads) of the fit alone, when measured: on a shared
+  /// machine, less sensitive to other processes than `fitSeconds`.
+  public var fitCPUSeconds: Double?
   /// Seconds of reading and tokenising the corpus.
   public var corpusSeconds: Double
   /// Seconds of computing the perplexity and coherence.
@@ -24,6 +27,7 @@ public struct TopicMetrics: Codable, Sendable, Equatable {
     case heldOutPerplexity = "held_out_perplexity"
     case meanCoherence = "mean_npmi"
     case fitSeconds = "fit_seconds"
+    case fitCPUSeconds = "fit_cpu_seconds"
     case corpusSeconds = "corpus_seconds"
     case evaluationSeconds = "evaluation_seconds"
     case trainingDocuments = "training_documents"

@@ -80,3 +80,15 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
   let elapsed = ContinuousClock.now - start
   return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 }
+
+/// User plus system CPU seconds of this process so far, all threads.
+func processCPUSeconds() -> Double {
+  var usage = rusage()
+  #if canImport(Glibc)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+  #else
+    getrusage(RUSAGE_SELF, &usage)
+  #endif
+  func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) * 1e-6 }
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}

@@ -82,6 +82,7 @@ struct FitCommand: ParsableCommand {
     var trainer = try LDATrainer(
       topicCount: topics, vocabulary: corpus.vocabulary, options: options)
     let fitStart = ContinuousClock.now
+    let cpuStart = processCPUSeconds()
     let fitted = try trainer.fit(corpus.training) { progress in
       print(
         String(
@@ -90,9 +91,10 @@ struct FitCommand: ParsableCommand {
       fflush(nil)
     }
     let fitSeconds = seconds(since: fitStart)
+    let fitCPUSeconds = processCPUSeconds() - cpuStart
     let report = try TopicFitReport(
-      model: fitted, corpus: corpus, fitSeconds: fitSeconds, corpusSeconds: corpusSeconds,
-      options: options)
+      model: fitted, corpus: corpus, fitSeconds: fitSeconds, fitCPUSeconds: fitCPUSeconds,
+      corpusSeconds: corpusSeconds, options: options)
     try report.write(to: output)
     print(TopicModelDirectory.topicsText(fitted), terminator: "")
     if let perplexity = report.metrics.heldOutPerplexity {
