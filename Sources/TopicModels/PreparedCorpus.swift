@@ -1,3 +1,5 @@
+import TensorCore
+
 /// A corpus made ready for a topic model: tokenised, split into training and held-out
 /// documents, with a vocabulary chosen from the training documents, as two document–term
 /// matrices.
@@ -25,7 +27,7 @@ public struct PreparedCorpus: Sendable {
     if corpus.documents.isEmpty {
       throw TopicModelError(.emptyCorpus, path: "corpus", "the corpus has no documents")
     }
-    let tokens = corpus.documents.map { tokenizer.words(in: $0.text) }
+    let tokens = tokenizer.words(in: corpus.documents)
     let split = try CorpusSplit(
       documentCount: tokens.count, heldOutFraction: heldOutFraction, seed: seed)
     let trainingTokens = split.trainingIndices.map { tokens[$0] }

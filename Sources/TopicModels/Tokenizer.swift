@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Splits text into lower-case words: maximal runs of letters (Unicode alphabetic scalars),
 /// lower-cased, of at least ``minimumLength`` letters, that are not stop words.
 ///
@@ -14,6 +16,19 @@ public struct Tokenizer: Sendable {
   public init(stopWords: Set<String> = EnglishStopWords.words, minimumLength: Int = 2) {
     self.stopWords = stopWords
     self.minimumLength = minimumLength
+  }
+
+  /// The words of each document, shared between the calling thread and TensorCore's helper
+  /// thread (`forEachChunk`; the result does not depend on how the documents are shared).
+  public func words(in documents: [Corpus.Document]) -> [[String]] {
+    var result = [[String]](repeating: [], count: documents.count)
+    result.withUnsafeMutableBufferPointer { result in
+      let output = _UncheckedPointer(result.baseAddress!)
+      forEachChunk(of: documents.count, minimumChunk: 512) { range in
+        for index in range { output.pointer[index] = words(in: documents[index].text) }
+      }
+    }
+    return result
   }
 
   /// The words of `text`, in order, repeats included.

@@ -43,6 +43,9 @@ struct FitCommand: ParsableCommand {
   @Option(help: "The topics' Dirichlet prior η (default 1/K).")
   var eta: Double?
 
+  @Option(help: "The seed of the fit alone (default: --seed, which also draws the split).")
+  var fitSeed: UInt64?
+
   @Option(help: "The directory to write the model and reports to.")
   var output: String
 
@@ -55,7 +58,7 @@ struct FitCommand: ParsableCommand {
     options.learningDecay = learningDecay
     options.documentTopicPrior = alpha
     options.topicWordPrior = eta
-    options.seed = corpusOptions.seed
+    options.seed = fitSeed ?? corpusOptions.seed
     return options
   }
 
