@@ -34,7 +34,7 @@ def main():
     print(f"{'fit seconds (median)':28}{our_time:12.1f}{their_time:14.1f}"
           f"{our_time / their_time:10.3f}")
     print(f"{'fit seconds (rounds)':28}"
-          f"{' '.join('%.1f' % x['fit_seconds'] for x in ours):>12}"
+          f"{' '.join('%.1f' % x['fit_seconds'] for x in ours):>12}  "
           f"{' '.join('%.1f' % x['fit_seconds'] for x in theirs):>14}")
     our_cpu = statistics.median(x.get("fit_cpu_seconds") or float("nan") for x in ours)
     their_cpu = statistics.median(x.get("fit_cpu_seconds") or float("nan") for x in theirs)
