@@ -110,7 +110,7 @@ let package = Package(
       name: "Variational",
       dependencies: [
         "TensorCore", "Distributions", "Datasets", "Serialization", "Visualization", "Reporting",
-        "Optimizers", "NeuralNetworks", "VAE", "Inference",
+        "Optimizers", "NeuralNetworks", "VAE", "Inference", "TopicModels",
       ]),
 
     // Command-line tools.

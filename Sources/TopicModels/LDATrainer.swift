@@ -5,7 +5,7 @@ import TensorCore
 /// Fits ``LatentDirichletAllocation`` by batch or online mean-field variational Bayes.
 ///
 /// Online (Hoffman, Blei, Wang & Paisley 2013, algorithm 2): for minibatch t of |B| of the
-/// D training documents, the local step (``LDALocalStep``) gives the sufficient statistics
+/// D training documents, the local step (`LDALocalStep`) gives the sufficient statistics
 /// s_kw = Σ_{d∈B} n_dw φ_dwk, and
 /// ```
 /// ρ_t = (τ₀ + t)^(−κ)
