@@ -75,6 +75,21 @@ func prepareOutputDirectory(_ directory: String, flag: String) throws {
   }
 }
 
+/// Throws when writing `outputs` would replace or add to the corpus being read: an output
+/// that is the corpus file, or a directory of outputs that is the corpus directory (a
+/// `topics.txt` written there would be read as a document next time).
+func checkOutputs(_ outputs: [String], flag: String, value: String, corpus: String) throws {
+  if corpus == DebianDescriptions.corpusName { return }
+  let input = URL(fileURLWithPath: corpus).resolvingSymlinksInPath().standardizedFileURL.path
+  for output in outputs {
+    let resolved = URL(fileURLWithPath: output).resolvingSymlinksInPath().standardizedFileURL
+    if resolved.path == input || resolved.deletingLastPathComponent().path == input {
+      throw ValidationError(
+        "\(flag) \(value) would write into the corpus \(corpus); choose another path")
+    }
+  }
+}
+
 /// Seconds since `start`.
 func seconds(since start: ContinuousClock.Instant) -> Double {
   let elapsed = ContinuousClock.now - start

@@ -78,6 +78,9 @@ struct FitCommand: ParsableCommand {
   }
 
   func run() throws {
+    try checkOutputs(
+      TopicFitReport.files.map { (output as NSString).appendingPathComponent($0) },
+      flag: "--output", value: output, corpus: corpusOptions.corpus)
     try prepareOutputDirectory(output, flag: "--output")
     let corpusStart = ContinuousClock.now
     let corpus = try corpusOptions.prepare()

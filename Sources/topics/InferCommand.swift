@@ -25,6 +25,7 @@ struct InferCommand: ParsableCommand {
   var output: String?
 
   func run() throws {
+    if let output { try checkOutputs([output], flag: "--output", value: output, corpus: corpus) }
     let (fitted, tokenizer) = try TopicModelDirectory.load(from: model)
     let documents =
       corpus == DebianDescriptions.corpusName

@@ -46,6 +46,14 @@ import Testing
       arguments: ["fit", "--corpus", "<dir>/posts.csv", "--output", "<dir>/a.txt"],
       fragments: ["--output <dir>/a.txt"]),
     BadInput(
+      arguments: ["fit", "--corpus", "<dir>", "--output", "<dir>/."],
+      fragments: ["--output <dir>/. would write into the corpus <dir>"]),
+    BadInput(
+      arguments: [
+        "infer", "--model", "<dir>", "--corpus", "<dir>/posts.csv", "--output", "<dir>/posts.csv",
+      ],
+      fragments: ["--output <dir>/posts.csv would write into the corpus <dir>/posts.csv"]),
+    BadInput(
       arguments: ["infer", "--model", "<dir>", "--corpus", "<dir>/posts.csv"],
       fragments: ["<dir>/config.json", "topics fit"]),
   ]
