@@ -51,13 +51,16 @@ public enum DebianDescriptions {
 
   /// Appends the long descriptions of the records in `text` whose `Description-md5` is not in
   /// `seen`.
-  static func parse(_ text: String, into documents: inout [Corpus.Document], seen: inout Set<String>) {
+  static func parse(
+    _ text: String, into documents: inout [Corpus.Document], seen: inout Set<String>
+  ) {
     var package = ""
     var digest = ""
     var long: [Substring] = []
     var inDescription = false
     func finish() {
-      if !package.isEmpty && !long.isEmpty && seen.insert(digest.isEmpty ? package : digest).inserted
+      if !package.isEmpty && !long.isEmpty
+        && seen.insert(digest.isEmpty ? package : digest).inserted
       {
         documents.append(Corpus.Document(name: package, text: long.joined(separator: "\n")))
       }

@@ -31,8 +31,8 @@ enum DirichletExpectation {
       f
       * (1.0 / 12
         - f
-          * (1.0 / 120
-            - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132 - f * (691.0 / 32760 - f / 12))))))
+        * (1.0 / 120
+          - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132 - f * (691.0 / 32760 - f / 12))))))
     return result + Foundation.log(x) - 0.5 * inverse - series
   }
 

@@ -59,8 +59,7 @@ struct LDALocalStep {
   /// Σ_k a_k b_k over `count` values, in four interleaved partial sums (a fixed order, so the
   /// same bits on any thread), which lets the loop run without a long dependency chain.
   @inline(__always)
-  static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> Double
-  {
+  static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> Double {
     var s0 = 0.0
     var s1 = 0.0
     var s2 = 0.0
@@ -91,7 +90,9 @@ struct LDALocalStep {
     let count = documents.documentCount
     let topics = topicCount
     precondition(gamma.count == count * topics && table.count >= documents.columnCount * topics)
-    if expectedTheta.count != gamma.count { expectedTheta = [Double](repeating: 0, count: gamma.count) }
+    if expectedTheta.count != gamma.count {
+      expectedTheta = [Double](repeating: 0, count: gamma.count)
+    }
     var updates = [Int](repeating: 0, count: count)
     documents.rowStarts.withUnsafeBufferPointer { rowStarts in
       documents.columns.withUnsafeBufferPointer { columns in

@@ -6,8 +6,10 @@ extension LatentDirichletAllocation {
   /// started at 1:
   /// ```
   /// ELBO = Σ_d Σ_w n_dw log Σ_k exp(E[log θ_dk] + E[log β_kw])
-  ///      + Σ_d ( Σ_k [(α − γ_dk) E[log θ_dk] + log Γ(γ_dk) − log Γ(α)] + log Γ(Kα) − log Γ(Σ_k γ_dk) )
-  ///      + Σ_k ( Σ_w [(η − λ_kw) E[log β_kw] + log Γ(λ_kw) − log Γ(η)] + log Γ(Vη) − log Γ(Σ_w λ_kw) )
+  ///      + Σ_d ( Σ_k [(α − γ_dk) E[log θ_dk] + log Γ(γ_dk) − log Γ(α)]
+  ///              + log Γ(Kα) − log Γ(Σ_k γ_dk) )
+  ///      + Σ_k ( Σ_w [(η − λ_kw) E[log β_kw] + log Γ(λ_kw) − log Γ(η)]
+  ///              + log Γ(Vη) − log Γ(Σ_w λ_kw) )
   /// ```
   /// The first line is E_q[log p(w | θ, β)] with the optimal φ (the log-sum-exp is the maximum
   /// over φ); the second is −KL(q(θ_d) ‖ p(θ_d)) summed over documents; the third is
@@ -51,10 +53,12 @@ extension LatentDirichletAllocation {
       for k in 0..<topics {
         let g = gamma[row + k]
         total += g
-        score += (alpha - g) * logTheta[k] + DirichletExpectation.logGamma(g)
+        score +=
+          (alpha - g) * logTheta[k] + DirichletExpectation.logGamma(g)
           - DirichletExpectation.logGamma(alpha)
       }
-      score += DirichletExpectation.logGamma(Double(topics) * alpha)
+      score +=
+        DirichletExpectation.logGamma(Double(topics) * alpha)
         - DirichletExpectation.logGamma(total)
     }
     let eta = topicWordPrior
@@ -63,10 +67,12 @@ extension LatentDirichletAllocation {
       for w in 0..<words {
         let lambda = topicWordConcentrations[k * words + w]
         total += lambda
-        score += (eta - lambda) * logBeta[w * topics + k] + DirichletExpectation.logGamma(lambda)
+        score +=
+          (eta - lambda) * logBeta[w * topics + k] + DirichletExpectation.logGamma(lambda)
           - DirichletExpectation.logGamma(eta)
       }
-      score += DirichletExpectation.logGamma(Double(words) * eta)
+      score +=
+        DirichletExpectation.logGamma(Double(words) * eta)
         - DirichletExpectation.logGamma(total)
     }
     return score

@@ -66,7 +66,8 @@ public enum TopicCoherence {
     if both == 0 { return -1 }
     let joint = Double(both) / documentCount
     if joint >= 1 { return 1 }
-    let pmi = Foundation.log(joint / (Double(first.count) / documentCount * Double(second.count) / documentCount))
+    let pmi = Foundation.log(
+      joint / (Double(first.count) / documentCount * Double(second.count) / documentCount))
     return pmi / -Foundation.log(joint)
   }
 }

@@ -38,7 +38,8 @@ public struct TopicFitReport {
     documentSplits =
       Array(repeating: "training", count: corpus.training.documentCount)
       + Array(repeating: "held-out", count: corpus.heldOut.documentCount)
-    documentTopics = model.documentTopics(of: corpus.training) + model.documentTopics(of: corpus.heldOut)
+    documentTopics =
+      model.documentTopics(of: corpus.training) + model.documentTopics(of: corpus.heldOut)
   }
 
   /// The files written, in order.
@@ -52,7 +53,8 @@ public struct TopicFitReport {
   public func write(to directory: String, tokenizer: Tokenizer = Tokenizer()) throws {
     func path(_ name: String) -> String { TopicModelDirectory.path(directory, name) }
     try TopicModelDirectory.save(model, tokenizer: tokenizer, to: directory)
-    try TopicModelDirectory.writeText(TopicModelDirectory.topicsText(model), toPath: path("topics.txt"))
+    try TopicModelDirectory.writeText(
+      TopicModelDirectory.topicsText(model), toPath: path("topics.txt"))
     try TopicModelDirectory.writeText(
       TopicModelDirectory.documentTopicsCSV(
         names: documentNames, split: documentSplits, proportions: documentTopics,

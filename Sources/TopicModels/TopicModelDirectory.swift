@@ -64,7 +64,8 @@ public enum TopicModelDirectory {
     do {
       configuration = try JSONDecoder().decode(Configuration.self, from: data)
     } catch {
-      throw TopicModelError(.invalidModel, path: configurationPath, "not a topic model's config.json: \(error)")
+      throw TopicModelError(
+        .invalidModel, path: configurationPath, "not a topic model's config.json: \(error)")
     }
     guard configuration.model == "lda" else {
       throw TopicModelError(

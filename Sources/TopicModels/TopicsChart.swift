@@ -53,7 +53,8 @@ public struct TopicsChart {
       let largest = topic.first?.probability ?? 1
       for (row, entry) in topic.enumerated() {
         let y = top + BitmapFont.lineHeight + 4 + row * rowHeight
-        let label = entry.word.count > labelCharacters
+        let label =
+          entry.word.count > labelCharacters
           ? String(entry.word.prefix(labelCharacters - 1)) + "." : entry.word
         image.drawText(
           label, x: left + labelWidth - 2, y: y, color: RGBColor(grey: 40), alignment: .right)

@@ -23,7 +23,9 @@ struct ExportCorpusCommand: ParsableCommand {
 
   func run() throws {
     try checkOutputs(
-      ["corpus.safetensors", "vocabulary.txt"].map { (output as NSString).appendingPathComponent($0) },
+      ["corpus.safetensors", "vocabulary.txt"].map {
+        (output as NSString).appendingPathComponent($0)
+      },
       flag: "--output", value: output, corpus: corpusOptions.corpus)
     try prepareOutputDirectory(output, flag: "--output")
     let corpus = try corpusOptions.prepare()

@@ -78,7 +78,8 @@ import Testing
     }
     // exp(−ELBO / N) with N = 9 words; scikit-learn 1.9.1's `perplexity` gives 5.6762178753620915.
     let perplexity = model.perplexity(of: matrix)
-    assertClose(perplexity, exp(-Self.handELBO(gamma: Self.scikitLearnGamma) / 9), relativeTolerance: 1e-7)
+    assertClose(
+      perplexity, exp(-Self.handELBO(gamma: Self.scikitLearnGamma) / 9), relativeTolerance: 1e-7)
     assertClose(perplexity, 5.6762178753620915, relativeTolerance: 1e-7)
   }
 

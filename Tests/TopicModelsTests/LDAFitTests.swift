@@ -123,7 +123,8 @@ import Testing
     for (step, first) in stride(from: 0, to: 64, by: 16).enumerated() {
       // The dense update from the same statistics: redo the local step with the same draws.
       var replay = trainer
-      let local = LocalDocuments(matrix: matrix, rows: first..<first + 16, renumber: true, marks: &marks)
+      let local = LocalDocuments(
+        matrix: matrix, rows: first..<first + 16, renumber: true, marks: &marks)
       let table = replay.table(for: local.terms)
       var gamma = replay.startingGamma(documents: 16)
       var expectedTheta: [Double] = []

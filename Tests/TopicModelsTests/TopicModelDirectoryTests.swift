@@ -13,7 +13,8 @@ import Testing
     let (loaded, tokenizer) = try TopicModelDirectory.load(from: directory.path)
     #expect(loaded == model)
     #expect(tokenizer.minimumLength == 2)
-    #expect(TopicModelDirectory.topicsText(model, wordsPerTopic: 2) == "topic 1: a b\ntopic 2: d c\n")
+    #expect(
+      TopicModelDirectory.topicsText(model, wordsPerTopic: 2) == "topic 1: a b\ntopic 2: d c\n")
   }
 
   @Test func aMissingModelIsAnErrorNamingTheFile() throws {
