@@ -2,7 +2,8 @@
 public struct TopicMetrics: Codable, Sendable, Equatable {
   /// Per-word perplexity of the held-out documents (``LatentDirichletAllocation/perplexity(of:)``).
   public var heldOutPerplexity: Double?
-  /// Each topic's mean NPMI of its top 10 words on the held-out documents.
+  /// Each topic's mean NPMI of its top 10 words on the held-out documents (on the training
+  /// documents when none is held out).
   public var coherence: [Double]
   /// The mean of `coherence`.
   public var meanCoherence: Double
