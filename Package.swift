@@ -26,6 +26,7 @@ let package = Package(
     .library(name: "Variational", targets: ["Variational"]),
     .executable(name: "vae", targets: ["vae"]),
     .executable(name: "advi", targets: ["advi"]),
+    .executable(name: "topics", targets: ["topics"]),
     .executable(name: "variational-demo", targets: ["variational-demo"]),
   ],
   dependencies: [
@@ -99,11 +100,16 @@ let package = Package(
         "CKernels", "TensorCore", "Distributions", "Optimizers", "Serialization", "Datasets",
         .product(name: "RealModule", package: "swift-numerics"),
       ]),
+    // Topic models: corpus reading and tokenising, LDA by batch and online variational Bayes,
+    // perplexity and NPMI coherence.
+    .target(
+      name: "TopicModels",
+      dependencies: ["TensorCore", "Distributions", "Serialization", "Visualization"]),
     .target(
       name: "Variational",
       dependencies: [
         "TensorCore", "Distributions", "Datasets", "Serialization", "Visualization", "Reporting",
-        "Optimizers", "NeuralNetworks", "VAE", "Inference",
+        "Optimizers", "NeuralNetworks", "VAE", "Inference", "TopicModels",
       ]),
 
     // Command-line tools.
@@ -117,6 +123,12 @@ let package = Package(
       name: "advi",
       dependencies: [
         "Inference", "Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .executableTarget(
+      name: "topics",
+      dependencies: [
+        "TopicModels", "Serialization",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
       name: "variational-demo",
@@ -235,6 +247,9 @@ let package = Package(
       name: "PosteriorDBTests",
       dependencies: ["PosteriorDBModels", "Inference", "TensorCore", "TestSupport"],
       exclude: ["reference_log_joints.py"]),
+    .testTarget(
+      name: "TopicModelsTests",
+      dependencies: ["TopicModels", "TestSupport", "TensorCore", "Distributions"]),
     .testTarget(
       name: "VisualizationTests",
       dependencies: ["Visualization", "TestSupport"]),

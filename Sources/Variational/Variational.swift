@@ -8,6 +8,7 @@
 @_exported import Reporting
 @_exported import Serialization
 @_exported import TensorCore
+@_exported import TopicModels
 @_exported import VAE
 @_exported import Visualization
 @_exported import _Differentiation

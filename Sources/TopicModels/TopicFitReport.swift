@@ -1,0 +1,65 @@
+import Foundation
+
+/// What `topics fit` writes beside the model: the held-out metrics, each document's topics,
+/// the top words and their picture.
+public struct TopicFitReport {
+  public let model: LatentDirichletAllocation
+  public private(set) var metrics: TopicMetrics
+  /// Every document's name, split (`training` or `held-out`) and E[θ] (K values each).
+  public let documentNames: [String]
+  public let documentSplits: [String]
+  public let documentTopics: [Double]
+
+  /// Evaluates `model` on `corpus`'s held-out documents (perplexity, and the NPMI of each
+  /// topic's top 10 words) and infers every document's topics.
+  public init(
+    model: LatentDirichletAllocation, corpus: PreparedCorpus, fitSeconds: Double,
+    fitCPUSeconds: Double? = nil, corpusSeconds: Double, options: LDAFitOptions
+  ) throws {
+    self.model = model
+    let start = ContinuousClock.now
+    let perplexity =
+      corpus.heldOut.documentCount > 0 && corpus.heldOut.wordCount > 0
+      ? model.perplexity(of: corpus.heldOut) : nil
+    let coherence = TopicCoherence.normalizedPMI(
+      ofTopics: (0..<model.topicCount).map { model.topWords(ofTopic: $0, count: 10) },
+      in: corpus.heldOut.documentCount > 0 ? corpus.heldOut : corpus.training)
+    let elapsed = ContinuousClock.now - start
+    metrics = TopicMetrics(
+      heldOutPerplexity: perplexity, coherence: coherence, fitSeconds: fitSeconds,
+      corpusSeconds: corpusSeconds,
+      evaluationSeconds: Double(elapsed.components.seconds) + Double(
+        elapsed.components.attoseconds) * 1e-18,
+      trainingDocuments: corpus.training.documentCount,
+      heldOutDocuments: corpus.heldOut.documentCount, vocabularySize: model.vocabulary.count,
+      topics: model.topicCount, passes: options.passes, method: options.method.rawValue)
+    metrics.fitCPUSeconds = fitCPUSeconds
+    documentNames = corpus.trainingNames + corpus.heldOutNames
+    documentSplits =
+      Array(repeating: "training", count: corpus.training.documentCount)
+      + Array(repeating: "held-out", count: corpus.heldOut.documentCount)
+    documentTopics =
+      model.documentTopics(of: corpus.training) + model.documentTopics(of: corpus.heldOut)
+  }
+
+  /// The files written, in order.
+  public static let files = [
+    TopicModelDirectory.modelFile, TopicModelDirectory.configurationFile, "topics.txt",
+    "document-topics.csv", "metrics.json", "topics.png",
+  ]
+
+  /// Writes the model, `topics.txt`, `document-topics.csv`, `metrics.json` and `topics.png`
+  /// into `directory` (which must exist), each file atomically.
+  public func write(to directory: String, tokenizer: Tokenizer = Tokenizer()) throws {
+    func path(_ name: String) -> String { TopicModelDirectory.path(directory, name) }
+    try TopicModelDirectory.save(model, tokenizer: tokenizer, to: directory)
+    try TopicModelDirectory.writeText(
+      TopicModelDirectory.topicsText(model), toPath: path("topics.txt"))
+    try TopicModelDirectory.writeText(
+      TopicModelDirectory.documentTopicsCSV(
+        names: documentNames, split: documentSplits, proportions: documentTopics,
+        topicCount: model.topicCount), toPath: path("document-topics.csv"))
+    try TopicModelDirectory.writeJSON(metrics, toPath: path("metrics.json"))
+    try TopicsChart(model: model).image().writePNG(toPath: path("topics.png"))
+  }
+}

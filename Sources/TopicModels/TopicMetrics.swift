@@ -1,0 +1,57 @@
+/// How well a fitted topic model does on held-out documents, as `metrics.json` records it.
+public struct TopicMetrics: Codable, Sendable, Equatable {
+  /// Per-word perplexity of the held-out documents (``LatentDirichletAllocation/perplexity(of:)``).
+  public var heldOutPerplexity: Double?
+  /// Each topic's mean NPMI of its top 10 words on the held-out documents (on the training
+  /// documents when none is held out).
+  public var coherence: [Double]
+  /// The mean of `coherence`.
+  public var meanCoherence: Double
+  /// Seconds of the fit alone.
+  public var fitSeconds: Double
+  /// CPU seconds (user + system, all threads) of the fit alone, when measured: on a shared
+  /// machine, less sensitive to other processes than `fitSeconds`.
+  public var fitCPUSeconds: Double?
+  /// Seconds of reading and tokenising the corpus.
+  public var corpusSeconds: Double
+  /// Seconds of computing the perplexity and coherence.
+  public var evaluationSeconds: Double
+  public var trainingDocuments: Int
+  public var heldOutDocuments: Int
+  public var vocabularySize: Int
+  public var topics: Int
+  public var passes: Int
+  public var method: String
+
+  enum CodingKeys: String, CodingKey {
+    case coherence, topics, passes, method
+    case heldOutPerplexity = "held_out_perplexity"
+    case meanCoherence = "mean_npmi"
+    case fitSeconds = "fit_seconds"
+    case fitCPUSeconds = "fit_cpu_seconds"
+    case corpusSeconds = "corpus_seconds"
+    case evaluationSeconds = "evaluation_seconds"
+    case trainingDocuments = "training_documents"
+    case heldOutDocuments = "held_out_documents"
+    case vocabularySize = "vocabulary_size"
+  }
+
+  public init(
+    heldOutPerplexity: Double?, coherence: [Double], fitSeconds: Double, corpusSeconds: Double,
+    evaluationSeconds: Double, trainingDocuments: Int, heldOutDocuments: Int,
+    vocabularySize: Int, topics: Int, passes: Int, method: String
+  ) {
+    self.heldOutPerplexity = heldOutPerplexity
+    self.coherence = coherence
+    meanCoherence = coherence.isEmpty ? 0 : coherence.reduce(0, +) / Double(coherence.count)
+    self.fitSeconds = fitSeconds
+    self.corpusSeconds = corpusSeconds
+    self.evaluationSeconds = evaluationSeconds
+    self.trainingDocuments = trainingDocuments
+    self.heldOutDocuments = heldOutDocuments
+    self.vocabularySize = vocabularySize
+    self.topics = topics
+    self.passes = passes
+    self.method = method
+  }
+}
