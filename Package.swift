@@ -85,7 +85,7 @@ let package = Package(
     .target(
       name: "NeuralNetworks",
       dependencies: [
-        "TensorCore", "Optimizers", .product(name: "RealModule", package: "swift-numerics"),
+        "TensorCore", .product(name: "RealModule", package: "swift-numerics"),
         "CKernels", "CCompute",
       ]),
     .target(

@@ -106,7 +106,7 @@ public struct MLPNetwork: VAENetwork {
     along gradient: TangentVector,
     _ body: (_ index: Int, _ parameter: inout Tensor<Float>, _ gradient: Tensor<Float>) -> Void
   ) {
-    _ = Optimizers.updateParameters(of: &layers, along: gradient.layers, numberingFrom: 0, body)
+    _ = TensorCore.updateParameters(of: &layers, along: gradient.layers, numberingFrom: 0, body)
   }
 
   /// The names of the tensors in checkpoints (`0.weight`, `0.bias`, …), in the order of

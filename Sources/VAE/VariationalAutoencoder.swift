@@ -66,11 +66,11 @@ public struct VariationalAutoencoder<Encoder: VAENetwork, Decoder: VAENetwork>: 
     along gradient: TangentVector,
     _ body: (_ index: Int, _ parameter: inout Tensor<Float>, _ gradient: Tensor<Float>) -> Void
   ) {
-    var next = Optimizers.updateParameters(
+    var next = TensorCore.updateParameters(
       of: &encoder, along: gradient.encoder, numberingFrom: 0, body)
-    next = Optimizers.updateParameters(
+    next = TensorCore.updateParameters(
       of: &encoderHead, along: gradient.encoderHead, numberingFrom: next, body)
-    next = Optimizers.updateParameters(
+    next = TensorCore.updateParameters(
       of: &decoder, along: gradient.decoder, numberingFrom: next, body)
     body(next, &logScale, gradient.logScale)
   }

@@ -1,4 +1,3 @@
-import Optimizers
 import TensorCore
 import _Differentiation
 

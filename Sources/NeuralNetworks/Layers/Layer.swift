@@ -6,7 +6,7 @@ import _Differentiation
 ///
 /// A layer is a plain struct: parameters are `var` tensors, settings are `@noDerivative let`,
 /// and its gradient (`TangentVector`, synthesised) has the layer's shape. Layers with
-/// parameters also conform to `ParameterGroup` (module Optimizers), listing their tensors for
+/// parameters also conform to `ParameterGroup` (module TensorCore), listing their tensors for
 /// an optimiser. A model is a struct of layers with its own `callAsFunction`:
 /// ```swift
 /// struct Classifier: Layer {

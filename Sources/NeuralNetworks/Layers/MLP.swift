@@ -1,4 +1,3 @@
-import Optimizers
 import TensorCore
 import _Differentiation
 
@@ -203,6 +202,6 @@ extension MLP: ParameterGroup {
     along gradient: TangentVector,
     _ body: (_ index: Int, _ parameter: inout Tensor<Scalar>, _ gradient: Tensor<Scalar>) -> Void
   ) {
-    _ = Optimizers.updateParameters(of: &layers, along: gradient.layers, numberingFrom: 0, body)
+    _ = TensorCore.updateParameters(of: &layers, along: gradient.layers, numberingFrom: 0, body)
   }
 }

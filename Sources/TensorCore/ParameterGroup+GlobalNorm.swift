@@ -1,4 +1,3 @@
-import TensorCore
 import _Differentiation
 
 // The global norm of a gradient and clipping by it (Pascanu, Mikolov and Bengio, "On the

@@ -1,8 +1,7 @@
-import TensorCore
 import _Differentiation
 
 /// A differentiable model that lists the key paths to its parameter tensors, and to the
-/// matching tensors of its gradient: how an ``Optimizer`` reaches every parameter.
+/// matching tensors of its gradient: how an optimiser (module Optimizers) reaches every parameter.
 ///
 /// Swift has no key-path iteration, so each model lists its own tensors, once for the model
 /// and once for its `TangentVector`, **in the same order**: the optimiser pairs the *i*-th
