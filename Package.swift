@@ -97,7 +97,7 @@ let package = Package(
       name: "Inference",
       dependencies: [
         "CBLAS", "CKernels", "TensorCore", "Distributions", "Optimizers", "Serialization", "Datasets",
-        .product(name: "RealModule", package: "swift-numerics"),
+        "Reporting", .product(name: "RealModule", package: "swift-numerics"),
       ],
       linkerSettings: blasLinking),
     .target(
