@@ -198,7 +198,7 @@ let package = Package(
       ]),
     .testTarget(
       name: "DatasetsTests",
-      dependencies: ["Datasets"]),
+      dependencies: ["Datasets", "TensorCore", "TestSupport"]),
     .testTarget(
       name: "SerializationTests",
       dependencies: ["Serialization", "TestSupport"]),
