@@ -102,13 +102,13 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
     let start = clock.now
     for batch in 0..<batches {
       let indices = order[(batch * batchSize)..<Swift.min(data.count, (batch + 1) * batchSize)]
-      let x = makeBatch(of: data, indices: indices)
+      let images = makeBatch(of: data, indices: indices)
       let weight = klWeight(epochProgress: Double(epoch - 1) + Double(batch) / Double(batches))
       optimizer.learningRate = learningRate(
         atStep: optimizer.step, stepsPerEpoch: batches)
       let terms: StepLoss
       do {
-        terms = try step(batch: x, klWeight: weight)
+        terms = try step(batch: images, klWeight: weight)
       } catch {
         guard case .diverged(let message) = error else { throw error }
         throw VAEError.diverged("epoch \(epoch), batch \(batch + 1): " + message)
@@ -151,9 +151,9 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
   ///   loss per image jumps far above its recent median (`DivergenceDetector`); the model is
   ///   then left unchanged.
   public mutating func step(
-    batch x: Tensor<Float>, klWeight: Float? = nil
+    batch: Tensor<Float>, klWeight: Float? = nil
   ) throws(VAEError) -> StepLoss {
-    let images = x.shape[0]
+    let images = batch.shape[0]
     let latent = model.configuration.latentDimension
     let samples = training.importanceSamples > 1 ? training.importanceSamples : training.samples
     let noise = Tensor<Float>(randomNormal: [samples * images, latent], using: &generator)
@@ -162,13 +162,13 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
     var gradient: Model.TangentVector
     if training.importanceSamples > 1 {
       let (value, pullback) = valueWithPullback(at: model) { model in
-        -model.importanceWeightedBound(x, noise: noise).sum()
+        -model.importanceWeightedBound(batch, noise: noise).sum()
       }
       terms = Tensor([value.scalarized(), .nan, .nan])
       gradient = pullback(Tensor(1))
     } else {
       let (value, pullback) = valueWithPullback(at: model) { model in
-        model.negativeELBOTerms(x, noise: noise, klWeight: weight)
+        model.negativeELBOTerms(batch, noise: noise, klWeight: weight)
       }
       terms = value
       gradient = pullback(Tensor([1, 0, 0]))
