@@ -98,7 +98,7 @@ let package = Package(
       name: "Inference",
       dependencies: [
         "CKernels", "TensorCore", "Distributions", "Optimizers", "Serialization", "Datasets",
-        .product(name: "RealModule", package: "swift-numerics"),
+        "Reporting", .product(name: "RealModule", package: "swift-numerics"),
       ]),
     // Topic models: corpus reading and tokenising, LDA by batch and online variational Bayes,
     // perplexity and NPMI coherence.
@@ -212,7 +212,7 @@ let package = Package(
       ]),
     .testTarget(
       name: "DatasetsTests",
-      dependencies: ["Datasets"]),
+      dependencies: ["Datasets", "TensorCore", "TestSupport"]),
     .testTarget(
       name: "SerializationTests",
       dependencies: ["Serialization", "TestSupport"]),

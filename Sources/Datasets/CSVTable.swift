@@ -95,6 +95,37 @@ public struct CSVTable: Sendable, Equatable {
     case .absent: hasHeader = false
     case .detected: hasHeader = !fields.allSatisfy { Double($0.text) != nil }
     }
+    let names = try Self.columnNames(fields, hasHeader: hasHeader, path: path)
+
+    var values: [Double] = []
+    // Rows × columns comes from the file and may be far more than its bytes can hold (a wide
+    // header over many ragged rows): every value takes at least a byte and a separator.
+    let cells = lines.count.multipliedReportingOverflow(by: names.count)
+    values.reserveCapacity(cells.overflow ? 0 : min(cells.partialValue, contents.count / 2 + 1))
+    for (lineIndex, range) in lines.enumerated().dropFirst(hasHeader ? 1 : 0) {
+      let line = lineIndex + 1
+      if let failure = CSVFieldSplitter.split(contents[range], into: &fields) {
+        throw Self.error(failure, kind: .nonNumeric, path: path, line: line, names: names)
+      }
+      if CSVFieldSplitter.isBlankLine(contents[range]) {
+        throw DatasetError(
+          .raggedRow, path: path, line: line,
+          message: "ragged row: blank line; expected \(names.count) fields (one per column)")
+      }
+      try Self.appendValues(of: fields, line: line, names: names, path: path, to: &values)
+    }
+    self.path = path
+    self.hasHeader = hasHeader
+    self.columnNames = names
+    self.rowCount = lines.count - (hasHeader ? 1 : 0)
+    self.values = values
+  }
+
+  /// The column names of the header's `fields` (checked: none empty, none twice), or the
+  /// 1-based column numbers when there is no header.
+  private static func columnNames(
+    _ fields: [CSVFieldSplitter.Field], hasHeader: Bool, path: String
+  ) throws(DatasetError) -> [String] {
     var names: [String] = []
     var firstIndex: [String: Int] = [:]
     for (offset, field) in fields.enumerated() {
@@ -116,50 +147,37 @@ public struct CSVTable: Sendable, Equatable {
       firstIndex[name] = offset
       names.append(name)
     }
+    return names
+  }
 
-    var values: [Double] = []
-    // Rows × columns comes from the file and may be far more than its bytes can hold (a wide
-    // header over many ragged rows): every value takes at least a byte and a separator.
-    let cells = lines.count.multipliedReportingOverflow(by: names.count)
-    values.reserveCapacity(cells.overflow ? 0 : min(cells.partialValue, contents.count / 2 + 1))
-    for (lineIndex, range) in lines.enumerated().dropFirst(hasHeader ? 1 : 0) {
-      let line = lineIndex + 1
-      if let failure = CSVFieldSplitter.split(contents[range], into: &fields) {
-        throw Self.error(failure, kind: .nonNumeric, path: path, line: line, names: names)
-      }
-      if CSVFieldSplitter.isBlankLine(contents[range]) {
-        throw DatasetError(
-          .raggedRow, path: path, line: line,
-          message: "ragged row: blank line; expected \(names.count) fields (one per column)")
-      }
-      guard fields.count == names.count else {
-        // Point at the first column without a field, or the first field without a column.
-        let column = min(fields.count, names.count) + 1
-        throw DatasetError(
-          .raggedRow, path: path, line: line, column: column,
-          columnName: fields.count < names.count ? names[column - 1] : nil,
-          message: "ragged row: expected \(names.count) fields (one per column), "
-            + "found \(fields.count)")
-      }
-      for (column, field) in fields.enumerated() {
-        guard !field.content.isEmpty else {
-          throw DatasetError(
-            .missingValue, path: path, line: line, column: column + 1, columnName: names[column],
-            message: "missing value; expected a number")
-        }
-        guard let value = Double(field.text) else {
-          throw DatasetError(
-            .nonNumeric, path: path, line: line, column: column + 1, columnName: names[column],
-            message: "non-numeric value \(quoted(field.text)); expected a number")
-        }
-        values.append(value)
-      }
+  /// Appends the numbers of one row's `fields` to `values`, after checking that there is one
+  /// field per column and that every cell holds a number.
+  private static func appendValues(
+    of fields: [CSVFieldSplitter.Field], line: Int, names: [String], path: String,
+    to values: inout [Double]
+  ) throws(DatasetError) {
+    guard fields.count == names.count else {
+      // Point at the first column without a field, or the first field without a column.
+      let column = min(fields.count, names.count) + 1
+      throw DatasetError(
+        .raggedRow, path: path, line: line, column: column,
+        columnName: fields.count < names.count ? names[column - 1] : nil,
+        message: "ragged row: expected \(names.count) fields (one per column), "
+          + "found \(fields.count)")
     }
-    self.path = path
-    self.hasHeader = hasHeader
-    self.columnNames = names
-    self.rowCount = lines.count - (hasHeader ? 1 : 0)
-    self.values = values
+    for (column, field) in fields.enumerated() {
+      guard !field.content.isEmpty else {
+        throw DatasetError(
+          .missingValue, path: path, line: line, column: column + 1, columnName: names[column],
+          message: "missing value; expected a number")
+      }
+      guard let value = Double(field.text) else {
+        throw DatasetError(
+          .nonNumeric, path: path, line: line, column: column + 1, columnName: names[column],
+          message: "non-numeric value \(quoted(field.text)); expected a number")
+      }
+      values.append(value)
+    }
   }
 
   /// The 0-based position of the column called `name`.

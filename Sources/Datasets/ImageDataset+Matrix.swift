@@ -25,42 +25,7 @@ extension ImageDataset {
     contentsOf path: String, shape: (rows: Int, columns: Int)? = nil,
     note: (String) -> Void = { _ in }
   ) throws(DatasetError) -> ImageDataset {
-    let values: [Double]
-    var labels: [UInt8]?
-    var dimensions: [Int]
-    if path.lowercased().hasSuffix(".npy") {
-      let file = try NPYFile(contentsOf: path)
-      guard file.shape.count == 2 || file.shape.count == 3 else {
-        throw DatasetError(
-          .wrongDimensionCount, path: path, field: "shape",
-          message: "expected 2 (images × pixels) or 3 (images × rows × columns) dimensions, "
-            + "found shape \(file.shape)")
-      }
-      values = file.doubles()
-      dimensions = file.shape
-    } else if path.lowercased().hasSuffix(".csv") || path.lowercased().hasSuffix(".csv.gz") {
-      let table = try CSVTable(contentsOf: path, header: .detected)
-      if !table.hasHeader {
-        note("\(path): the first line is all numbers: read as an image (the file has no header)")
-      }
-      if table.columnNames.contains("label") {
-        let column = try table.column(named: "label")
-        labels = try column.enumerated().map { (row, value) throws(DatasetError) -> UInt8 in
-          guard value >= 0 && value <= 255 && value.rounded() == value else {
-            throw DatasetError(
-              .invalidArgument, path: path, line: row + 2, columnName: "label",
-              message: "labels must be whole numbers in 0…255, found \(value)")
-          }
-          return UInt8(value)
-        }
-      }
-      values = try table.matrix(excluding: labels == nil ? [] : ["label"])
-      dimensions = [table.rowCount, table.columnCount - (labels == nil ? 0 : 1)]
-    } else {
-      throw DatasetError(
-        .invalidArgument, path: path,
-        message: "expected a .npy or .csv file (or a directory of IDX files)")
-    }
+    let (values, labels, dimensions) = try readMatrix(path, note: note)
     let count = dimensions[0]
     let pixels = dimensions.dropFirst().reduce(1, *)
     guard count > 0 else {
@@ -91,6 +56,57 @@ extension ImageDataset {
         .invalidArgument, path: path,
         message: "\(count) images of \(pixels) values do not make \(rows) × \(columns) images")
     }
+    let bytes = try greyLevels(values, pixelsPerImage: pixels, path: path)
+    return ImageDataset(pixels: bytes, labels: labels, count: count, rows: rows, columns: columns)
+  }
+
+  /// The values of the `.npy` array or `.csv` table at `path` (without its `label` column),
+  /// the labels when the table has that column, and the dimensions: [images, rows, columns]
+  /// or [images, pixels].
+  private static func readMatrix(
+    _ path: String, note: (String) -> Void
+  ) throws(DatasetError) -> (values: [Double], labels: [UInt8]?, dimensions: [Int]) {
+    if path.lowercased().hasSuffix(".npy") {
+      let file = try NPYFile(contentsOf: path)
+      guard file.shape.count == 2 || file.shape.count == 3 else {
+        throw DatasetError(
+          .wrongDimensionCount, path: path, field: "shape",
+          message: "expected 2 (images × pixels) or 3 (images × rows × columns) dimensions, "
+            + "found shape \(file.shape)")
+      }
+      return (file.doubles(), nil, file.shape)
+    } else if path.lowercased().hasSuffix(".csv") || path.lowercased().hasSuffix(".csv.gz") {
+      let table = try CSVTable(contentsOf: path, header: .detected)
+      if !table.hasHeader {
+        note("\(path): the first line is all numbers: read as an image (the file has no header)")
+      }
+      var labels: [UInt8]?
+      if table.columnNames.contains("label") {
+        let column = try table.column(named: "label")
+        labels = try column.enumerated().map { (row, value) throws(DatasetError) -> UInt8 in
+          guard value >= 0 && value <= 255 && value.rounded() == value else {
+            throw DatasetError(
+              .invalidArgument, path: path, line: row + 2, columnName: "label",
+              message: "labels must be whole numbers in 0…255, found \(value)")
+          }
+          return UInt8(value)
+        }
+      }
+      let values = try table.matrix(excluding: labels == nil ? [] : ["label"])
+      return (values, labels, [table.rowCount, table.columnCount - (labels == nil ? 0 : 1)])
+    } else {
+      throw DatasetError(
+        .invalidArgument, path: path,
+        message: "expected a .npy or .csv file (or a directory of IDX files)")
+    }
+  }
+
+  /// The values as grey levels: whole numbers in 0…255 as they are, values that all lie in
+  /// [0, 1] scaled by 255 and rounded; anything else is refused, naming the first offending
+  /// value's image and pixel.
+  private static func greyLevels(
+    _ values: [Double], pixelsPerImage pixels: Int, path: String
+  ) throws(DatasetError) -> [UInt8] {
     if let index = values.firstIndex(where: { !$0.isFinite }) {
       throw DatasetError(
         .invalidArgument, path: path, line: nil, column: index % pixels + 1,
@@ -110,8 +126,7 @@ extension ImageDataset {
     }
     // Data of only 0s and 1s is taken as intensities: binary images, black and white.
     let scale = unitInterval ? 255.0 : 1.0
-    let bytes = values.map { UInt8(($0 * scale).rounded()) }
-    return ImageDataset(pixels: bytes, labels: labels, count: count, rows: rows, columns: columns)
+    return values.map { UInt8(($0 * scale).rounded()) }
   }
 
   /// The last `fraction` of the images as a held-out set, and the rest.

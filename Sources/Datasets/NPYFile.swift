@@ -81,6 +81,40 @@ public struct NPYFile: Sendable, Equatable {
   ///   wrong type; `.unsupportedLayout` if `fortran_order` is `True`; `.truncated` or
   ///   `.trailingBytes` if the data is shorter or longer than `shape` and the dtype require.
   public init(parsing contents: [UInt8], path: String) throws(DatasetError) {
+    let headerRange = try Self.headerRange(of: contents, path: path)
+    let header: [String: NPYHeaderParser.Value]
+    do {
+      header = try NPYHeaderParser.parseDictionary(Array(contents[headerRange]))
+    } catch {
+      throw DatasetError(
+        .badHeader, path: path, message: "malformed header dictionary: \(error.message)")
+    }
+
+    let (elementType, isBigEndian) = try Self.parseDescr(header["descr"], path: path)
+    try Self.requireCOrder(header["fortran_order"], path: path)
+    let shape = try Self.parseShape(header["shape"], path: path)
+    let headerEnd = headerRange.upperBound
+    try Self.checkDataSize(
+      contents.count - headerEnd, shape: shape, elementType: elementType, path: path)
+    var data = Array(contents[headerEnd...])
+    if isBigEndian && elementType.byteCount > 1 {
+      let width = elementType.byteCount
+      for start in stride(from: 0, to: data.count, by: width) {
+        data[start..<(start + width)].reverse()
+      }
+    }
+    self.path = path
+    self.shape = shape
+    self.elementType = elementType
+    self.bytes = data
+  }
+
+  /// Where the header dictionary lies in `contents`, after checking the preamble: the magic
+  /// bytes, a known format version (1.0 has a 2-byte header length, 2.0 and 3.0 a 4-byte one,
+  /// little-endian) and a header length within the file.
+  private static func headerRange(
+    of contents: [UInt8], path: String
+  ) throws(DatasetError) -> Range<Int> {
     guard contents.starts(with: Self.magic) else {
       let found = contents.prefix(6).map { hex($0) }.joined(separator: " ")
       throw DatasetError(
@@ -118,19 +152,13 @@ public struct NPYFile: Sendable, Equatable {
         message: "truncated: the header length field says \(headerLength) bytes, "
           + "file has \(contents.count - headerStart) after the preamble")
     }
-    let headerEnd = headerStart + headerLength
-    let header: [String: NPYHeaderParser.Value]
-    do {
-      header = try NPYHeaderParser.parseDictionary(Array(contents[headerStart..<headerEnd]))
-    } catch {
-      throw DatasetError(
-        .badHeader, path: path, message: "malformed header dictionary: \(error.message)")
-    }
+    return headerStart..<(headerStart + headerLength)
+  }
 
-    let (elementType, isBigEndian) = try Self.parseDescr(header["descr"], path: path)
-    try Self.requireCOrder(header["fortran_order"], path: path)
-    let shape = try Self.parseShape(header["shape"], path: path)
-
+  /// Checks that `dataSize` bytes are exactly the elements of `shape` in `elementType`.
+  private static func checkDataSize(
+    _ dataSize: Int, shape: [Int], elementType: ElementType, path: String
+  ) throws(DatasetError) {
     var elementCount = 1
     for size in shape {
       let product = elementCount.multipliedReportingOverflow(by: size)
@@ -141,7 +169,6 @@ public struct NPYFile: Sendable, Equatable {
       }
       elementCount = product.partialValue
     }
-    let dataSize = contents.count - headerEnd
     let (needed, overflow) = elementCount.multipliedReportingOverflow(by: elementType.byteCount)
     if overflow || dataSize != needed {
       let problem = overflow || dataSize < needed ? "truncated" : "trailing bytes"
@@ -151,17 +178,6 @@ public struct NPYFile: Sendable, Equatable {
           + "\(Self.dtypeName(elementType)) needs \(elementCount) × \(elementType.byteCount) = "
           + "\(needed) bytes of data, file has \(dataSize)")
     }
-    var data = Array(contents[headerEnd...])
-    if isBigEndian && elementType.byteCount > 1 {
-      let width = elementType.byteCount
-      for start in stride(from: 0, to: data.count, by: width) {
-        data[start..<(start + width)].reverse()
-      }
-    }
-    self.path = path
-    self.shape = shape
-    self.elementType = elementType
-    self.bytes = data
   }
 
   /// The elements converted to `Double` (64-bit integers beyond 2^53 are rounded).

@@ -1,7 +1,9 @@
 import TensorCore
 
-/// The driver behind every `fit`: initial check, adaptation, the loop with Stan's rule,
-/// averaging and the final ELBO (see ``fit(_:family:options:progress:)-(ProbabilisticModel,_,_,_)``).
+/// The driver behind every stochastic `fit`: the initial checks, Stan's step-size adaptation
+/// when asked for, the loop with Stan's rule and iterate averaging (``StochasticLoop``), and
+/// the final ELBO of the chosen approximation (see
+/// ``fit(_:family:options:progress:)-(ProbabilisticModel,_,_,_)``).
 func runFit<Family: VariationalFamily>(
   _ objective: VariationalObjective, options: FitOptions, familyName: String,
   start: (ParameterLayout, inout Xoshiro256StarStar) throws(InferenceError) -> [Double],
@@ -10,8 +12,6 @@ func runFit<Family: VariationalFamily>(
   minibatches: MinibatchSource?, progress: (FitProgress) -> Void
 ) throws(InferenceError) -> VariationalFit {
   let stopwatch = Stopwatch()
-  func elapsed() -> Double { stopwatch.seconds }
-
   var generator = Xoshiro256StarStar(seed: options.seed)
   let point = try start(objective.layout, &generator)
   try objective.checkInitialPoint(point)
@@ -23,127 +23,13 @@ func runFit<Family: VariationalFamily>(
   engine.learningRateSchedule = options.learningRateSchedule
   engine.minibatches = minibatches
 
-  var adaptation: StepSizeAdaptation.Outcome?
-  if case .adaptiveStepSize(nil) = options.optimizer {
-    let search = StepSizeAdaptation(
-      candidates: options.adaptationCandidates, iterations: options.adaptationIterations,
-      elboSamples: options.elboSamples)
-    let outcome = try search.run(from: engine) { trial in
-      progress(
-        FitProgress(
-          phase: .adaptation, iteration: 0, maxIterations: options.maxIterations,
-          elbo: trial.elbo, learningRate: trial.learningRate, elapsedSeconds: elapsed()))
-    }
-    engine.optimizer = OptimizerSlot(
-      .adaptiveStepSize(learningRate: outcome.learningRate), for: engine.family)
-    adaptation = outcome
-  }
+  let adaptation = try adaptStepSize(
+    of: &engine, options: options, stopwatch: stopwatch, progress: progress)
+  var loop = StochasticLoop(options: options, family: engine.family)
+  try loop.run(&engine, stopwatch: stopwatch, progress: progress)
+  let (final, averagedIterations) = loop.finalApproximation(&engine, objective: objective)
 
-  let window = options.resolvedWindowSize
-  var monitor = ConvergenceMonitor(tolerance: options.tolerance, windowSize: window)
-  let blocksPerRun: Int = blocks(covering: options.maxIterations, of: options.evalEvery)
-  var averagingCapacity: Int
-  switch options.averaging {
-  case .none: averagingCapacity = 0
-  case .automatic: averagingCapacity = Swift.max(halfRoundedUp(blocksPerRun), halfRoundedUp(window))
-  case .lastIterations(let count):
-    averagingCapacity = blocks(covering: count, of: options.evalEvery)
-  }
-  // Each block holds a copy of the variational parameters: keep them within 2²¹ scalars
-  // (16 MB), but at least 4 blocks, so that large full-rank families average fewer iterates.
-  let family = engine.family
-  let parameterCount = family.parameterKeyPaths.reduce(0) { $0 + family[keyPath: $1].scalarCount }
-  averagingCapacity = Swift.min(averagingCapacity, Swift.max(4, (1 << 21) / parameterCount))
-  var averager = IterateAverager<Family>(capacity: Swift.max(averagingCapacity, 1))
-  var trace: [VariationalFit.ELBOEvaluation] = []
-  var warnings: [String] = []
-  var converged = false
-  var rejectedInARow = 0
-  var iteration = 0
-  while iteration < options.maxIterations {
-    iteration += 1
-    let outcome = engine.step()
-    if outcome.accepted {
-      rejectedInARow = 0
-    } else {
-      rejectedInARow += 1
-      if rejectedInARow > options.maximumRejectedSteps {
-        throw .diverged(
-          "iteration \(iteration): the ELBO or its gradient was not finite for "
-            + "\(rejectedInARow) steps in a row (last −ELBO estimate \(outcome.negativeELBO)). "
-            + divergenceAdvice(engine, options))
-      }
-    }
-    if averagingCapacity > 0 { averager.add(engine.family) }
-    guard iteration % options.evalEvery == 0 else { continue }
-    averager.closeBlock()
-    let estimate = engine.estimateELBO(samples: options.elboSamples).value
-    guard estimate.isFinite, engine.family.hasFiniteParameters else {
-      throw .diverged(
-        "iteration \(iteration): the ELBO estimate is \(estimate). "
-          + divergenceAdvice(engine, options))
-    }
-    let check = monitor.record(elbo: estimate)
-    trace.append(.init(iteration: iteration, elbo: estimate, check: check))
-    progress(
-      FitProgress(
-        phase: .optimization, iteration: iteration, maxIterations: options.maxIterations,
-        elbo: estimate, relativeChange: check.relativeChange,
-        meanRelativeChange: check.meanRelativeChange,
-        medianRelativeChange: check.medianRelativeChange, learningRate: engine.learningRate,
-        elapsedSeconds: elapsed()))
-    if iteration > 10 * options.evalEvery
-      && (check.meanRelativeChange > 0.5 || check.medianRelativeChange > 0.5)
-      && !warnings.contains(where: { $0.hasPrefix("the ELBO keeps changing") })
-    {
-      warnings.append(
-        "the ELBO keeps changing by more than 50% between evaluations after \(iteration) "
-          + "iterations (Stan: \"may be diverging\"); inspect the ELBO trace")
-    }
-    if check.converged {
-      converged = true
-      break
-    }
-  }
-  averager.closeBlock()
-  if !converged {
-    warnings.append(
-      "the ELBO did not converge within \(options.maxIterations) iterations (relative "
-        + "tolerance \(options.tolerance)); raise maxIterations (--max-iterations) or the "
-        + "tolerance (--tolerance), or check the ELBO trace")
-  }
-
-  // The final approximation: the preferred of the averaged candidates and the last iterate.
-  var blockCounts: [Int] = []
-  switch options.averaging {
-  case .none:
-    break
-  case .automatic:
-    let runBlocks: Int = blocks(covering: iteration, of: options.evalEvery)
-    let windowBlocks: Int = Swift.min(trace.count, window)
-    blockCounts = [halfRoundedUp(runBlocks), halfRoundedUp(windowBlocks)]
-  case .lastIterations:
-    blockCounts = [averagingCapacity]
-  }
-  var final = engine.family
-  var averagedIterations = 0
-  var candidates: [(family: Family, iterations: Int)] = []
-  for count in Set(blockCounts.filter { $0 > 0 }).sorted(by: >) {
-    if let averaged = averager.average(ofLast: count, template: engine.family),
-      averaged.family.hasFiniteParameters, averaged.iterations > 1
-    {
-      candidates.append(averaged)
-    }
-  }
-  if !candidates.isEmpty {
-    candidates.append((engine.family, 0))
-    let noise = Tensor<Double>(
-      randomNormal: [options.finalELBOSamples, final.noiseDimension], using: &engine.generator)
-    let choice = preferredCandidate(
-      candidates.map { objective.logImportanceWeights($0.family, noise: noise).logWeights })
-    final = candidates[choice].family
-    averagedIterations = candidates[choice].iterations
-  }
+  var warnings = loop.warnings
   let noise = Tensor<Double>(
     randomNormal: [options.finalELBOSamples, final.noiseDimension], using: &engine.generator)
   let elbo = objective.estimateELBO(final, noise: noise)
@@ -152,17 +38,38 @@ func runFit<Family: VariationalFamily>(
       "the final ELBO estimate is \(elbo.value): some draws of q have a log joint that is "
         + "not finite")
   }
+  let adaptationSteps = adaptation.map { options.adaptationIterations * $0.trials.count } ?? 0
   return VariationalFit(
     layout: objective.layout, approximation: final, familyName: familyName, elbo: elbo,
-    iterations: iteration,
-    gradientEvaluations: options.gradientSamples
-      * (iteration
-        + (adaptation.map { options.adaptationIterations * $0.trials.count } ?? 0)),
-    converged: converged, learningRate: engine.learningRate,
-    adaptation: adaptation, trace: trace, averagedIterations: averagedIterations,
+    iterations: loop.iteration,
+    gradientEvaluations: options.gradientSamples * (loop.iteration + adaptationSteps),
+    converged: loop.converged, learningRate: engine.learningRate,
+    adaptation: adaptation, trace: loop.trace, averagedIterations: averagedIterations,
     warnings: warnings,
-    seconds: elapsed(), seed: options.seed, algorithm: .stochastic, drawCount: nil,
+    seconds: stopwatch.seconds, seed: options.seed, algorithm: .stochastic, drawCount: nil,
     monteCarloStandardErrors: nil, objective: objective, derive: derive)
+}
+
+/// Stan's adaptation phase when the options ask for it (`.adaptiveStepSize(nil)`): chooses η
+/// by ``StepSizeAdaptation`` from the engine's start and gives the engine the adaptive
+/// step-size sequence with that η. Returns the search's outcome, or nil when η is given.
+private func adaptStepSize<Family: VariationalFamily>(
+  of engine: inout VariationalInference<Family>, options: FitOptions, stopwatch: Stopwatch,
+  progress: (FitProgress) -> Void
+) throws(InferenceError) -> StepSizeAdaptation.Outcome? {
+  guard case .adaptiveStepSize(nil) = options.optimizer else { return nil }
+  let search = StepSizeAdaptation(
+    candidates: options.adaptationCandidates, iterations: options.adaptationIterations,
+    elboSamples: options.elboSamples)
+  let outcome = try search.run(from: engine) { trial in
+    progress(
+      FitProgress(
+        phase: .adaptation, iteration: 0, maxIterations: options.maxIterations,
+        elbo: trial.elbo, learningRate: trial.learningRate, elapsedSeconds: stopwatch.seconds))
+  }
+  engine.optimizer = OptimizerSlot(
+    .adaptiveStepSize(learningRate: outcome.learningRate), for: engine.family)
+  return outcome
 }
 
 /// The optimiser choice the engine starts with (η = 1 until adaptation replaces it).

@@ -1,3 +1,5 @@
+import Reporting
+
 /// Wall-clock seconds since it was made, for a fit's progress reports and its `seconds`.
 struct Stopwatch {
   private let clock = ContinuousClock()
@@ -7,7 +9,6 @@ struct Stopwatch {
 
   /// The seconds elapsed.
   var seconds: Double {
-    let duration = clock.now - started
-    return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    (clock.now - started).inSeconds
   }
 }

@@ -44,8 +44,7 @@ public struct ProgressBar {
 
   /// Seconds since the bar was created.
   public var elapsedSeconds: Double {
-    let duration = ContinuousClock.now - start
-    return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    (ContinuousClock.now - start).inSeconds
   }
 
   /// Records `units` more units done (covering `items` items, by default

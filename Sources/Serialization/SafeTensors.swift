@@ -143,63 +143,75 @@ public struct SafeTensorsArchive: Sendable {
         metadata = strings
         continue
       }
-      guard let fields = value as? [String: Any], let dtype = fields["dtype"] as? String,
-        let shape = fields["shape"] as? [Int], let offsets = fields["data_offsets"] as? [Int],
-        offsets.count == 2
-      else {
-        throw fail("tensor '\(name)': needs dtype, shape and data_offsets [begin, end]")
+      entries[name] = try Self.entry(name, value, bytes: bytes, dataStart: dataStart, path: path)
+    }
+  }
+
+  /// The tensor `name` of the header, whose `value` holds its dtype (F32 or F64), shape and
+  /// data offsets, read from the data section that starts at `dataStart` in `bytes` (after
+  /// checking that the offsets lie inside it and cover exactly the shape's elements).
+  private static func entry(
+    _ name: String, _ value: Any, bytes: [UInt8], dataStart: Int, path: String
+  ) throws(SafeTensorsError) -> SafeTensors.Entry {
+    func fail(_ message: String) -> SafeTensorsError {
+      SafeTensorsError(path: path, message: message)
+    }
+    guard let fields = value as? [String: Any], let dtype = fields["dtype"] as? String,
+      let shape = fields["shape"] as? [Int], let offsets = fields["data_offsets"] as? [Int],
+      offsets.count == 2
+    else {
+      throw fail("tensor '\(name)': needs dtype, shape and data_offsets [begin, end]")
+    }
+    let width: Int
+    switch dtype {
+    case "F32": width = 4
+    case "F64": width = 8
+    default: throw fail("tensor '\(name)': dtype \(dtype) is not supported (F32 or F64)")
+    }
+    guard shape.allSatisfy({ $0 >= 0 }) else {
+      throw fail("tensor '\(name)': negative shape \(shape)")
+    }
+    // The shape comes from the file: its element count is checked against the bytes the
+    // offsets cover (which lie inside the file) before anything is allocated.
+    let dataSize = bytes.count - dataStart
+    let (begin, end) = (offsets[0], offsets[1])
+    guard 0 <= begin, begin <= end, end <= dataSize else {
+      throw fail(
+        "tensor '\(name)': data_offsets [\(begin), \(end)] do not lie inside the file's "
+          + "\(dataSize) data bytes")
+    }
+    var count = 1
+    var overflow = false
+    for size in shape where !overflow {
+      (count, overflow) = count.multipliedReportingOverflow(by: size)
+    }
+    let byteCount = count.multipliedReportingOverflow(by: width)
+    guard !overflow, !byteCount.overflow, byteCount.partialValue == end - begin else {
+      throw fail(
+        "tensor '\(name)': shape \(shape) of \(dtype) needs "
+          + (overflow || byteCount.overflow
+            ? "more bytes than can be addressed"
+            : "\(byteCount.partialValue) bytes")
+          + ", data_offsets [\(begin), \(end)] hold \(end - begin)")
+    }
+    let base = dataStart + begin
+    switch width {
+    case 4:
+      var scalars = [Float](repeating: 0, count: count)
+      for i in 0..<count {
+        var bits: UInt32 = 0
+        for k in 0..<4 { bits |= UInt32(bytes[base + 4 * i + k]) << (8 * UInt32(k)) }
+        scalars[i] = Float(bitPattern: bits)
       }
-      let width: Int
-      switch dtype {
-      case "F32": width = 4
-      case "F64": width = 8
-      default: throw fail("tensor '\(name)': dtype \(dtype) is not supported (F32 or F64)")
+      return .float(Tensor(shape: shape, scalars: scalars))
+    default:
+      var scalars = [Double](repeating: 0, count: count)
+      for i in 0..<count {
+        var bits: UInt64 = 0
+        for k in 0..<8 { bits |= UInt64(bytes[base + 8 * i + k]) << (8 * UInt64(k)) }
+        scalars[i] = Double(bitPattern: bits)
       }
-      guard shape.allSatisfy({ $0 >= 0 }) else {
-        throw fail("tensor '\(name)': negative shape \(shape)")
-      }
-      // The shape comes from the file: its element count is checked against the bytes the
-      // offsets cover (which lie inside the file) before anything is allocated.
-      let dataSize = bytes.count - dataStart
-      let (begin, end) = (offsets[0], offsets[1])
-      guard 0 <= begin, begin <= end, end <= dataSize else {
-        throw fail(
-          "tensor '\(name)': data_offsets [\(begin), \(end)] do not lie inside the file's "
-            + "\(dataSize) data bytes")
-      }
-      var count = 1
-      var overflow = false
-      for size in shape where !overflow {
-        (count, overflow) = count.multipliedReportingOverflow(by: size)
-      }
-      let byteCount = count.multipliedReportingOverflow(by: width)
-      guard !overflow, !byteCount.overflow, byteCount.partialValue == end - begin else {
-        throw fail(
-          "tensor '\(name)': shape \(shape) of \(dtype) needs "
-            + (overflow || byteCount.overflow
-              ? "more bytes than can be addressed"
-              : "\(byteCount.partialValue) bytes")
-            + ", data_offsets [\(begin), \(end)] hold \(end - begin)")
-      }
-      let base = dataStart + begin
-      switch width {
-      case 4:
-        var scalars = [Float](repeating: 0, count: count)
-        for i in 0..<count {
-          var bits: UInt32 = 0
-          for k in 0..<4 { bits |= UInt32(bytes[base + 4 * i + k]) << (8 * UInt32(k)) }
-          scalars[i] = Float(bitPattern: bits)
-        }
-        entries[name] = .float(Tensor(shape: shape, scalars: scalars))
-      default:
-        var scalars = [Double](repeating: 0, count: count)
-        for i in 0..<count {
-          var bits: UInt64 = 0
-          for k in 0..<8 { bits |= UInt64(bytes[base + 8 * i + k]) << (8 * UInt64(k)) }
-          scalars[i] = Double(bitPattern: bits)
-        }
-        entries[name] = .double(Tensor(shape: shape, scalars: scalars))
-      }
+      return .double(Tensor(shape: shape, scalars: scalars))
     }
   }
 

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Reporting
 
 /// The result of `vae evaluate`, also written as JSON.
 public struct VAEEvaluationReport: Codable, Equatable, Sendable {
@@ -40,14 +41,14 @@ public struct VAEEvaluationReport: Codable, Equatable, Sendable {
     let logLikelihood = VAEEvaluation.logLikelihood(
       of: model, on: data, importanceSamples: importanceSamples, limit: count, seed: seed &+ 1,
       progress: progress)
-    let elapsed = (clock.now - start).components
+    let seconds = (clock.now - start).inSeconds
     let (means, logVariances) = VAEEvaluation.latentMeans(of: model, on: data, limit: count)
     return VAEEvaluationReport(
       negativeELBO: negativeELBO, logLikelihood: logLikelihood,
       importanceSamples: importanceSamples, images: count,
       activeUnits: VAEEvaluation.activeUnits(means: means).count,
       klPerDimension: VAEEvaluation.klPerDimension(means: means, logVariances: logVariances),
-      logLikelihoodSeconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
+      logLikelihoodSeconds: seconds)
   }
 }
 

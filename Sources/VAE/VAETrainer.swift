@@ -73,8 +73,9 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
   /// Trains one epoch on `data`, then measures the test negative ELBO on `test` when given.
   ///
   /// The images are visited in a fresh random order; the last batch may be smaller (as
-  /// PyTorch's `DataLoader`). `progress` is called after every step with the batch number
-  /// and the running means of the loss and its parts.
+  /// PyTorch's `DataLoader`). Each batch is one ``step(batch:klWeight:)``, at the learning
+  /// rate of the schedule and the KL weight of the warm-up. `progress` is called after every
+  /// step with the batch number and the running means of the loss and its parts.
   ///
   /// - Throws: ``VAEError/diverged(_:)`` when the loss or the gradient is not finite, or the
   ///   loss jumps far above its recent median (`DivergenceDetector`), naming the epoch and
@@ -96,82 +97,146 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
     let order = generator.permutation(of: data.count)
     let batchSize = training.batchSize
     let batches = (data.count + batchSize - 1) / batchSize
-    let latent = configuration.latentDimension
-    let samples = training.importanceSamples > 1 ? training.importanceSamples : training.samples
     var totals = (loss: 0.0, reconstruction: 0.0, kl: 0.0)
     let clock = ContinuousClock()
     let start = clock.now
     for batch in 0..<batches {
       let indices = order[(batch * batchSize)..<Swift.min(data.count, (batch + 1) * batchSize)]
-      let x = Tensor<Float>(shape: [indices.count, configuration.inputSize]) { buffer in
-        if training.binarize {
-          data.writeBinarisedBatch(indices: indices, into: buffer, using: &generator)
-        } else {
-          // Images are independent: the conversion is split across the cores.
-          let size = configuration.inputSize
-          forEachChunk(of: indices.count, minimumChunk: 32) { rows in
-            let first = indices.startIndex + rows.lowerBound
-            data.writeBatch(
-              indices: indices[first..<(first + rows.count)],
-              into: UnsafeMutableBufferPointer(
-                rebasing: buffer[(rows.lowerBound * size)..<(rows.upperBound * size)]))
-          }
-        }
-      }
-      let noise = Tensor<Float>(randomNormal: [samples * indices.count, latent], using: &generator)
+      let images = makeBatch(of: data, indices: indices)
       let weight = klWeight(epochProgress: Double(epoch - 1) + Double(batch) / Double(batches))
       optimizer.learningRate = learningRate(
         atStep: optimizer.step, stepsPerEpoch: batches)
-      let terms: Tensor<Float>
-      var gradient: Model.TangentVector
-      if training.importanceSamples > 1 {
-        let (value, pullback) = valueWithPullback(at: model) { model in
-          -model.importanceWeightedBound(x, noise: noise).sum()
-        }
-        terms = Tensor([value.scalarized(), .nan, .nan])
-        gradient = pullback(Tensor(1))
-      } else {
-        let (value, pullback) = valueWithPullback(at: model) { model in
-          model.negativeELBOTerms(x, noise: noise, klWeight: weight)
-        }
-        terms = value
-        gradient = pullback(Tensor([1, 0, 0]))
+      let terms: StepLoss
+      do {
+        terms = try step(batch: images, klWeight: weight)
+      } catch {
+        guard case .diverged(let message) = error else { throw error }
+        throw VAEError.diverged("epoch \(epoch), batch \(batch + 1): " + message)
       }
-      let loss = terms.scalars[0]
-      // A non-finite gradient makes the next loss non-finite, so checking the loss suffices;
-      // the gradient's norm is only computed when clipping needs it.
-      var gradientIsFinite = true
-      if let clip = training.gradientClipNorm {
-        gradientIsFinite = model.clipByGlobalNorm(&gradient, maximumNorm: clip).isFinite
-      }
-      let advice =
-        "Try a lower --learning-rate (now \(optimizer.learningRate)), --clip-norm 100, or "
-        + "--kl-warmup 2."
-      guard loss.isFinite, gradientIsFinite else {
-        throw VAEError.diverged(
-          "epoch \(epoch), batch \(batch + 1): the loss became \(loss) (not finite). \(advice)")
-      }
-      let perImage = Double(loss) / Double(indices.count)
-      if let median = divergence.record(perImage) {
-        throw VAEError.diverged(
-          String(
-            format: "epoch %d, batch %d: the loss per image jumped to %.3g, over %.0f× the "
-              + "median %.3g of the last %d batches: training diverged. ",
-            epoch, batch + 1, perImage, DivergenceDetector.factor, median,
-            divergence.window.count) + advice)
-      }
-      optimizer.update(&model, along: gradient)
-      totals.loss += Double(loss)
-      totals.reconstruction += Double(terms.scalars[1])
-      totals.kl += Double(terms.scalars[2])
+      totals.loss += Double(terms.loss)
+      totals.reconstruction += Double(terms.reconstruction)
+      totals.kl += Double(terms.kl)
       let seen = Double(Swift.min(data.count, (batch + 1) * batchSize))
       progress(
         batch + 1, batches,
         (totals.loss / seen, totals.reconstruction / seen, totals.kl / seen))
     }
-    let elapsed = clock.now - start
-    let seconds =
-      Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    let seconds = (clock.now - start).inSeconds
+    return finishEpoch(epoch, on: data, totals: totals, seconds: seconds, test: test)
+  }
+
+  /// The loss of one step and its parts, summed over the batch's images.
+  public struct StepLoss: Hashable, Sendable {
+    /// The training objective: the negative ELBO with the KL term weighted (β, warm-up), or
+    /// the negative importance-weighted bound.
+    public var loss: Float
+    /// The reconstruction term −E_q[log p(x | z)] (NaN when training on the IWAE bound).
+    public var reconstruction: Float
+    /// The unweighted KL term KL(q(z | x) ‖ p(z)) (NaN when training on the IWAE bound).
+    public var kl: Float
+  }
+
+  /// One optimisation step on `batch` ([images, pixels], scaled to [0, 1]): draws the noise ε,
+  /// computes the loss and its gradient (the negative ELBO with the KL term weighted by
+  /// `klWeight`, or the negative IWAE bound when ``TrainingConfiguration/importanceSamples``
+  /// is above 1), clips the gradient's global norm when
+  /// ``TrainingConfiguration/gradientClipNorm`` is set, and updates the model with Adam at its
+  /// current learning rate.
+  ///
+  /// - Parameters:
+  ///   - batch: the images, one per row.
+  ///   - klWeight: the weight of the KL term; nil for ``TrainingConfiguration/beta``.
+  /// - Returns: the loss and its parts, summed over the batch.
+  /// - Throws: ``VAEError/diverged(_:)`` when the loss or the gradient is not finite, or the
+  ///   loss per image jumps far above its recent median (`DivergenceDetector`); the model is
+  ///   then left unchanged.
+  public mutating func step(
+    batch: Tensor<Float>, klWeight: Float? = nil
+  ) throws(VAEError) -> StepLoss {
+    let images = batch.shape[0]
+    let latent = model.configuration.latentDimension
+    let samples = training.importanceSamples > 1 ? training.importanceSamples : training.samples
+    let noise = Tensor<Float>(randomNormal: [samples * images, latent], using: &generator)
+    let weight = klWeight ?? training.beta
+    let terms: Tensor<Float>
+    var gradient: Model.TangentVector
+    if training.importanceSamples > 1 {
+      let (value, pullback) = valueWithPullback(at: model) { model in
+        -model.importanceWeightedBound(batch, noise: noise).sum()
+      }
+      terms = Tensor([value.scalarized(), .nan, .nan])
+      gradient = pullback(Tensor(1))
+    } else {
+      let (value, pullback) = valueWithPullback(at: model) { model in
+        model.negativeELBOTerms(batch, noise: noise, klWeight: weight)
+      }
+      terms = value
+      gradient = pullback(Tensor([1, 0, 0]))
+    }
+    let loss = terms.scalars[0]
+    // A non-finite gradient makes the next loss non-finite, so checking the loss suffices;
+    // the gradient's norm is only computed when clipping needs it.
+    var gradientIsFinite = true
+    if let clip = training.gradientClipNorm {
+      gradientIsFinite = model.clipByGlobalNorm(&gradient, maximumNorm: clip).isFinite
+    }
+    try checkDivergence(loss: loss, gradientIsFinite: gradientIsFinite, images: images)
+    optimizer.update(&model, along: gradient)
+    return StepLoss(loss: loss, reconstruction: terms.scalars[1], kl: terms.scalars[2])
+  }
+
+  /// Throws ``VAEError/diverged(_:)`` when the loss or the gradient is not finite, or the loss
+  /// per image is far above the recent median (recording it in `DivergenceDetector`
+  /// otherwise), with what to try.
+  private mutating func checkDivergence(
+    loss: Float, gradientIsFinite: Bool, images: Int
+  ) throws(VAEError) {
+    func advice() -> String {
+      "Try a lower --learning-rate (now \(optimizer.learningRate)), --clip-norm 100, or "
+        + "--kl-warmup 2."
+    }
+    guard loss.isFinite, gradientIsFinite else {
+      throw VAEError.diverged("the loss became \(loss) (not finite). \(advice())")
+    }
+    let perImage = Double(loss) / Double(images)
+    if let median = divergence.record(perImage) {
+      throw VAEError.diverged(
+        String(
+          format: "the loss per image jumped to %.3g, over %.0f× the median %.3g of the last "
+            + "%d batches: training diverged. ",
+          perImage, DivergenceDetector.factor, median, divergence.window.count) + advice())
+    }
+  }
+
+  /// The images at `indices` as a batch [images, pixels]: binarised with fresh draws when
+  /// ``TrainingConfiguration/binarize`` is set, else scaled to [0, 1] (split across the
+  /// cores, the images being independent).
+  private mutating func makeBatch(
+    of data: ImageDataset, indices: ArraySlice<Int>
+  ) -> Tensor<Float> {
+    let size = model.configuration.inputSize
+    return Tensor<Float>(shape: [indices.count, size]) { buffer in
+      if training.binarize {
+        data.writeBinarisedBatch(indices: indices, into: buffer, using: &generator)
+      } else {
+        forEachChunk(of: indices.count, minimumChunk: 32) { rows in
+          let first = indices.startIndex + rows.lowerBound
+          data.writeBatch(
+            indices: indices[first..<(first + rows.count)],
+            into: UnsafeMutableBufferPointer(
+              rebasing: buffer[(rows.lowerBound * size)..<(rows.upperBound * size)]))
+        }
+      }
+    }
+  }
+
+  /// Records the epoch's metrics (the means per image of the summed `totals`, and the test
+  /// negative ELBO on `test` when given) and returns them.
+  private mutating func finishEpoch(
+    _ epoch: Int, on data: ImageDataset,
+    totals: (loss: Double, reconstruction: Double, kl: Double), seconds: Double,
+    test: ImageDataset?
+  ) -> EpochMetrics {
     let n = Double(data.count)
     let iwae = training.importanceSamples > 1
     let testNegativeELBO = test.map {

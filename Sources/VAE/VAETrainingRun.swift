@@ -61,112 +61,26 @@ public struct VAETrainingRun {
   ) throws -> [EpochMetrics] {
     let newNotes = try VAECheckpoint.recover(outputDirectory)
     for note in newNotes { log(note) }
-    let notes = recoveryNotes + newNotes
-    let configurationFile = VAECheckpoint.path(outputDirectory, VAECheckpoint.configurationFile)
-    let exists = VAECheckpoint.hasSavedEpoch(in: outputDirectory)
-    // A first save that did not finish: its files were just removed, or an older version
-    // left a config.json without weights.
-    let unsaved =
-      !exists && (!notes.isEmpty || FileManager.default.fileExists(atPath: configurationFile))
-    var trainer: VAETrainer<E, D>
-    var runData = data
+    let start: (trainer: VAETrainer<E, D>, data: VAEDataRecord?)
     if resume {
-      guard exists else {
-        if unsaved {
-          throw VAEError.checkpoint(
-            path: outputDirectory,
-            message: "holds no saved epoch (the run's first save did not finish); run again "
-              + "without --resume to start it afresh")
-        }
-        throw VAEError.checkpoint(
-          path: configurationFile,
-          message: "missing: there is no run to --resume in \(outputDirectory)")
-      }
-      let saved = try VAECheckpoint.configuration(in: outputDirectory)
-      let changes = saved.resumeChanges(
-        to: VAECheckpoint.Configuration(model: configuration, training: training, data: data))
-      guard changes.isEmpty else {
-        throw VAEError.invalidConfiguration(
-          "--resume continues \(outputDirectory) with its own settings, and this command "
-            + "changes them:\n  " + changes.joined(separator: "\n  ")
-            + "\nDrop these flags to continue the run, or start a new run in another --output.")
-      }
-      if let old = saved.data, let new = data {
-        if old.training != new.training {
-          log(
-            "warning: the training images differ from the run's: it recorded \(old.training), "
-              + "found \(new.training)")
-        }
-        if let recorded = old.test, let found = new.test, recorded != found {
-          log(
-            "warning: the test images differ from the run's: it recorded \(recorded), found "
-              + "\(found)")
-        }
-      }
-      runData = saved.data ?? data
-      trainer = try VAECheckpoint.loadTrainer(from: outputDirectory)
-      let completed = trainer.completedEpochs
-      if training.epochs > trainer.training.epochs {
-        log(
-          "extending \(outputDirectory) from \(trainer.training.epochs) to \(training.epochs) epochs"
-        )
-        trainer.training.epochs = training.epochs
-      }
-      if completed >= trainer.training.epochs {
-        log(
-          "\(outputDirectory) has completed its \(completed) epochs; raise --epochs to extend it")
-        return trainer.metrics
-      }
-      log("continuing run \(outputDirectory) from epoch \(completed) of \(trainer.training.epochs)")
+      start = try resumedTrainer(notes: recoveryNotes + newNotes, log: log)
     } else {
-      guard !exists else {
-        throw VAEError.checkpoint(
-          path: outputDirectory,
-          message: "already holds a training run; pass --resume to continue it, or choose "
-            + "another --output")
-      }
-      if unsaved { log("\(outputDirectory) holds no saved epoch; starting afresh") }
-      trainer = try VAETrainer(configuration: configuration, training: training)
+      start = (try newTrainer(notes: recoveryNotes + newNotes, log: log), data)
     }
+    var trainer = start.trainer
     let total = trainer.training.epochs
+    if resume && trainer.completedEpochs >= total {
+      log(
+        "\(outputDirectory) has completed its \(trainer.completedEpochs) epochs; raise --epochs "
+          + "to extend it")
+      return trainer.metrics
+    }
     var remaining = epochLimit ?? Int.max
     while trainer.completedEpochs < total && remaining > 0 {
-      let epoch = trainer.completedEpochs + 1
-      let batches =
-        (trainingData.count + trainer.training.batchSize - 1) / trainer.training.batchSize
-      var bar = ProgressBar(
-        title: "epoch \(epoch)/\(total)", total: batches, itemsPerUnit: trainer.training.batchSize)
-      let metrics: EpochMetrics
-      do {
-        metrics = try trainer.trainEpoch(on: trainingData, test: testData) { _, _, means in
-          bar.advance(fields: ["loss": means.loss, "recon": means.reconstruction, "KL": means.kl])
-        }
-      } catch {
-        guard case .diverged(let message) = error else { throw error }
-        let kept =
-          trainer.completedEpochs > 0
-          ? "\(outputDirectory) keeps the checkpoint of epoch \(trainer.completedEpochs), the "
-            + "last good one."
-          : "No epoch completed; nothing was saved."
-        throw VAEError.diverged(message + " " + kept)
-      }
-      var line = String(format: "epoch %d/%d  train ", epoch, total)
-      if metrics.objective == EpochMetrics.negativeELBOName {
-        line += String(format: "%.2f", metrics.trainObjective)
-      } else {
-        line += metrics.objective + String(format: " %.2f", metrics.trainObjective)
-        if let elbo = metrics.trainNegativeELBO {
-          line += String(format: ", negative ELBO %.2f", elbo)
-        }
-      }
-      if let reconstruction = metrics.trainReconstruction, let kl = metrics.trainKL {
-        line += String(format: "  (recon %.2f, KL %.2f)", reconstruction, kl)
-      }
-      if let test = metrics.testNegativeELBO { line += String(format: "  test %.2f", test) }
-      line += String(format: "  %.1fs  %.0f images/s", metrics.seconds, metrics.samplesPerSecond)
-      log(line)
+      let metrics = try trainEpoch(&trainer)
+      log(Self.summary(of: metrics, epochs: total))
       try VAECheckpoint.commit(
-        trainer, data: runData, extraFiles: try pictures(trainer), to: outputDirectory)
+        trainer, data: start.data, extraFiles: try pictures(trainer), to: outputDirectory)
       remaining -= 1
       if stopRequested() && trainer.completedEpochs < total && remaining > 0 {
         throw TrainingInterrupted(
@@ -177,6 +91,133 @@ public struct VAETrainingRun {
       "wrote \(outputDirectory)/{checkpoint.safetensors, training-state.safetensors, config.json, metrics.jsonl, samples.png, reconstructions.png, curves.png}"
     )
     return trainer.metrics
+  }
+
+  /// Whether ``outputDirectory`` holds a saved epoch, and whether it holds the remains of a
+  /// first save that did not finish (its files were just removed, as `notes` say, or an older
+  /// version left a config.json without weights).
+  private func savedState(notes: [String]) -> (exists: Bool, unsaved: Bool) {
+    let configurationFile = VAECheckpoint.path(outputDirectory, VAECheckpoint.configurationFile)
+    let exists = VAECheckpoint.hasSavedEpoch(in: outputDirectory)
+    let unsaved =
+      !exists && (!notes.isEmpty || FileManager.default.fileExists(atPath: configurationFile))
+    return (exists, unsaved)
+  }
+
+  /// A new trainer, after checking that ``outputDirectory`` holds no run.
+  private func newTrainer<E: VAENetwork, D: VAENetwork>(
+    notes: [String], log: (String) -> Void
+  ) throws -> VAETrainer<E, D> {
+    let (exists, unsaved) = savedState(notes: notes)
+    guard !exists else {
+      throw VAEError.checkpoint(
+        path: outputDirectory,
+        message: "already holds a training run; pass --resume to continue it, or choose "
+          + "another --output")
+    }
+    if unsaved { log("\(outputDirectory) holds no saved epoch; starting afresh") }
+    return try VAETrainer(configuration: configuration, training: training)
+  }
+
+  /// The trainer of the run in ``outputDirectory`` and its data record, after checking that
+  /// the settings are the run's own (warning when the images differ from those it recorded),
+  /// extended to ``TrainingConfiguration/epochs`` when that is larger.
+  private func resumedTrainer<E: VAENetwork, D: VAENetwork>(
+    notes: [String], log: (String) -> Void
+  ) throws -> (trainer: VAETrainer<E, D>, data: VAEDataRecord?) {
+    let (exists, unsaved) = savedState(notes: notes)
+    guard exists else {
+      if unsaved {
+        throw VAEError.checkpoint(
+          path: outputDirectory,
+          message: "holds no saved epoch (the run's first save did not finish); run again "
+            + "without --resume to start it afresh")
+      }
+      throw VAEError.checkpoint(
+        path: VAECheckpoint.path(outputDirectory, VAECheckpoint.configurationFile),
+        message: "missing: there is no run to --resume in \(outputDirectory)")
+    }
+    let saved = try VAECheckpoint.configuration(in: outputDirectory)
+    let changes = saved.resumeChanges(
+      to: VAECheckpoint.Configuration(model: configuration, training: training, data: data))
+    guard changes.isEmpty else {
+      throw VAEError.invalidConfiguration(
+        "--resume continues \(outputDirectory) with its own settings, and this command "
+          + "changes them:\n  " + changes.joined(separator: "\n  ")
+          + "\nDrop these flags to continue the run, or start a new run in another --output.")
+    }
+    if let old = saved.data, let new = data { warnIfImagesDiffer(old, new, log: log) }
+    var trainer: VAETrainer<E, D> = try VAECheckpoint.loadTrainer(from: outputDirectory)
+    let completed = trainer.completedEpochs
+    if training.epochs > trainer.training.epochs {
+      log(
+        "extending \(outputDirectory) from \(trainer.training.epochs) to \(training.epochs) epochs"
+      )
+      trainer.training.epochs = training.epochs
+    }
+    if completed < trainer.training.epochs {
+      log("continuing run \(outputDirectory) from epoch \(completed) of \(trainer.training.epochs)")
+    }
+    return (trainer, saved.data ?? data)
+  }
+
+  /// Logs a warning for each image set that differs from the one the run recorded.
+  private func warnIfImagesDiffer(
+    _ recorded: VAEDataRecord, _ found: VAEDataRecord, log: (String) -> Void
+  ) {
+    if recorded.training != found.training {
+      log(
+        "warning: the training images differ from the run's: it recorded \(recorded.training), "
+          + "found \(found.training)")
+    }
+    if let recordedTest = recorded.test, let foundTest = found.test, recordedTest != foundTest {
+      log(
+        "warning: the test images differ from the run's: it recorded \(recordedTest), found "
+          + "\(foundTest)")
+    }
+  }
+
+  /// Trains the next epoch with a progress bar; a divergence says which checkpoint is kept.
+  private func trainEpoch<E, D>(_ trainer: inout VAETrainer<E, D>) throws -> EpochMetrics {
+    let epoch = trainer.completedEpochs + 1
+    let batches =
+      (trainingData.count + trainer.training.batchSize - 1) / trainer.training.batchSize
+    var bar = ProgressBar(
+      title: "epoch \(epoch)/\(trainer.training.epochs)", total: batches,
+      itemsPerUnit: trainer.training.batchSize)
+    do {
+      return try trainer.trainEpoch(on: trainingData, test: testData) { _, _, means in
+        bar.advance(fields: ["loss": means.loss, "recon": means.reconstruction, "KL": means.kl])
+      }
+    } catch {
+      guard case .diverged(let message) = error else { throw error }
+      let kept =
+        trainer.completedEpochs > 0
+        ? "\(outputDirectory) keeps the checkpoint of epoch \(trainer.completedEpochs), the "
+          + "last good one."
+        : "No epoch completed; nothing was saved."
+      throw VAEError.diverged(message + " " + kept)
+    }
+  }
+
+  /// The line logged after an epoch: the training objective (and its parts), the test
+  /// negative ELBO, the time and the speed.
+  static func summary(of metrics: EpochMetrics, epochs total: Int) -> String {
+    var line = String(format: "epoch %d/%d  train ", metrics.epoch, total)
+    if metrics.objective == EpochMetrics.negativeELBOName {
+      line += String(format: "%.2f", metrics.trainObjective)
+    } else {
+      line += metrics.objective + String(format: " %.2f", metrics.trainObjective)
+      if let elbo = metrics.trainNegativeELBO {
+        line += String(format: ", negative ELBO %.2f", elbo)
+      }
+    }
+    if let reconstruction = metrics.trainReconstruction, let kl = metrics.trainKL {
+      line += String(format: "  (recon %.2f, KL %.2f)", reconstruction, kl)
+    }
+    if let test = metrics.testNegativeELBO { line += String(format: "  test %.2f", test) }
+    line += String(format: "  %.1fs  %.0f images/s", metrics.seconds, metrics.samplesPerSecond)
+    return line
   }
 
   /// The PNG files saved with every epoch, by name.

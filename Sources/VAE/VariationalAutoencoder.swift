@@ -12,8 +12,8 @@ import _Differentiation
 ///   outputs, split in two);
 /// - decoder p_θ(x | z), Bernoulli with logits or Gaussian with mean ``decoder``(z).
 ///
-/// `Encoder` and `Decoder` are the networks of the chosen architecture: `MLPEncoder` and
-/// `MLPDecoder`, or `ConvEncoder` and `ConvDecoder`. Images enter and leave flat,
+/// `Encoder` and `Decoder` are the networks of the chosen architecture: ``MLPNetwork`` for
+/// both, or ``ConvEncoderNetwork`` and ``ConvDecoderNetwork``. Images enter and leave flat,
 /// `[batch, channels·height·width]`, with pixels in [0, 1].
 public struct VariationalAutoencoder<Encoder: VAENetwork, Decoder: VAENetwork>: ParameterGroup {
   public typealias Scalar = Float

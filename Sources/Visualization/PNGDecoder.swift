@@ -163,11 +163,6 @@ extension PNG {
     guard bytes.prefix(8).elementsEqual(signature) else {
       throw fail(.badSignature, "not a PNG file (bad signature)")
     }
-    func readUInt32(_ offset: Int) -> UInt32 {
-      UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16
-        | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
-    }
-
     var info = PNGInfo(
       width: 0, height: 0, bitDepth: 0, colorType: 0, interlaceMethod: 0, chunkTypes: [])
     var compressed: [UInt8] = []
@@ -175,37 +170,8 @@ extension PNG {
     var idatState = 0  // 0 none yet, 1 inside the IDAT run, 2 after it
     var sawPalette = false
     while true {
-      guard offset + 8 <= bytes.count else {
-        throw fail(
-          .truncated,
-          info.chunkTypes.isEmpty
-            ? "file ends before the IHDR chunk"
-            : "file ends after \(info.chunkTypes.last!) chunk without an IEND chunk")
-      }
-      let length = Int(readUInt32(offset))
-      let typeBytes = Array(bytes[(offset + 4)..<(offset + 8)])
-      guard typeBytes.allSatisfy({ (65...90).contains($0) || (97...122).contains($0) }) else {
-        throw fail(.badChunkLayout, "invalid chunk type bytes \(typeBytes) at offset \(offset)")
-      }
-      let type = String(decoding: typeBytes, as: UTF8.self)
-      guard length <= Int(Int32.max) else {
-        throw fail(.badChunkLayout, "\(type) chunk length \(length) exceeds 2³¹−1")
-      }
-      guard offset + 12 + length <= bytes.count else {
-        throw fail(
-          .truncated,
-          "file ends inside the \(type) chunk at offset \(offset) (needs \(length + 12) bytes, "
-            + "\(bytes.count - offset) left)")
-      }
-      let dataRange = (offset + 8)..<(offset + 8 + length)
-      let stored = readUInt32(offset + 8 + length)
-      let computed = Zlib.crc32(of: bytes[dataRange], initial: Zlib.crc32(of: typeBytes))
-      guard stored == computed else {
-        throw fail(
-          .badChecksum,
-          "CRC mismatch in \(type) chunk at offset \(offset) (stored "
-            + "\(hex(stored)), computed \(hex(computed)))")
-      }
+      let chunk = try readChunk(bytes, at: offset, after: info.chunkTypes.last, source: source)
+      let (type, length, data) = (chunk.type, chunk.data.count, chunk.data)
       if info.chunkTypes.isEmpty && type != "IHDR" {
         throw fail(.badHeader, "first chunk is \(type), expected IHDR")
       }
@@ -215,33 +181,7 @@ extension PNG {
       switch type {
       case "IHDR":
         guard info.chunkTypes.count == 1 else { throw fail(.badChunkLayout, "second IHDR chunk") }
-        guard length == 13 else {
-          throw fail(.badHeader, "IHDR chunk has length \(length), expected 13")
-        }
-        let base = offset + 8
-        let width = readUInt32(base)
-        let height = readUInt32(base + 4)
-        guard (1...0x7FFF_FFFF).contains(width), (1...0x7FFF_FFFF).contains(height) else {
-          throw fail(.badHeader, "invalid image size \(width)×\(height) in IHDR")
-        }
-        let (depth, color) = (bytes[base + 8], bytes[base + 9])
-        let legalDepths: [UInt8: [UInt8]] = [
-          0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16],
-        ]
-        guard let depths = legalDepths[color], depths.contains(depth) else {
-          throw fail(.badHeader, "invalid bit depth \(depth) for colour type \(color) in IHDR")
-        }
-        guard bytes[base + 10] == 0, bytes[base + 11] == 0, bytes[base + 12] <= 1 else {
-          throw fail(
-            .badHeader,
-            "invalid compression/filter/interlace methods \(bytes[base + 10])/"
-              + "\(bytes[base + 11])/\(bytes[base + 12]) in IHDR")
-        }
-        info.width = Int(width)
-        info.height = Int(height)
-        info.bitDepth = depth
-        info.colorType = color
-        info.interlaceMethod = bytes[base + 12]
+        try readHeader(bytes[data], into: &info, source: source)
       case "PLTE":
         guard idatState == 0 else { throw fail(.badChunkLayout, "PLTE chunk after IDAT") }
         sawPalette = true
@@ -251,7 +191,7 @@ extension PNG {
           throw fail(.badChunkLayout, "palette image has no PLTE chunk before IDAT")
         }
         idatState = 1
-        compressed += bytes[dataRange]
+        compressed += bytes[data]
       case "IEND":
         guard length == 0 else { throw fail(.badChunkLayout, "IEND chunk is not empty") }
         guard idatState != 0 else { throw fail(.badChunkLayout, "no IDAT chunk before IEND") }
@@ -262,12 +202,97 @@ extension PNG {
         return (info, compressed)
       default:
         // Bit 5 of the first type byte clear (upper case) marks a critical chunk.
-        guard typeBytes[0] & 0x20 != 0 else {
+        guard chunk.type.utf8.first! & 0x20 != 0 else {
           throw fail(.badChunkLayout, "unknown critical chunk \(type)")
         }
       }
       offset += 12 + length
     }
+  }
+
+  /// The big-endian 32-bit integer at `offset`.
+  private static func readUInt32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+    UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16
+      | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+  }
+
+  /// The chunk at `offset` (length, type, data, CRC), after checking that it is whole, that
+  /// its type is four ASCII letters and that its CRC matches; `previous` is the type of the
+  /// chunk before it, for the message when the file ends first.
+  private static func readChunk(
+    _ bytes: [UInt8], at offset: Int, after previous: String?, source: String
+  ) throws(PNGError) -> (type: String, data: Range<Int>) {
+    func fail(_ reason: PNGError.Reason, _ message: String) -> PNGError {
+      PNGError(source: source, reason: reason, message: message)
+    }
+    guard offset + 8 <= bytes.count else {
+      throw fail(
+        .truncated,
+        previous.map { "file ends after \($0) chunk without an IEND chunk" }
+          ?? "file ends before the IHDR chunk")
+    }
+    let length = Int(readUInt32(bytes, offset))
+    let typeBytes = Array(bytes[(offset + 4)..<(offset + 8)])
+    guard typeBytes.allSatisfy({ (65...90).contains($0) || (97...122).contains($0) }) else {
+      throw fail(.badChunkLayout, "invalid chunk type bytes \(typeBytes) at offset \(offset)")
+    }
+    let type = String(decoding: typeBytes, as: UTF8.self)
+    guard length <= Int(Int32.max) else {
+      throw fail(.badChunkLayout, "\(type) chunk length \(length) exceeds 2³¹−1")
+    }
+    guard offset + 12 + length <= bytes.count else {
+      throw fail(
+        .truncated,
+        "file ends inside the \(type) chunk at offset \(offset) (needs \(length + 12) bytes, "
+          + "\(bytes.count - offset) left)")
+    }
+    let dataRange = (offset + 8)..<(offset + 8 + length)
+    let stored = readUInt32(bytes, offset + 8 + length)
+    let computed = Zlib.crc32(of: bytes[dataRange], initial: Zlib.crc32(of: typeBytes))
+    guard stored == computed else {
+      throw fail(
+        .badChecksum,
+        "CRC mismatch in \(type) chunk at offset \(offset) (stored "
+          + "\(hex(stored)), computed \(hex(computed)))")
+    }
+    return (type, dataRange)
+  }
+
+  /// Reads the IHDR chunk's data into `info`: the size (1 to 2³¹−1 each way), a bit depth
+  /// legal for the colour type, compression and filter method 0, interlace method 0 or 1.
+  private static func readHeader(
+    _ data: ArraySlice<UInt8>, into info: inout PNGInfo, source: String
+  ) throws(PNGError) {
+    func fail(_ reason: PNGError.Reason, _ message: String) -> PNGError {
+      PNGError(source: source, reason: reason, message: message)
+    }
+    guard data.count == 13 else {
+      throw fail(.badHeader, "IHDR chunk has length \(data.count), expected 13")
+    }
+    let header = Array(data)
+    let width = readUInt32(header, 0)
+    let height = readUInt32(header, 4)
+    guard (1...0x7FFF_FFFF).contains(width), (1...0x7FFF_FFFF).contains(height) else {
+      throw fail(.badHeader, "invalid image size \(width)×\(height) in IHDR")
+    }
+    let (depth, color) = (header[8], header[9])
+    let legalDepths: [UInt8: [UInt8]] = [
+      0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16],
+    ]
+    guard let depths = legalDepths[color], depths.contains(depth) else {
+      throw fail(.badHeader, "invalid bit depth \(depth) for colour type \(color) in IHDR")
+    }
+    guard header[10] == 0, header[11] == 0, header[12] <= 1 else {
+      throw fail(
+        .badHeader,
+        "invalid compression/filter/interlace methods \(header[10])/"
+          + "\(header[11])/\(header[12]) in IHDR")
+    }
+    info.width = Int(width)
+    info.height = Int(height)
+    info.bitDepth = depth
+    info.colorType = color
+    info.interlaceMethod = header[12]
   }
 
   /// Reverses PNG filter `type` for one row, reading from `filtered` at `from` and writing the

@@ -1,4 +1,5 @@
 import Datasets
+import TensorCore
 import Testing
 
 @Suite("Minibatch conversion")

@@ -1,4 +1,5 @@
 import Datasets
+import TestSupport
 import Testing
 
 @Suite("Images from matrix files")

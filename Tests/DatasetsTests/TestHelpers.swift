@@ -1,40 +1,10 @@
 import Datasets
 import Foundation
+import TensorCore
+import TestSupport
 import Testing
 
-/// A fresh directory under the system's temporary directory, removed when released. Each test
-/// makes its own, so tests can run in parallel.
-final class TemporaryDirectory {
-  let path: String
-
-  init() throws {
-    path = NSTemporaryDirectory() + "datasets-tests-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  }
-
-  deinit {
-    try? FileManager.default.removeItem(atPath: path)
-  }
-
-  /// The full path of `name` inside this directory.
-  func file(_ name: String) -> String {
-    path + "/" + name
-  }
-
-  /// Writes `bytes` to `name` and returns the file's full path.
-  @discardableResult
-  func write(_ bytes: [UInt8], to name: String) throws -> String {
-    let target = file(name)
-    try Data(bytes).write(to: URL(fileURLWithPath: target))
-    return target
-  }
-
-  /// Writes `text` (UTF-8) to `name` and returns the file's full path.
-  @discardableResult
-  func write(_ text: String, to name: String) throws -> String {
-    try write(Array(text.utf8), to: name)
-  }
-
+extension TemporaryDirectory {
   /// Writes `bytes` compressed by the `gzip` tool to `name` (which should end in `.gz`) and
   /// returns the file's full path.
   @discardableResult
@@ -117,23 +87,6 @@ func expect(
     #expect(
       error.description.contains(fragment), "\(error) should mention \(fragment)",
       sourceLocation: sourceLocation)
-  }
-}
-
-/// A small, fast, seedable generator (SplitMix64) so that random tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-
-  init(seed: UInt64) {
-    state = seed
-  }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var mixed = state
-    mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-    return mixed ^ (mixed >> 31)
   }
 }
 

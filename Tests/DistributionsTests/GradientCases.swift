@@ -1,5 +1,6 @@
 import Distributions
 import TensorCore
+import TestSupport
 import _Differentiation
 
 /// One row of the gradient-check table: a differentiable function of some tensors and the

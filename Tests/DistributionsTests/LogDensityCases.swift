@@ -1,5 +1,6 @@
 import Distributions
 import TensorCore
+import TestSupport
 
 /// One row of the log-density table: a distribution's log density, the values it is evaluated
 /// at and the reference results.

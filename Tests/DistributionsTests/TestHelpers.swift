@@ -1,12 +1,8 @@
 import Distributions
 import RealModule
 import TensorCore
+import TestSupport
 import Testing
-
-/// A tensor of the given scalars (a vector, or the given shape), converted from `Double`.
-func tensor<Scalar: TensorScalar>(_ values: [Double], shape: [Int]? = nil) -> Tensor<Scalar> {
-  Tensor(shape: shape ?? [values.count], scalars: values.map { Scalar($0) })
-}
 
 /// A rank-0 tensor.
 func scalar<Scalar: TensorScalar>(_ value: Double) -> Tensor<Scalar> {

@@ -1,5 +1,6 @@
 import Distributions
 import TensorCore
+import TestSupport
 import Testing
 
 /// `validated()` accepts parameters in their domains and names the first offending scalar

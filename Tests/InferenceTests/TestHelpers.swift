@@ -3,16 +3,6 @@ import Inference
 import TensorCore
 import Testing
 
-/// A vector (or a tensor of the given shape) of Doubles.
-func tensor(_ values: [Double], shape: [Int]? = nil) -> Tensor<Double> {
-  Tensor(shape: shape ?? [values.count], scalars: values)
-}
-
-/// Seconds of a duration.
-func seconds(_ duration: Duration) -> Double {
-  Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-}
-
 /// The mean and standard deviation of draws.
 func moments(_ draws: [Double]) -> (mean: Double, standardDeviation: Double) {
   let n = Double(draws.count)

@@ -33,7 +33,6 @@ func runDeterministicFit(
   progress: (FitProgress) -> Void
 ) throws(InferenceError) -> VariationalFit {
   let stopwatch = Stopwatch()
-  func elapsed() -> Double { stopwatch.seconds }
   var generator = Xoshiro256StarStar(seed: options.seed)
   let d = objective.layout.dimension
   let point = try initialPoint(objective.layout, options.initialization, using: &generator)
@@ -46,7 +45,7 @@ func runDeterministicFit(
   progress(
     FitProgress(
       phase: .modeSearch, iteration: mode.iterations, maxIterations: mode.iterations,
-      elbo: mode.logDensity, learningRate: 0, elapsedSeconds: elapsed()))
+      elbo: mode.logDensity, learningRate: 0, elapsedSeconds: stopwatch.seconds))
   if !mode.converged {
     warnings.append(
       "the search for the mode of log p̃ stopped after \(mode.iterations) Newton iterations "
@@ -62,89 +61,24 @@ func runDeterministicFit(
   let pairs = options.draws.map { ($0 + 1) / 2 } ?? Swift.max(16, d + Swift.min(d, 50))
   let maxRows = Swift.max(options.maxDraws ?? 128 * pairs, 2 * pairs)
   var sets = [WhitenedNoise(pairs: pairs, dimension: d, using: &generator)]
-  var elbo = SampleAverageELBO(
-    objective: objective, shape: shape, centre: mode.point, factor: factor, scales: scales,
-    noise: sets[0].rows)
-  let minimizer = LBFGSMinimizer(
-    gradientTolerance: 1e-6, maxIterations: Swift.min(options.maxIterations, 10_000))
-  var iterations = 0
-  var rejectedPoints = 0
-  var unconverged: (runs: Int, runsTotal: Int, gradient: Double, atLimit: Bool) = (0, 0, 0, false)
-  func optimize(from start: [Double], noise: Tensor<Double>) throws(InferenceError) -> [Double] {
-    elbo.noise = noise
-    var start = start
-    // Shrink q until every draw has a finite log density (bounded retries).
-    var shrinks = 0
-    while !elbo.negativeValueAndGradient(start).value.isFinite {
-      shrinks += 1
-      if shrinks > 20 {
-        try blameRejectedDraw(elbo, start)
-        throw .diverged(
-          "log p̃ or its gradient is not finite at some draws of q even after shrinking q "
-            + "by 2²⁰ around the mode; check the model's constraints and data")
-      }
-      shrinkScale(&start, elbo)
-    }
-    var copy = elbo
-    let outcome = minimizer.minimize(from: start) { copy.negativeValueAndGradient($0) }
-    elbo = copy
-    iterations += outcome.iterations
-    rejectedPoints += outcome.rejectedPoints
-    unconverged.runsTotal += 1
-    if !outcome.converged {
-      unconverged.runs += 1
-      unconverged.gradient = Swift.max(unconverged.gradient, maximumMagnitude(outcome.gradient))
-      unconverged.atLimit = unconverged.atLimit || outcome.iterations >= minimizer.maxIterations
-    }
-    progress(
-      FitProgress(
-        phase: .fixedDraws(noise.shape[0]), iteration: iterations,
-        maxIterations: minimizer.maxIterations, elbo: -outcome.value, learningRate: 0,
-        elapsedSeconds: elapsed()))
-    return outcome.point
-  }
-  var variables = try optimize(from: elbo.referenceVariables, noise: sets[0].rows)
+  var runs = FixedDrawsOptimization(
+    elbo: SampleAverageELBO(
+      objective: objective, shape: shape, centre: mode.point, factor: factor, scales: scales,
+      noise: sets[0].rows),
+    minimizer: LBFGSMinimizer(
+      gradientTolerance: 1e-6, maxIterations: Swift.min(options.maxIterations, 10_000)),
+    stopwatch: stopwatch)
+  let start = runs.elbo.referenceVariables
+  let first = try runs.optimize(from: start, noise: sets[0].rows, progress: progress)
 
   // 3. More draws until the answer stops moving.
-  var standardErrors = [Double](repeating: .nan, count: objective.layout.elementNames.count)
-  var largestError = Double.infinity
-  while true {
-    let union = WhitenedNoise(concatenating: sets)
-    let fresh = WhitenedNoise(pairs: union.count / 2, dimension: d, using: &generator)
-    let other = try optimize(from: variables, noise: fresh.rows)
-    largestError = movement(elbo.family(variables), elbo.family(other)) / 2
-    standardErrors = outputMeanErrors(
-      objective, elbo.family(variables), elbo.family(other), seed: generator.next())
-    sets.append(fresh)
-    let both = WhitenedNoise(concatenating: sets)
-    let average = zip(variables, other).map { ($0 + $1) / 2 }
-    variables = try optimize(from: average, noise: both.rows)
-    if largestError <= options.monteCarloTolerance { break }
-    if 2 * both.count > maxRows {
-      warnings.append(
-        "with \(both.count) draws (the most allowed), q still moves by an estimated "
-          + "\(formatNumber(largestError)) posterior sd between independent draw sets "
-          + "(tolerance \(formatNumber(options.monteCarloTolerance))); raise maxDraws "
-          + "(--max-fixed-draws) for a more precise answer")
-      break
-    }
-  }
-  let drawCount = WhitenedNoise(concatenating: sets).count
-  if unconverged.runs > 0 {
-    warnings.append(
-      "\(unconverged.runs) of \(unconverged.runsTotal) L-BFGS runs on fixed draws stopped with a "
-        + "gradient above the tolerance 1e-6 (largest \(formatNumber(unconverged.gradient))): "
-        + (unconverged.atLimit
-          ? "the iteration limit was reached; raise maxIterations (--max-iterations)"
-          : "the line search found no better point, which happens when log p̃ is not smooth "
-            + "or not finite near q's draws"))
-  }
-  if rejectedPoints > 0 {
-    warnings.append(
-      "\(rejectedPoints) trial points of the optimisation had a draw where log p̃ or its "
-        + "gradient was not finite; they were rejected (the line search stepped back)")
-  }
-  let family = elbo.family(variables)
+  let refined = try addDraws(
+    to: &sets, from: first, maxRows: maxRows, runs: &runs, options: options,
+    using: &generator, progress: progress)
+  if let warning = refined.warning { warnings.append(warning) }
+  warnings += runs.warnings
+
+  let family = runs.elbo.family(refined.variables)
   let noise = Tensor<Double>(
     randomNormal: [options.finalELBOSamples, d], using: &generator)
   let estimate = objective.estimateELBO(family, noise: noise)
@@ -155,15 +89,62 @@ func runDeterministicFit(
   }
   return VariationalFit(
     layout: objective.layout, approximation: family, familyName: familyName, elbo: estimate,
-    iterations: iterations, gradientEvaluations: mode.gradientEvaluations + elbo.gradientEvaluations,
-    converged: unconverged.runs == 0 && largestError <= options.monteCarloTolerance,
+    iterations: runs.iterations,
+    gradientEvaluations: mode.gradientEvaluations + runs.elbo.gradientEvaluations,
+    converged: runs.unconverged.runs == 0 && refined.largestError <= options.monteCarloTolerance,
     learningRate: 0, adaptation: nil, trace: [], averagedIterations: 0, warnings: warnings,
-    seconds: elapsed(), seed: options.seed, algorithm: .deterministic, drawCount: drawCount,
-    monteCarloStandardErrors: standardErrors, objective: objective, derive: derive)
+    seconds: stopwatch.seconds, seed: options.seed, algorithm: .deterministic,
+    drawCount: WhitenedNoise(concatenating: sets).count,
+    monteCarloStandardErrors: refined.standardErrors, objective: objective, derive: derive)
+}
+
+/// Phase 3 of the deterministic fit: fits a fresh, independent draw set as large as all of
+/// `sets` together, estimates the Monte-Carlo error from the two answers, then fits on both
+/// (from their average), doubling the draws until the error is within
+/// ``FitOptions/monteCarloTolerance`` or the next round would pass `maxRows` draws.
+///
+/// - Returns: the variables of the fit on every set, the estimated error (largest over the
+///   coordinates, in q's standard deviations), the standard errors of the constrained means,
+///   and a warning when the draws ran out first.
+private func addDraws(
+  to sets: inout [WhitenedNoise], from start: [Double], maxRows: Int,
+  runs: inout FixedDrawsOptimization,
+  options: FitOptions, using generator: inout Xoshiro256StarStar,
+  progress: (FitProgress) -> Void
+) throws(InferenceError) -> (
+  variables: [Double], largestError: Double, standardErrors: [Double], warning: String?
+) {
+  let objective = runs.elbo.objective
+  let d = objective.layout.dimension
+  var variables = start
+  var standardErrors = [Double](repeating: .nan, count: objective.layout.elementNames.count)
+  var largestError = Double.infinity
+  while true {
+    let union = WhitenedNoise(concatenating: sets)
+    let fresh = WhitenedNoise(pairs: union.count / 2, dimension: d, using: &generator)
+    let other = try runs.optimize(from: variables, noise: fresh.rows, progress: progress)
+    largestError = movement(runs.elbo.family(variables), runs.elbo.family(other)) / 2
+    standardErrors = outputMeanErrors(
+      objective, runs.elbo.family(variables), runs.elbo.family(other), seed: generator.next())
+    sets.append(fresh)
+    let both = WhitenedNoise(concatenating: sets)
+    let average = zip(variables, other).map { ($0 + $1) / 2 }
+    variables = try runs.optimize(from: average, noise: both.rows, progress: progress)
+    if largestError <= options.monteCarloTolerance { break }
+    if 2 * both.count > maxRows {
+      let warning =
+        "with \(both.count) draws (the most allowed), q still moves by an estimated "
+        + "\(formatNumber(largestError)) posterior sd between independent draw sets "
+        + "(tolerance \(formatNumber(options.monteCarloTolerance))); raise maxDraws "
+        + "(--max-fixed-draws) for a more precise answer"
+      return (variables, largestError, standardErrors, warning)
+    }
+  }
+  return (variables, largestError, standardErrors, nil)
 }
 
 /// Halves q's scale in the variables of `elbo` (ω − log 2).
-private func shrinkScale(_ variables: inout [Double], _ elbo: SampleAverageELBO) {
+func shrinkScale(_ variables: inout [Double], _ elbo: SampleAverageELBO) {
   let d = elbo.dimension
   for i in 0..<d {
     let slot = elbo.shape == .meanField ? d + i : elbo.index(i, i)
@@ -176,7 +157,7 @@ private func shrinkScale(_ variables: inout [Double], _ elbo: SampleAverageELBO)
 
 /// Throws the reason log p̃ is not finite at the first rejected draw of q, naming the
 /// parameters responsible (through ``VariationalObjective/checkInitialPoint(_:)``).
-private func blameRejectedDraw(_ elbo: SampleAverageELBO, _ variables: [Double])
+func blameRejectedDraw(_ elbo: SampleAverageELBO, _ variables: [Double])
   throws(InferenceError)
 {
   let rows = elbo.draws(variables)
