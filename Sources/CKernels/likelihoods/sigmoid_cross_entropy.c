@@ -1,5 +1,5 @@
 #include "CKernels.h"
-#include "exp_of_nonpositive.h"
+#include "../internal/exp_of_nonpositive.h"
 #include <stdint.h>
 #include <string.h>
 

@@ -1,6 +1,6 @@
 #include "CKernels.h"
-#include "cpu_features.h"
-#include "exp_of_nonpositive.h"
+#include "../internal/cpu_features.h"
+#include "../internal/exp_of_nonpositive.h"
 #include <math.h>
 #include <stdint.h>
 #include <string.h>

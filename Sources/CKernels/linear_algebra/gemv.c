@@ -1,5 +1,5 @@
 #include "CKernels.h"
-#include "cpu_features.h"
+#include "../internal/cpu_features.h"
 #include <stdlib.h>
 #if defined(__x86_64__)
 #include <immintrin.h>

@@ -1,4 +1,4 @@
-#include "cpu_features.h"
+#include "../internal/cpu_features.h"
 
 int variational_has_avx2_fma(void) {
 #if defined(__x86_64__)

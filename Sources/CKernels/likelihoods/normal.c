@@ -1,5 +1,5 @@
 #include "CKernels.h"
-#include "cpu_features.h"
+#include "../internal/cpu_features.h"
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
