@@ -83,7 +83,7 @@ func scaleRows(_ matrix: inout Tensor<Double>, by scales: Tensor<Double>, rows: 
 /// ℓₗ = Σₙ yₙ ηₗₙ − softplus(ηₗₙ),   ηₗ = Xβₗ,
 /// β̄ₗ = ℓ̄ₗ Xᵀ(y − σ(ηₗ)),
 /// ```
-/// of shape [L]: ``matmul(_:transposed:constant:constantTransposed:)`` and
+/// of shape [L]: `matmul(_:constant:)` (TensorCore) and
 /// ``bernoulliLogLikelihood(logits:outcomes:)`` fused, so that the logits and the residuals
 /// y − σ(η) share one [L, N] buffer and the gradient is one more product with X. The design and
 /// outcomes are data and get no gradient.

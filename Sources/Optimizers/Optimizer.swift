@@ -11,8 +11,9 @@ import _Differentiation
 /// optimizer.learningRate = schedule.learningRate(at: step)
 /// optimizer.update(&model, along: gradient)
 /// ```
-/// The model's parameters are changed in place (see ``modifyInPlace(_:at:placeholder:_:)``),
-/// so the model should not be copied elsewhere while it trains, or each step copies its storage.
+/// The model's parameters are changed in place (see TensorCore's
+/// `modifyInPlace(_:at:placeholder:_:)`), so the model should not be copied elsewhere while it
+/// trains, or each step copies its storage.
 public protocol Optimizer {
   /// The model this optimiser updates.
   associatedtype Model: ParameterGroup

@@ -98,7 +98,7 @@ public struct VariationalAutoencoder<Encoder: VAENetwork, Decoder: VAENetwork>: 
 
   /// z = μ + σ ⊙ ε with σ = exp(½ log σ²): the reparameterisation trick, which makes a sample
   /// of q differentiable in μ and σ. `noise` is `[L·batch, latentDimension]`, L draws per
-  /// image, sample-major; the fused ``DiagonalNormal/sample(noise:)`` does the work.
+  /// image, sample-major; the fused `DiagonalNormal.sample(noise:)` (Distributions) does the work.
   @differentiable(reverse, wrt: posterior)
   public static func reparameterize(_ posterior: DiagonalNormal, noise: Tensor<Float>)
     -> Tensor<Float>
