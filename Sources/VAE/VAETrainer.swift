@@ -12,10 +12,14 @@ import _Differentiation
 /// ``TrainingConfiguration/seed``, whose state is saved with every checkpoint: an interrupted
 /// run resumed from its last checkpoint gives the same numbers as an uninterrupted one.
 public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
+  /// The model this trainer trains.
   public typealias Model = VariationalAutoencoder<Encoder, Decoder>
 
+  /// The model as trained so far.
   public var model: Model
+  /// Adam, with its moments and step count (saved with every checkpoint).
   public var optimizer: Adam<Model>
+  /// The source of all of training's randomness (saved with every checkpoint).
   public var generator: Xoshiro256StarStar
   /// The training settings; only ``TrainingConfiguration/epochs`` may change between epochs
   /// (to extend a run).

@@ -8,7 +8,9 @@ import Visualization
 /// bar, and after every epoch write the checkpoint, `metrics.jsonl` and the pictures
 /// (`samples.png`, `reconstructions.png`, `curves.png`) to the output directory.
 public struct VAETrainingRun {
+  /// The model's architecture and likelihood.
   public var configuration: VAEConfiguration
+  /// How the model is trained.
   public var training: TrainingConfiguration
   /// Where the run's files go.
   public var outputDirectory: String
@@ -17,7 +19,9 @@ public struct VAETrainingRun {
   /// (``VAECheckpoint/Configuration/resumeChanges(to:)``), except that a larger
   /// ``TrainingConfiguration/epochs`` extends the run.
   public var resume: Bool
+  /// The images trained on.
   public var trainingData: ImageDataset
+  /// The images of the test negative ELBO after each epoch, if any.
   public var testData: ImageDataset?
   /// Stop after this many epochs of this invocation (the run stays resumable); `nil` to run
   /// to ``TrainingConfiguration/epochs``.
@@ -31,6 +35,8 @@ public struct VAETrainingRun {
   /// (and logged) before reading the run's configuration; ``run(log:)`` recovers in any case.
   public var recoveryNotes: [String] = []
 
+  /// A run of `configuration` trained as `training` on `trainingData`, written to
+  /// `outputDirectory`; nothing happens until ``run(log:)``.
   public init(
     configuration: VAEConfiguration, training: TrainingConfiguration, outputDirectory: String,
     resume: Bool = false, trainingData: ImageDataset, testData: ImageDataset?,

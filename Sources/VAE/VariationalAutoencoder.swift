@@ -16,6 +16,7 @@ import _Differentiation
 /// both, or ``ConvEncoderNetwork`` and ``ConvDecoderNetwork``. Images enter and leave flat,
 /// `[batch, channels·height·width]`, with pixels in [0, 1].
 public struct VariationalAutoencoder<Encoder: VAENetwork, Decoder: VAENetwork>: ParameterGroup {
+  /// The networks compute in single precision.
   public typealias Scalar = Float
 
   /// The model's shape; not a parameter.
