@@ -28,8 +28,9 @@ struct FitFlags: ParsableArguments {
         """))
   var algorithm: Algorithm?
 
-  @Option(help: "The rank of the low-rank family's covariance factor (with --family lowrank).")
-  var rank: Int = 2
+  @Option(
+    help: "The rank of the low-rank family's covariance factor (with --family lowrank; default 2).")
+  var rank: Int?
 
   @Option(help: "The seed of every random draw; the same seed gives the same numbers.")
   var seed: UInt64 = 1
@@ -131,9 +132,9 @@ struct FitFlags: ParsableArguments {
           "--fixed-draws and --max-fixed-draws go with --algorithm deterministic")
       }
     }
-    if rank < 1 { throw ValidationError("--rank must be at least 1, got \(rank)") }
-    if family != .lowrank && rank != 2 {
-      throw ValidationError("--rank goes with --family lowrank")
+    if let rank {
+      if rank < 1 { throw ValidationError("--rank must be at least 1, got \(rank)") }
+      if family != .lowrank { throw ValidationError("--rank goes with --family lowrank") }
     }
   }
 
@@ -141,7 +142,7 @@ struct FitFlags: ParsableArguments {
     switch family {
     case .meanfield: return .meanField
     case .fullrank: return .fullRank
-    case .lowrank: return .lowRank(rank: rank)
+    case .lowrank: return .lowRank(rank: rank ?? 2)
     }
   }
 

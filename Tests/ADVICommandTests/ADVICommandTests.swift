@@ -171,6 +171,8 @@ import Testing
     (["eight-schools", "--draws", "0"], "--draws"),
     (["eight-schools", "--tolerance", "-1"], "--tolerance"),
     (["eight-schools", "--rank", "3"], "--rank"),
+    // Given explicitly, the default rank is refused without --family lowrank too.
+    (["eight-schools", "--rank", "2"], "--rank goes with --family lowrank"),
     (["eight-schools", "--max-iterations", "0"], "--max-iterations"),
     (["linear-regression", "--csv", "x.csv", "--target", "y", "--noise-sd", "0"], "--noise-sd"),
     (["logistic-regression", "--target", "y"], "--csv"),
