@@ -1,3 +1,5 @@
+import Distributions
+
 /// A named parameter of a model: its shape and its support.
 ///
 /// Inside a log joint, the parameter arrives as a `[L, size]` tensor holding L Monte-Carlo draws

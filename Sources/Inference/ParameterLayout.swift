@@ -1,3 +1,4 @@
+import Distributions
 import TensorCore
 import _Differentiation
 

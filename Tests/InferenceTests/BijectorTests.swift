@@ -1,3 +1,4 @@
+import Distributions
 import Inference
 import RealModule
 import TensorCore

@@ -89,7 +89,7 @@ public enum Constraint: Hashable, Sendable, CustomStringConvertible {
   }
 
   /// Why the constraint cannot apply to a parameter of `shape`, or nil when it can.
-  func problem(forShape shape: [Int]) -> String? {
+  public func problem(forShape shape: [Int]) -> String? {
     switch self {
     case .simplex:
       if shape.count != 1 || shape[0] < 2 {
