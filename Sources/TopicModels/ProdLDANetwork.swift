@@ -70,10 +70,12 @@ public struct LaplaceDirichletPrior: Sendable, Equatable {
 /// h = softplus(softplus(w W₁ + b₁) W₂ + b₂)           (dropout on h when training)
 /// μ = BN(h Wμ + bμ),   log σ² = BN(h Wσ + bσ)
 /// z = μ + σ ε,   θ = softmax(z)                        (dropout on θ when training)
-/// log p(· | θ) = log softmax(BN(θ β))                  (β: [K, V], a product of experts)
+/// log p(· | θ) = log softmax(BN(θ β) + o)              (β: [K, V], a product of experts)
 /// ```
 /// BN is batch normalisation without an affine transform, over the batch when training and
-/// with fixed statistics for evaluation.
+/// with fixed statistics for evaluation; the decoder's has a learnt per-word offset o, the
+/// centre of the batch normalisation in the paper's code (TensorFlow's `batch_norm`, whose
+/// `center` is on by default), which carries the words' overall frequencies.
 public struct ProdLDANetwork: Differentiable {
   public var hidden1: Dense<Float>
   public var hidden2: Dense<Float>
@@ -81,6 +83,8 @@ public struct ProdLDANetwork: Differentiable {
   public var logVarianceHead: Dense<Float>
   /// β, `[K, V]`: topic k's unnormalised log weights of the words.
   public var topicWord: Tensor<Float>
+  /// o, `[V]`: the decoder's per-word offset after its batch normalisation.
+  public var wordOffset: Tensor<Float>
 
   /// Networks initialised as PyTorch's `nn.Linear` layers.
   public init(
@@ -95,12 +99,14 @@ public struct ProdLDANetwork: Differentiable {
     meanHead = Dense(inputSize: hiddenSize, outputSize: topics, using: &generator)
     logVarianceHead = Dense(inputSize: hiddenSize, outputSize: topics, using: &generator)
     topicWord = Tensor(fanInUniform: [topics, vocabularySize], fanIn: topics, using: &generator)
+    wordOffset = Tensor(zeros: [vocabularySize])
   }
 
   public init(
     hidden1: Dense<Float>, hidden2: Dense<Float>, meanHead: Dense<Float>,
-    logVarianceHead: Dense<Float>, topicWord: Tensor<Float>
+    logVarianceHead: Dense<Float>, topicWord: Tensor<Float>, wordOffset: Tensor<Float>
   ) {
+    self.wordOffset = wordOffset
     self.hidden1 = hidden1
     self.hidden2 = hidden2
     self.meanHead = meanHead
@@ -140,7 +146,8 @@ public struct ProdLDANetwork: Differentiable {
     let z = mean + exp(logVariance * 0.5) * noise
     var theta = exp(z - z.logSumExp(alongAxis: 1))
     if let topicKeep { theta = theta * topicKeep }
-    return reconstruction(matmul(theta, topicWord), counts: counts, statistics?.decoder)
+    return reconstruction(
+      matmul(theta, topicWord), offset: wordOffset, counts: counts, statistics?.decoder)
       + prior.klDivergence(mean: mean, logVariance: logVariance)
   }
 
@@ -161,15 +168,16 @@ public struct ProdLDANetwork: Differentiable {
 
 /// −Σ_v c_bv log softmax(BN(x_b))_v of each row: fused over the batch's statistics
 /// (``batchNormalizedReconstruction(_:counts:epsilon:)``), or composed with fixed ones.
-@differentiable(reverse, wrt: logits)
+@differentiable(reverse, wrt: (logits, offset))
 func reconstruction(
-  _ logits: Tensor<Float>, counts: Tensor<Float>, _ statistics: BatchNormalizationStatistics?
+  _ logits: Tensor<Float>, offset: Tensor<Float>, counts: Tensor<Float>,
+  _ statistics: BatchNormalizationStatistics?
 ) -> Tensor<Float> {
   if let statistics {
-    let y = statistics.normalize(logits)
+    let y = statistics.normalize(logits) + offset
     return -(counts * (y - y.logSumExp(alongAxis: 1))).sum(alongAxes: [1])
   }
-  return batchNormalizedReconstruction(logits, counts: counts)
+  return batchNormalizedReconstruction(logits, offset: offset, counts: counts)
 }
 
 /// Batch normalisation over the batch, or with fixed statistics.
@@ -200,17 +208,17 @@ extension ProdLDANetwork: ParameterGroup {
   public typealias Scalar = Float
 
   /// The layers' weights and biases in order (hidden1, hidden2, meanHead, logVarianceHead),
-  /// then β.
+  /// then β and the word offset.
   public var parameterKeyPaths: [WritableKeyPath<ProdLDANetwork, Tensor<Float>>] {
     parameterKeyPaths(of: \.hidden1) + parameterKeyPaths(of: \.hidden2)
       + parameterKeyPaths(of: \.meanHead) + parameterKeyPaths(of: \.logVarianceHead)
-      + [\.topicWord]
+      + [\.topicWord, \.wordOffset]
   }
 
   public var tangentKeyPaths: [WritableKeyPath<TangentVector, Tensor<Float>>] {
     tangentKeyPaths(of: \.hidden1, \.hidden1) + tangentKeyPaths(of: \.hidden2, \.hidden2)
       + tangentKeyPaths(of: \.meanHead, \.meanHead)
-      + tangentKeyPaths(of: \.logVarianceHead, \.logVarianceHead) + [\.topicWord]
+      + tangentKeyPaths(of: \.logVarianceHead, \.logVarianceHead) + [\.topicWord, \.wordOffset]
   }
 
   public mutating func updateParameters(
@@ -226,6 +234,7 @@ extension ProdLDANetwork: ParameterGroup {
     body(6, &logVarianceHead.weight, gradient.logVarianceHead.weight)
     body(7, &logVarianceHead.bias, gradient.logVarianceHead.bias)
     body(8, &topicWord, gradient.topicWord)
+    body(9, &wordOffset, gradient.wordOffset)
   }
 }
 

@@ -18,7 +18,9 @@ extension TopicModelDirectory {
       documentTopicPrior: alpha.reduce(0, +) / Double(alpha.count), topicWordPrior: nil,
       hiddenSize: network.hiddenSize, minimumWordLength: tokenizer.minimumLength,
       vocabulary: model.vocabulary.words)
-    var tensors: [String: SafeTensors.Entry] = ["topic_word": .float(network.topicWord)]
+    var tensors: [String: SafeTensors.Entry] = [
+      "topic_word": .float(network.topicWord), "word_offset": .float(network.wordOffset),
+    ]
     let layers = [network.hidden1, network.hidden2, network.meanHead, network.logVarianceHead]
     for (name, layer) in zip(prodLDALayers, layers) {
       tensors[name + ".weight"] = .float(layer.weight)
@@ -67,7 +69,8 @@ extension TopicModelDirectory {
       }
       let network = ProdLDANetwork(
         hidden1: layers[0], hidden2: layers[1], meanHead: layers[2], logVarianceHead: layers[3],
-        topicWord: try file.float("topic_word", shape: [k, v]))
+        topicWord: try file.float("topic_word", shape: [k, v]),
+        wordOffset: try file.float("word_offset", shape: [v]))
       let prior: LaplaceDirichletPrior
       do {
         prior = try LaplaceDirichletPrior(

@@ -49,12 +49,14 @@ import _Differentiation
     var generator = Xoshiro256StarStar(seed: 4)
     let x = Tensor<Float>(randomNormal: [5, 6], using: &generator)
     let counts = Tensor<Float>(shape: [5, 6], scalars: (0..<30).map { Float(($0 * 7) % 4) })
-    let fused = batchNormalizedReconstruction(x, counts: counts).scalars
-    let y = batchNormalized(x)
+    let offset = Tensor<Float>(randomNormal: [6], using: &generator)
+    let fused = batchNormalizedReconstruction(x, offset: offset, counts: counts).scalars
+    let y = batchNormalized(x) + offset
     let composed = (-(counts * (y - y.logSumExp(alongAxis: 1))).sum(alongAxes: [1])).scalars
     for (a, b) in zip(fused, composed) { #expect(abs(a - b) < 1e-4 * max(1, abs(b))) }
     checkGradients(
-      of: { batchNormalizedReconstruction($0[0], counts: counts) }, at: [x], tolerance: 2e-2)
+      of: { batchNormalizedReconstruction($0[0], offset: $0[1], counts: counts) },
+      at: [x, offset], tolerance: 2e-2)
   }
 
   // MARK: The prior
@@ -106,6 +108,7 @@ import _Differentiation
     var network = ProdLDANetwork(vocabularySize: 7, topics: 3, hiddenSize: 4, using: &generator)
     // Larger weights than the initialisation's, so that every path carries gradient.
     network.topicWord = Tensor(randomNormal: [3, 7], using: &generator)
+    network.wordOffset = Tensor(randomNormal: [7], using: &generator)
     let counts = Tensor<Float>(
       shape: [5, 7],
       scalars: (0..<35).map { _ in Float(generator.next() % 4) })
@@ -114,7 +117,7 @@ import _Differentiation
   }
 
   /// Reverse-mode derivatives of the training loss (batch statistics) and of the evaluation
-  /// loss (fixed statistics) with respect to three coordinates of each of the nine parameter
+  /// loss (fixed statistics) with respect to three coordinates of each of the ten parameter
   /// tensors, against central differences in `Float`.
   @Test(arguments: [false, true])
   func lossGradientMatchesFiniteDifferences(fixedStatistics: Bool) {
@@ -145,7 +148,7 @@ import _Differentiation
     }
     let paths = network.parameterKeyPaths
     let gradientPaths = network.tangentKeyPaths
-    #expect(paths.count == 9)
+    #expect(paths.count == 10)
     var checked = 0
     for (path, gradientPath) in zip(paths, gradientPaths) {
       let analytic = gradient[keyPath: gradientPath].scalars
@@ -164,7 +167,7 @@ import _Differentiation
         checked += 1
       }
     }
-    #expect(checked == 27)
+    #expect(checked == 30)
   }
 
   /// −Σ c log p ≥ −Σ c log(c/N) for any p, and KL ≥ 0: each document's negative ELBO is at
