@@ -28,7 +28,7 @@ struct FitCommand: ParsableCommand {
   @Option(help: "Passes over the training documents (default: 10 for LDA, 20 for ProdLDA).")
   var passes: Int?
 
-  @Option(help: "Documents per minibatch (default: 128 for online LDA, 200 for ProdLDA).")
+  @Option(help: "Documents per minibatch (default: 128 for online LDA, 64 for ProdLDA).")
   var batchSize: Int?
 
   @Option(help: "Adam's learning rate (ProdLDA).")
@@ -74,7 +74,7 @@ struct FitCommand: ParsableCommand {
   var prodLDAOptions: ProdLDAFitOptions {
     var options = ProdLDAFitOptions()
     options.passes = passes ?? 20
-    options.batchSize = batchSize ?? 200
+    options.batchSize = batchSize ?? 64
     options.learningRate = learningRate
     options.hiddenSize = hiddenSize
     options.dropout = dropout
