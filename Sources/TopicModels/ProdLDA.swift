@@ -34,9 +34,13 @@ extension LatentDirichletAllocation: FittedTopicModel {
 /// statistics of its batch normalisations for evaluation, and its Laplace-approximated
 /// Dirichlet prior. Fit one with ``ProdLDATrainer``.
 ///
-/// A topic is a row of β: its top words are the row's largest weights (as in the paper and
-/// Pyro's example), and ``wordProbabilities(ofTopic:)`` is softmax of the row, the topic's
-/// expert on its own.
+/// Topic k's word distribution is the decoder's output for a document wholly about it
+/// (θ = e_k): softmax over the words of (β_kw − m_w)/√(v_w + ε) + o_w, row k of β through the
+/// decoder's batch normalisation (fixed statistics m, v) and word offset o. Its top words are
+/// the topic's top words. (Ranking by the raw row β_k, as Pyro's example does, puts rare words
+/// first here: the normalisation divides each word's logit by its spread over documents, so a
+/// rare word needs a large weight to matter; on the Debian descriptions those topics' NPMI was
+/// about −0.6.)
 public struct ProdLDA: FittedTopicModel, @unchecked Sendable {
   public let vocabulary: Vocabulary
   public let network: ProdLDANetwork
@@ -70,15 +74,32 @@ public struct ProdLDA: FittedTopicModel, @unchecked Sendable {
   public var kind: String { "prodlda" }
   public var topicCount: Int { network.topicCount }
 
+  /// The decoder's log-probability scores of the words for θ = e_`topic` (before the
+  /// softmax's normalisation).
+  public func wordScores(ofTopic topic: Int) -> [Double] {
+    let row = network.topicWord.rows(topic..<(topic + 1)).reshaped(to: [vocabulary.count])
+    let normalized = statistics.decoder.normalize(row) + network.wordOffset
+    return normalized.scalars.map(Double.init)
+  }
+
   public func wordProbabilities(ofTopic topic: Int) -> [Double] {
-    let row = network.topicWord.rows(topic..<(topic + 1)).scalars.map(Double.init)
-    let m = row.max() ?? 0
-    let e = row.map { Foundation.exp($0 - m) }
+    let scores = wordScores(ofTopic: topic)
+    let m = scores.max() ?? 0
+    let e = scores.map { Foundation.exp($0 - m) }
     let total = e.reduce(0, +)
     return e.map { $0 / total }
   }
 
   public func topWords(ofTopic topic: Int, count: Int = 10) -> [Int] {
+    let scores = wordScores(ofTopic: topic)
+    return (0..<scores.count).sorted {
+      scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1
+    }.prefix(count).map { $0 }
+  }
+
+  /// The indices of the `count` largest weights of row `topic` of β, largest first: the
+  /// ranking of Pyro's example.
+  public func topWeights(ofTopic topic: Int, count: Int = 10) -> [Int] {
     let row = network.topicWord.rows(topic..<(topic + 1)).scalars
     return (0..<row.count).sorted { row[$0] != row[$1] ? row[$0] > row[$1] : $0 < $1 }
       .prefix(count).map { $0 }
