@@ -25,10 +25,10 @@ struct FitCommand: ParsableCommand {
   @Option(help: "The fit: online (stochastic variational Bayes) or batch (LDA).")
   var method = "online"
 
-  @Option(help: "Passes over the training documents (default: 10 for LDA, 20 for ProdLDA).")
+  @Option(help: "Passes over the training documents (default: 10).")
   var passes: Int?
 
-  @Option(help: "Documents per minibatch (default: 128 for online LDA, 64 for ProdLDA).")
+  @Option(help: "Documents per minibatch (default: 128 for online LDA, 32 for ProdLDA).")
   var batchSize: Int?
 
   @Option(help: "Adam's learning rate (ProdLDA).")
@@ -73,8 +73,8 @@ struct FitCommand: ParsableCommand {
 
   var prodLDAOptions: ProdLDAFitOptions {
     var options = ProdLDAFitOptions()
-    options.passes = passes ?? 20
-    options.batchSize = batchSize ?? 64
+    options.passes = passes ?? 10
+    options.batchSize = batchSize ?? 32
     options.learningRate = learningRate
     options.hiddenSize = hiddenSize
     options.dropout = dropout
