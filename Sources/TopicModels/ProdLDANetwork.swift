@@ -182,8 +182,7 @@ func reconstruction(
 
 /// Batch normalisation over the batch, or with fixed statistics.
 @differentiable(reverse, wrt: x)
-func normalized(_ x: Tensor<Float>, _ statistics: BatchNormalizationStatistics?) -> Tensor<Float>
-{
+func normalized(_ x: Tensor<Float>, _ statistics: BatchNormalizationStatistics?) -> Tensor<Float> {
   if let statistics { return statistics.normalize(x) }
   return batchNormalized(x)
 }

@@ -109,8 +109,7 @@ public struct ProdLDATrainer {
   }
 
   /// One Adam step on the documents at `rows`; returns the loss before the step.
-  public mutating func step(_ documents: DocumentTermMatrix, rows: some Collection<Int>) -> Double
-  {
+  public mutating func step(_ documents: DocumentTermMatrix, rows: some Collection<Int>) -> Double {
     let counts = documents.denseCounts(rows)
     let noise = Tensor<Float>(randomNormal: [rows.count, topicCount], using: &generator)
     let hiddenKeep = keepMask([rows.count, options.hiddenSize])

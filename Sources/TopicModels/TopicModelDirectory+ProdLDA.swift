@@ -26,12 +26,15 @@ extension TopicModelDirectory {
       tensors[name + ".weight"] = .float(layer.weight)
       tensors[name + ".bias"] = .float(layer.bias)
     }
-    let statistics = [model.statistics.mean, model.statistics.logVariance, model.statistics.decoder]
+    let statistics = [
+      model.statistics.mean, model.statistics.logVariance, model.statistics.decoder,
+    ]
     for (name, statistic) in zip(prodLDANormalizations, statistics) {
       tensors[name + ".mean"] = .float(statistic.mean)
       tensors[name + ".variance"] = .float(statistic.variance)
     }
-    try SafeTensors.write(tensors, metadata: ["model": "prodlda"], toPath: path(directory, modelFile))
+    try SafeTensors.write(
+      tensors, metadata: ["model": "prodlda"], toPath: path(directory, modelFile))
     try writeJSON(configuration, toPath: path(directory, configurationFile))
   }
 

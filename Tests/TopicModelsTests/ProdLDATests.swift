@@ -220,7 +220,8 @@ import _Differentiation
     // uniform model scores 50).
     let trainingPerplexity = Foundation.exp(last * Double(matrix.documentCount) / matrix.wordCount)
     #expect(perplexity > 10 && perplexity < 42, "perplexity \(perplexity)")
-    #expect(abs(perplexity / trainingPerplexity - 1) < 0.1, "\(perplexity) vs \(trainingPerplexity)")
+    #expect(
+      abs(perplexity / trainingPerplexity - 1) < 0.1, "\(perplexity) vs \(trainingPerplexity)")
     var found = Set<Int>()
     var pure = 0
     for k in 0..<5 {
