@@ -104,7 +104,10 @@ let package = Package(
     // perplexity and NPMI coherence.
     .target(
       name: "TopicModels",
-      dependencies: ["TensorCore", "Distributions", "Serialization", "Visualization"]),
+      dependencies: [
+        "TensorCore", "Distributions", "Serialization", "Visualization", "NeuralNetworks",
+        "Optimizers",
+      ]),
     .target(
       name: "Variational",
       dependencies: [
@@ -249,7 +252,10 @@ let package = Package(
       exclude: ["reference_log_joints.py"]),
     .testTarget(
       name: "TopicModelsTests",
-      dependencies: ["TopicModels", "TestSupport", "TensorCore", "Distributions"]),
+      dependencies: [
+        "TopicModels", "TestSupport", "TensorCore", "Distributions", "NeuralNetworks",
+        "Optimizers",
+      ]),
     .testTarget(
       name: "VisualizationTests",
       dependencies: ["Visualization", "TestSupport"]),

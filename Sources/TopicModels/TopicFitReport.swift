@@ -3,7 +3,7 @@ import Foundation
 /// What `topics fit` writes beside the model: the held-out metrics, each document's topics,
 /// the top words and their picture.
 public struct TopicFitReport {
-  public let model: LatentDirichletAllocation
+  public let model: any FittedTopicModel
   public private(set) var metrics: TopicMetrics
   /// Every document's name, split (`training` or `held-out`) and E[θ] (K values each).
   public let documentNames: [String]
@@ -15,6 +15,17 @@ public struct TopicFitReport {
   public init(
     model: LatentDirichletAllocation, corpus: PreparedCorpus, fitSeconds: Double,
     fitCPUSeconds: Double? = nil, corpusSeconds: Double, options: LDAFitOptions
+  ) throws {
+    try self.init(
+      model: model as any FittedTopicModel, corpus: corpus, fitSeconds: fitSeconds,
+      fitCPUSeconds: fitCPUSeconds, corpusSeconds: corpusSeconds, passes: options.passes,
+      method: options.method.rawValue)
+  }
+
+  /// The same for any fitted model; `method` names the fit in metrics.json.
+  public init(
+    model: any FittedTopicModel, corpus: PreparedCorpus, fitSeconds: Double,
+    fitCPUSeconds: Double? = nil, corpusSeconds: Double, passes: Int, method: String
   ) throws {
     self.model = model
     let start = ContinuousClock.now
@@ -32,8 +43,9 @@ public struct TopicFitReport {
         elapsed.components.attoseconds) * 1e-18,
       trainingDocuments: corpus.training.documentCount,
       heldOutDocuments: corpus.heldOut.documentCount, vocabularySize: model.vocabulary.count,
-      topics: model.topicCount, passes: options.passes, method: options.method.rawValue)
+      topics: model.topicCount, passes: passes, method: method)
     metrics.fitCPUSeconds = fitCPUSeconds
+    metrics.model = model.kind
     documentNames = corpus.trainingNames + corpus.heldOutNames
     documentSplits =
       Array(repeating: "training", count: corpus.training.documentCount)
@@ -52,7 +64,7 @@ public struct TopicFitReport {
   /// into `directory` (which must exist), each file atomically.
   public func write(to directory: String, tokenizer: Tokenizer = Tokenizer()) throws {
     func path(_ name: String) -> String { TopicModelDirectory.path(directory, name) }
-    try TopicModelDirectory.save(model, tokenizer: tokenizer, to: directory)
+    try model.save(tokenizer: tokenizer, to: directory)
     try TopicModelDirectory.writeText(
       TopicModelDirectory.topicsText(model), toPath: path("topics.txt"))
     try TopicModelDirectory.writeText(

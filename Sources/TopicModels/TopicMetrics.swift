@@ -22,9 +22,11 @@ public struct TopicMetrics: Codable, Sendable, Equatable {
   public var topics: Int
   public var passes: Int
   public var method: String
+  /// `"lda"` or `"prodlda"`, when recorded.
+  public var model: String?
 
   enum CodingKeys: String, CodingKey {
-    case coherence, topics, passes, method
+    case coherence, topics, passes, method, model
     case heldOutPerplexity = "held_out_perplexity"
     case meanCoherence = "mean_npmi"
     case fitSeconds = "fit_seconds"

@@ -4,7 +4,7 @@ import Serialization
 extension TopicModelDirectory {
   /// `topics.txt`: one line per topic, `topic N: word word …` (its top `count` words, most
   /// probable first).
-  public static func topicsText(_ model: LatentDirichletAllocation, wordsPerTopic count: Int = 10)
+  public static func topicsText(_ model: any FittedTopicModel, wordsPerTopic count: Int = 10)
     -> String
   {
     (0..<model.topicCount).map { topic in

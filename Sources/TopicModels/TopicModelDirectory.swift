@@ -9,11 +9,14 @@ import TensorCore
 public enum TopicModelDirectory {
   /// The settings saved beside λ.
   public struct Configuration: Codable, Sendable, Equatable {
-    /// `"lda"`.
+    /// `"lda"` or `"prodlda"`.
     public var model: String
     public var topics: Int
     public var documentTopicPrior: Double
-    public var topicWordPrior: Double
+    /// η (LDA only).
+    public var topicWordPrior: Double?
+    /// The width of the encoder's hidden layers (ProdLDA only).
+    public var hiddenSize: Int?
     /// The tokenizer's minimum word length; the stop list is the built-in English one.
     public var minimumWordLength: Int
     /// The vocabulary, in column order.
@@ -24,6 +27,7 @@ public enum TopicModelDirectory {
       case documentTopicPrior = "document_topic_prior"
       case topicWordPrior = "topic_word_prior"
       case minimumWordLength = "minimum_word_length"
+      case hiddenSize = "hidden_size"
     }
   }
 
@@ -38,8 +42,8 @@ public enum TopicModelDirectory {
   ) throws {
     let configuration = Configuration(
       model: "lda", topics: model.topicCount, documentTopicPrior: model.documentTopicPrior,
-      topicWordPrior: model.topicWordPrior, minimumWordLength: tokenizer.minimumLength,
-      vocabulary: model.vocabulary.words)
+      topicWordPrior: model.topicWordPrior, hiddenSize: nil,
+      minimumWordLength: tokenizer.minimumLength, vocabulary: model.vocabulary.words)
     let lambda = Tensor<Double>(
       shape: [model.topicCount, model.vocabulary.count], scalars: model.topicWordConcentrations)
     try SafeTensors.write(
@@ -48,11 +52,25 @@ public enum TopicModelDirectory {
     try writeJSON(configuration, toPath: path(directory, configurationFile))
   }
 
-  /// Reads the model and its tokenizer from `directory`.
+  /// Reads the model (LDA or ProdLDA) and its tokenizer from `directory`.
   ///
   /// - Throws: ``TopicModelError`` (`.invalidModel`, `.unreadable`) naming the file.
-  public static func load(from directory: String) throws(TopicModelError)
-    -> (model: LatentDirichletAllocation, tokenizer: Tokenizer)
+  public static func loadModel(from directory: String) throws(TopicModelError)
+    -> (model: any FittedTopicModel, tokenizer: Tokenizer)
+  {
+    let configuration = try readConfiguration(from: directory)
+    if configuration.model == "prodlda" {
+      return (
+        try loadProdLDA(directory, configuration),
+        Tokenizer(minimumLength: configuration.minimumWordLength)
+      )
+    }
+    let (model, tokenizer) = try load(from: directory)
+    return (model, tokenizer)
+  }
+
+  static func readConfiguration(from directory: String) throws(TopicModelError)
+    -> Configuration
   {
     let configurationPath = path(directory, configurationFile)
     guard let data = FileManager.default.contents(atPath: configurationPath) else {
@@ -67,9 +85,25 @@ public enum TopicModelDirectory {
       throw TopicModelError(
         .invalidModel, path: configurationPath, "not a topic model's config.json: \(error)")
     }
-    guard configuration.model == "lda" else {
+    guard configuration.model == "lda" || configuration.model == "prodlda" else {
       throw TopicModelError(
         .invalidModel, path: configurationPath, "unknown model \"\(configuration.model)\"")
+    }
+    return configuration
+  }
+
+  /// Reads an LDA model and its tokenizer from `directory`.
+  ///
+  /// - Throws: ``TopicModelError`` (`.invalidModel`, `.unreadable`) naming the file.
+  public static func load(from directory: String) throws(TopicModelError)
+    -> (model: LatentDirichletAllocation, tokenizer: Tokenizer)
+  {
+    let configurationPath = path(directory, configurationFile)
+    let configuration = try readConfiguration(from: directory)
+    guard configuration.model == "lda", let topicWordPrior = configuration.topicWordPrior else {
+      throw TopicModelError(
+        .invalidModel, path: configurationPath,
+        "model \"\(configuration.model)\" is not LDA (or has no topic_word_prior)")
     }
     let modelPath = path(directory, modelFile)
     let lambda: Tensor<Double>
@@ -89,7 +123,7 @@ public enum TopicModelDirectory {
       model = try LatentDirichletAllocation(
         vocabulary: vocabulary, topicCount: configuration.topics,
         documentTopicPrior: configuration.documentTopicPrior,
-        topicWordPrior: configuration.topicWordPrior, topicWordConcentrations: lambda.scalars)
+        topicWordPrior: topicWordPrior, topicWordConcentrations: lambda.scalars)
     } catch {
       throw TopicModelError(.invalidModel, path: modelPath, error.message)
     }

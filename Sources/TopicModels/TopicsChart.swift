@@ -15,7 +15,7 @@ public struct TopicsChart {
   }
 
   /// The top `count` words of each topic of `model`.
-  public init(model: LatentDirichletAllocation, wordsPerTopic count: Int = 10) {
+  public init(model: any FittedTopicModel, wordsPerTopic count: Int = 10) {
     self.init(
       topics: (0..<model.topicCount).map { topic in
         let probabilities = model.wordProbabilities(ofTopic: topic)

@@ -8,8 +8,9 @@ struct InferCommand: ParsableCommand {
     commandName: "infer",
     abstract: "Infer the topic proportions of a corpus's documents under a fitted model.",
     discussion: """
-      Prints (or writes to --output) a CSV with a row per document: its name and E[θ], the \
-      mean of its variational Dirichlet. Words outside the model's vocabulary are ignored.
+      Prints (or writes to --output) a CSV with a row per document: its name and its topic \
+      proportions (LDA: E[θ], the mean of its variational Dirichlet; ProdLDA: softmax of the \
+      encoder's mean). Words outside the model's vocabulary are ignored.
       """)
 
   @Option(help: "A directory written by `topics fit`.")
@@ -26,7 +27,7 @@ struct InferCommand: ParsableCommand {
 
   func run() throws {
     if let output { try checkOutputs([output], flag: "--output", value: output, corpus: corpus) }
-    let (fitted, tokenizer) = try TopicModelDirectory.load(from: model)
+    let (fitted, tokenizer) = try TopicModelDirectory.loadModel(from: model)
     let documents =
       corpus == DebianDescriptions.corpusName
       ? try DebianDescriptions.corpus() : try Corpus(contentsOf: corpus, textColumn: textColumn)

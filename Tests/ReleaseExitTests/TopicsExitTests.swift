@@ -84,8 +84,10 @@ import Testing
       })
   }
 
-  /// A fit of a small CSV corpus writes every file, and `infer` reads the model back.
-  @Test func aSmallFitWritesItsFilesAndInferReadsTheModel() throws {
+  /// A fit of a small CSV corpus writes every file, and `infer` reads the model back, for each
+  /// model.
+  @Test(arguments: ["lda", "prodlda"])
+  func aSmallFitWritesItsFilesAndInferReadsTheModel(model: String) throws {
     let directory = try TemporaryDirectory()
     let rows = (0..<60).map {
       "\($0),\($0 % 2 == 0 ? "apples pears orchard fruit apples" : "rivers sea boats water sea")"
@@ -95,7 +97,7 @@ import Testing
     let output = directory.file("run")
     let fit = try topics.run([
       "fit", "--corpus", directory.file("corpus.csv"), "--topics", "2", "--min-df", "2",
-      "--passes", "3", "--output", output,
+      "--passes", "3", "--model", model, "--output", output,
     ])
     #expect(fit.status == 0 && !fit.signalled, "\(fit)")
     expect(fit.standardOutput, mentions: ["pass 3/3", "held-out perplexity", "mean NPMI"], in: fit)
