@@ -111,7 +111,8 @@ public struct ScaleCheck: Sendable {
         let plainMean = plain.sum[column] / n
         let plainVariance = plain.squares[column] / n - plainMean * plainMean
         let weightedMean = weighted.sum[column] / weighted.total
-        let weightedVariance = weighted.squares[column] / weighted.total - weightedMean * weightedMean
+        let weightedVariance =
+          weighted.squares[column] / weighted.total - weightedMean * weightedMean
         guard plainVariance > 0, weighted.total > 0 else { return .nan }
         return (Swift.max(weightedVariance, 0) / plainVariance).squareRoot()
       }

@@ -39,7 +39,8 @@ extension VariationalFit {
     let ratios = zip(check.names, check.ratios).map { "\(jsonString($0)): \(jsonNumber($1))" }
     text += "  \"sd_check\": {\"draws\": \(check.count), "
     text += "\"ratios\": {\(ratios.joined(separator: ", "))}, "
-    text += "\"flagged\": [\(check.flagged.map { jsonString($0.name) }.joined(separator: ", "))]},\n"
+    let flagged = check.flagged.map { jsonString($0.name) }.joined(separator: ", ")
+    text += "\"flagged\": [\(flagged)]},\n"
     text += "  \"converged\": \(converged)\n}\n"
     return text
   }

@@ -103,14 +103,17 @@ public struct VariationalFit {
     var paretoLogWeights: [Double] = []
     let checkCount = Swift.max(count, ScaleCheck.drawCount)
     while check.count < checkCount {
-      let rows = check.count == 0 ? count : Swift.min(Swift.max(count, 1024), checkCount - check.count)
+      let rows =
+        check.count == 0
+        ? count : Swift.min(Swift.max(count, 1024), checkCount - check.count)
       let chunk = independentDraws(noise: Tensor(randomNormal: [rows, width], using: &generator))
       if check.count == 0 { paretoLogWeights = chunk.logWeights }
       check.add(values: chunk.values, logWeights: chunk.logWeights)
     }
     return PosteriorDraws(
       blocks: blocks, logP: logP, logQ: logQ, paretoLogWeights: paretoLogWeights,
-      scaleCheck: ScaleCheck(names: layout.elementNames, count: check.count, ratios: check.ratios()))
+      scaleCheck: ScaleCheck(
+        names: layout.elementNames, count: check.count, ratios: check.ratios()))
   }
 
   /// The constrained parameters of the draws g(ε) of `noise` ([S, noise dimension]), row after

@@ -44,7 +44,8 @@ public struct TrainedVAE {
       on: data, importanceSamples: importanceSamples, limit: limit, seed: seed, progress: progress)
   }
 
-  /// `count` images decoded from z ~ N(0, I), in a grid (``VAEPictures/samples(from:count:columns:using:)``).
+  /// `count` images decoded from z ~ N(0, I), in a grid
+  /// (``VAEPictures/samples(from:count:columns:using:)``).
   public func samples(count: Int, using generator: inout Xoshiro256StarStar) throws -> Image {
     try model._samples(count: count, using: &generator)
   }

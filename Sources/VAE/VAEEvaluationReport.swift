@@ -72,8 +72,8 @@ extension VAEEvaluationReport {
       lines.append(String(format: "time of log p(x)   %.2f s", seconds))
     }
     lines.append("active units       \(activeUnits) of \(klPerDimension.count)")
-    lines.append(
-      "KL per dimension   " + klPerDimension.map { String(format: "%.2f", $0) }.joined(separator: " "))
+    let kl = klPerDimension.map { String(format: "%.2f", $0) }
+    lines.append("KL per dimension   " + kl.joined(separator: " "))
     return lines.joined(separator: "\n")
   }
 

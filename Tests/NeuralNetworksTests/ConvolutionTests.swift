@@ -175,7 +175,8 @@ func referenceConvolution(
     let transposed = ConvTranspose2D<Double>(
       inputChannels: 3, outputChannels: 2, kernelSize: 4, stride: 2, padding: 1,
       activation: .sigmoid, using: &transposedGenerator)
-    checkParameterGradients(of: transposed, at: randomTensor([2, 3, 3, 3], seed: 8), tolerance: 1e-6)
+    checkParameterGradients(
+      of: transposed, at: randomTensor([2, 3, 3, 3], seed: 8), tolerance: 1e-6)
   }
 
   @Test func layerOutputSizeAndInitialisation() {

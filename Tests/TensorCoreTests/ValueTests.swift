@@ -73,13 +73,15 @@ import _Differentiation
 
   /// log((1/n) Σ exp(x)) = log Σ exp(x) − log n, stable at ±1000, along a negative axis too.
   @Test func logMeanExpIsTheLogOfTheMeanOfExponentials() {
-    let x = Tensor<Double>(shape: [2, 3], scalars: [0, Double.log(2), Double.log(3), 1000, 1000, 1000])
+    let x = Tensor<Double>(
+      shape: [2, 3], scalars: [0, Double.log(2), Double.log(3), 1000, 1000, 1000])
     let rows = x.logMeanExp(alongAxis: -1)
     #expect(rows.shape == [2, 1])
     assertClose(rows.scalars[0], Double.log(2), relativeTolerance: 1e-15)
     assertClose(rows.scalars[1], 1000, relativeTolerance: 1e-15)
     // Down a column: log((2 + e¹⁰⁰⁰) / 2) = 1000 − log 2 to double precision.
-    assertClose(x.logMeanExp(alongAxis: 0).scalars[1], 1000 - Double.log(2), relativeTolerance: 1e-15)
+    assertClose(
+      x.logMeanExp(alongAxis: 0).scalars[1], 1000 - Double.log(2), relativeTolerance: 1e-15)
   }
 
   /// softplus, sigmoid and log σ at ±100, where e^{100} ≈ 2.7e43 and e^{−100} ≈ 3.7e-44.

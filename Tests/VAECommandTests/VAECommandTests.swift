@@ -64,7 +64,10 @@ import Testing
     (["train", "--epochs", "0"], "--epochs must be positive, got 0"),
     (["train", "--hidden", "4,x"], "--hidden must be positive integers separated by commas"),
     (["train", "--likelihood", "poisson"], "poisson"),
-    (["evaluate", "--importance-samples", "0", "--checkpoint", "run"], "--importance-samples must be positive"),
+    (
+      ["evaluate", "--importance-samples", "0", "--checkpoint", "run"],
+      "--importance-samples must be positive"
+    ),
     (["evaluate", "--limit=0", "--checkpoint", "run"], "--limit must be positive, got 0"),
     (["train", "--no-such-flag"], "--no-such-flag"),
   ])
