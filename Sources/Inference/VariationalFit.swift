@@ -122,21 +122,8 @@ public struct VariationalFit {
     let unconstrained = approximation.reparameterizedSample(noise: noise)
     let logP = objective.logDensity(unconstrained: unconstrained).scalars
     let logQ = approximation.logDensityOfSample(noise: noise).scalars
-    let tensors = layout.constrain(unconstrained).tensors
-    let rows = noise.shape[0]
-    let width = tensors.reduce(0) { $0 + $1.shape[1] }
-    var values = [Double](repeating: 0, count: rows * width)
-    var column = 0
-    for tensor in tensors {
-      let k = tensor.shape[1]
-      tensor.withUnsafeBufferPointer { v in
-        for s in 0..<rows {
-          for j in 0..<k { values[s * width + column + j] = v[s * k + j] }
-        }
-      }
-      column += k
-    }
-    return (values, zip(logP, logQ).map { $0 - $1 })
+    let columns = Tensor(concatenating: layout.constrain(unconstrained).tensors, alongAxis: 1)
+    return (columns.scalars, zip(logP, logQ).map { $0 - $1 })
   }
 
   /// The mean of q in the unconstrained space, when q is Gaussian.
