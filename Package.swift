@@ -29,6 +29,13 @@ let package = Package(
     .executable(name: "topics", targets: ["topics"]),
     .executable(name: "variational-demo", targets: ["variational-demo"]),
   ],
+  // `swift build --traits MPI` adds data-parallel runs of `vae train` and `advi` over Open MPI
+  // (module Distributed; needs libopenmpi-dev). Without it nothing of MPI is compiled or linked.
+  traits: [
+    .trait(
+      name: "MPI",
+      description: "Data-parallel training and minibatch ADVI across processes with Open MPI")
+  ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -43,6 +50,10 @@ let package = Package(
     .systemLibrary(
       name: "CZlib",
       providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+    .systemLibrary(
+      name: "CMPI",
+      pkgConfig: "ompi-c",
+      providers: [.apt(["libopenmpi-dev"]), .brew(["open-mpi"])]),
 
     // The library.
     .target(
@@ -108,6 +119,18 @@ let package = Package(
         "TensorCore", "Distributions", "Serialization", "Visualization", "NeuralNetworks",
         "Optimizers",
       ]),
+    // Runs across processes with Open MPI (trait MPI; empty without it): `MPIProcessGroup`,
+    // and the start and end of a command-line tool under `mpirun`.
+    .target(
+      name: "CMPIShim",
+      dependencies: [.target(name: "CMPI", condition: .when(traits: ["MPI"]))],
+      cSettings: [.define("VARIATIONAL_MPI", .when(traits: ["MPI"]))]),
+    .target(
+      name: "Distributed",
+      dependencies: [
+        "CMPIShim", "TensorCore", "Reporting",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .target(
       name: "Variational",
       dependencies: [
@@ -121,11 +144,14 @@ let package = Package(
       dependencies: [
         "VAE", "Datasets", "Reporting", "Serialization", "TensorCore", "Visualization",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .target(name: "Distributed", condition: .when(traits: ["MPI"])),
       ]),
     .executableTarget(
       name: "advi",
       dependencies: [
-        "Inference", "Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Inference", "Datasets", "TensorCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .target(name: "Distributed", condition: .when(traits: ["MPI"])),
       ]),
     .executableTarget(
       name: "topics",

@@ -3,13 +3,15 @@ import TensorCore
 /// The driver behind every stochastic `fit`: the initial checks, Stan's step-size adaptation
 /// when asked for, the loop with Stan's rule and iterate averaging (``StochasticLoop``), and
 /// the final ELBO of the chosen approximation (see
-/// ``fit(_:family:options:progress:)-(ProbabilisticModel,_,_,_)``).
+/// ``fit(_:family:options:progress:)-(ProbabilisticModel,_,_,_)``). The fit returned keeps
+/// `resultObjective` (by default `objective`) for its draws and diagnostics.
 func runFit<Family: VariationalFamily>(
   _ objective: VariationalObjective, options: FitOptions, familyName: String,
   start: (ParameterLayout, inout Xoshiro256StarStar) throws(InferenceError) -> [Double],
   makeFamily: ([Double], inout Xoshiro256StarStar) -> Family,
   derive: @escaping (ParameterValues) -> [DerivedQuantity],
-  minibatches: MinibatchSource?, progress: (FitProgress) -> Void
+  minibatches: MinibatchSource?, resultObjective: VariationalObjective? = nil,
+  progress: (FitProgress) -> Void
 ) throws(InferenceError) -> VariationalFit {
   let stopwatch = Stopwatch()
   var generator = Xoshiro256StarStar(seed: options.seed)
@@ -47,7 +49,7 @@ func runFit<Family: VariationalFamily>(
     adaptation: adaptation, trace: loop.trace, averagedIterations: averagedIterations,
     warnings: warnings,
     seconds: stopwatch.seconds, seed: options.seed, algorithm: .stochastic, drawCount: nil,
-    monteCarloStandardErrors: nil, objective: objective, derive: derive)
+    monteCarloStandardErrors: nil, objective: resultObjective ?? objective, derive: derive)
 }
 
 /// Stan's adaptation phase when the options ask for it (`.adaptiveStepSize(nil)`): chooses η

@@ -83,17 +83,48 @@ public func fit(
 /// Fits a ``MinibatchModel``, on minibatches of ``FitOptions/batchSize`` rows when it is set
 /// (stochastic variational inference; ELBO evaluations use every row); see
 /// ``fit(_:family:options:progress:)-(ProbabilisticModel,_,_,_)``.
+///
+/// With several `processes` (every one of them calls `fit` with the same arguments), a
+/// stochastic fit shares the data: each process evaluates the likelihood of its share of every
+/// minibatch, and of every row for the ELBO estimates, and the log densities and their
+/// gradients at the draws are summed across the processes (``summed(_:across:)``), so that all
+/// of them take the same steps and return the same fit — that of one process, up to the
+/// rounding of the reordered sums (the model's own closed-form gradient, if it has one, is
+/// not used). A deterministic fit runs whole on every process. The returned fit's draws and
+/// diagnostics use every row on each process.
 public func fit(
   _ model: some MinibatchModel, family: FamilyKind = .meanField,
-  options: FitOptions = FitOptions(), progress: (FitProgress) -> Void = { _ in }
+  options: FitOptions = FitOptions(), processes: any ProcessGroup = SingleProcess(),
+  progress: (FitProgress) -> Void = { _ in }
 ) throws(InferenceError) -> VariationalFit {
   try options.validate()
   let objective = try VariationalObjective(model)
+  var deterministic =
+    options.algorithm == .deterministic && options.batchSize == nil
+    && objective.layout.dimension <= FitAlgorithm.deterministicDimensionLimit
+  if case .lowRank = family { deterministic = false }
+  guard processes.size > 1 && !deterministic else {
+    return try fitBuiltIn(
+      objective, kind: family, options: options, derive: model.derivedQuantities,
+      minibatches: options.batchSize.map { batchSize in
+        MinibatchSource(model: model, layout: objective.layout, batchSize: batchSize)
+      }, progress: progress)
+  }
+  let rowsPerStep = Swift.min(options.batchSize ?? model.rowCount, model.rowCount)
+  guard rowsPerStep >= processes.size else {
+    throw .invalidOptions(
+      "\(processes.size) processes share \(rowsPerStep) rows per step: give each at least one "
+        + "(a larger batchSize, or fewer processes)")
+  }
+  let sharedObjective = VariationalObjective.partitioned(
+    model, layout: objective.layout, rows: model.allRows, scale: 1, processes: processes)
   return try fitBuiltIn(
-    objective, kind: family, options: options, derive: model.derivedQuantities,
+    sharedObjective, kind: family, options: options, derive: model.derivedQuantities,
     minibatches: options.batchSize.map { batchSize in
-      MinibatchSource(model: model, layout: objective.layout, batchSize: batchSize)
-    }, progress: progress)
+      MinibatchSource(
+        model: model, layout: objective.layout, batchSize: batchSize, processes: processes)
+    },
+    resultObjective: objective, progress: progress)
 }
 
 /// Fits `model` starting from a variational family of your own (or a built-in one set up by
@@ -123,10 +154,14 @@ public func fit<Family: VariationalFamily>(
 }
 
 /// Dispatches a built-in family kind to ``runFit``.
+///
+/// `resultObjective` (by default `objective`) is the one the returned fit keeps for its draws
+/// and diagnostics.
 func fitBuiltIn(
   _ objective: VariationalObjective, kind: FamilyKind, options: FitOptions,
   derive: @escaping (ParameterValues) -> [DerivedQuantity],
-  minibatches: MinibatchSource?, progress: (FitProgress) -> Void
+  minibatches: MinibatchSource?, resultObjective: VariationalObjective? = nil,
+  progress: (FitProgress) -> Void
 ) throws(InferenceError) -> VariationalFit {
   try kind.validate(dimension: objective.layout.dimension)
   if options.algorithm == .deterministic && minibatches == nil
@@ -155,21 +190,22 @@ func fitBuiltIn(
     return try runFit(
       objective, options: options, familyName: kind.description, start: start,
       makeFamily: { point, _ in MeanFieldGaussian(mean: Tensor(point), scale: scale) },
-      derive: derive,
-      minibatches: minibatches, progress: progress)
+      derive: derive, minibatches: minibatches, resultObjective: resultObjective,
+      progress: progress)
   case .fullRank:
     return try runFit(
       objective, options: options, familyName: kind.description, start: start,
       makeFamily: { point, _ in FullRankGaussian(mean: Tensor(point), scale: scale) },
-      derive: derive,
-      minibatches: minibatches, progress: progress)
+      derive: derive, minibatches: minibatches, resultObjective: resultObjective,
+      progress: progress)
   case .lowRank(let rank):
     return try runFit(
       objective, options: options, familyName: kind.description, start: start,
       makeFamily: { point, generator in
         LowRankGaussian(
           mean: Tensor(point), rank: rank, scale: scale, using: &generator)
-      }, derive: derive, minibatches: minibatches, progress: progress)
+      }, derive: derive, minibatches: minibatches, resultObjective: resultObjective,
+      progress: progress)
   }
 }
 

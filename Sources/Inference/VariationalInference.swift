@@ -304,10 +304,25 @@ struct MinibatchSource {
   /// The current batch, rewritten by every draw.
   var rows: [Int] = []
 
-  init(model: some MinibatchModel, layout: ParameterLayout, batchSize: Int) {
+  /// Minibatches of `batchSize` rows of `model`; with several `processes`, each evaluates the
+  /// likelihood of its share of every minibatch
+  /// (`VariationalObjective.partitioned(_:layout:rows:scale:processes:)`), and steps differentiate
+  /// the shared objective.
+  init(
+    model: some MinibatchModel, layout: ParameterLayout, batchSize: Int,
+    processes: any ProcessGroup = SingleProcess()
+  ) {
     precondition(batchSize >= 1, "minibatches: batchSize \(batchSize) must be ≥ 1")
     rowCount = model.rowCount
     self.batchSize = Swift.min(batchSize, model.rowCount)
+    if processes.size > 1 {
+      makeObjective = { rows, scale in
+        VariationalObjective.partitioned(
+          model, layout: layout, rows: rows, scale: scale, processes: processes)
+      }
+      logDensityAndGradient = nil
+      return
+    }
     makeObjective = { rows, scale in
       VariationalObjective(layout: layout) { values in
         model.logPrior(values) + scale * model.logLikelihood(values, rows: rows)

@@ -27,6 +27,26 @@ public struct VariationalObjective {
   typealias LogDensityAndGradient = (Tensor<Double>, inout Tensor<Double>, inout Tensor<Double>)
     -> Void
 
+  /// The objective of `model` on the data rows `rows` with the likelihood scaled by `scale`
+  /// (a minibatch, or every row with scale 1), shared among `processes`: each evaluates the
+  /// likelihood of its share of `rows` (``ProcessGroup/share(of:)``), process 0 adds the prior
+  /// (see ``init(layout:part:processes:)``).
+  ///
+  /// - Precondition: `rows` has at least one row per process (`fit` checks).
+  static func partitioned(
+    _ model: some MinibatchModel, layout: ParameterLayout, rows: [Int], scale: Double,
+    processes: any ProcessGroup
+  ) -> VariationalObjective {
+    let share = Array(rows[processes.share(of: rows.count)])
+    let part: @differentiable(reverse) (ParameterValues) -> Tensor<Double>
+    if processes.isMain {
+      part = { model.logPrior($0) + scale * model.logLikelihood($0, rows: share) }
+    } else {
+      part = { scale * model.logLikelihood($0, rows: share) }
+    }
+    return VariationalObjective(layout: layout, part: part, processes: processes)
+  }
+
   /// The objective of `model`.
   ///
   /// - Throws: ``InferenceError/invalidModel(_:)`` when the declarations are unusable.
@@ -49,22 +69,49 @@ public struct VariationalObjective {
     self.init(layout: layout, logJoint: logJoint, logDensityAndGradient: nil)
   }
 
+  /// The objective of `logJoint`; `includesJacobian: false` leaves out the log-Jacobian of the
+  /// constraints (for the parts of a shared log joint but one, ``init(layout:part:processes:)``).
   init(
     layout: ParameterLayout,
     logJoint: @escaping @differentiable(reverse) (ParameterValues) -> Tensor<Double>,
-    logDensityAndGradient: LogDensityAndGradient?
+    logDensityAndGradient: LogDensityAndGradient?, includesJacobian: Bool = true
   ) {
     self.layout = layout
     self.logJoint = logJoint
     self.logDensityAndGradient = logDensityAndGradient
     if layout.declarations.count == 1 && layout.isIdentity {
       unconstrainedLogDensity = { logJoint(ParameterValues(tensors: [$0], layout: layout)) }
-    } else if layout.isIdentity {
+    } else if layout.isIdentity || !includesJacobian {
       unconstrainedLogDensity = { logJoint(layout.constrain($0)) }
     } else {
       unconstrainedLogDensity = {
         logJoint(layout.constrain($0)) + layout.logAbsDeterminant($0)
       }
+    }
+  }
+
+  /// The objective of a log joint shared among `processes`: process r evaluates `part` (its
+  /// share of the data rows; process 0 also the prior), and
+  /// ```
+  /// log p̃(ζ) = Σᵣ partᵣ(T(ζ)) + log |det J_T(ζ)|
+  /// ```
+  /// comes out whole on every process (the sum by ``summed(_:across:)``, the gradient by
+  /// ``shared(_:across:)``; the Jacobian term is counted once, on process 0). Every process must
+  /// then evaluate it the same number of times, in the same order. ``logJoint`` is the part.
+  init(
+    layout: ParameterLayout,
+    part: @escaping @differentiable(reverse) (ParameterValues) -> Tensor<Double>,
+    processes: any ProcessGroup
+  ) {
+    let local = VariationalObjective(
+      layout: layout, logJoint: part, logDensityAndGradient: nil,
+      includesJacobian: processes.isMain)
+    self.layout = layout
+    self.logJoint = part
+    self.logDensityAndGradient = nil
+    unconstrainedLogDensity = { unconstrained in
+      let part = local.logDensity(unconstrained: shared(unconstrained, across: processes))
+      return summed(part, across: processes)
     }
   }
 

@@ -29,6 +29,13 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
   public var samplesPerSecond: Double
   /// The learning rate at the epoch's last step.
   public var learningRate: Double
+  /// The number of processes that trained the epoch together (`mpirun -np`); `nil` for one.
+  public var processes: Int?
+  /// With several ``processes``: the seconds of ``seconds`` that process 0 spent in the
+  /// all-reduce of the gradients (waiting for the slowest process included), and the steps.
+  public var allReduceSeconds: Double?
+  /// With several ``processes``: the number of all-reduces (one per step).
+  public var allReduceCalls: Int?
 
   /// The name of the plain objective.
   public static let negativeELBOName = "negative ELBO"
@@ -62,6 +69,9 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     seconds = try container.decode(Double.self, forKey: .seconds)
     samplesPerSecond = try container.decode(Double.self, forKey: .samplesPerSecond)
     learningRate = try container.decode(Double.self, forKey: .learningRate)
+    processes = try container.decodeIfPresent(Int.self, forKey: .processes)
+    allReduceSeconds = try container.decodeIfPresent(Double.self, forKey: .allReduceSeconds)
+    allReduceCalls = try container.decodeIfPresent(Int.self, forKey: .allReduceCalls)
     if let objective = try container.decodeIfPresent(Double.self, forKey: .trainObjective) {
       trainObjective = objective
       self.objective = try container.decode(String.self, forKey: .objective)
@@ -84,5 +94,8 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     case seconds
     case samplesPerSecond = "samples_per_second"
     case learningRate = "learning_rate"
+    case processes
+    case allReduceSeconds = "allreduce_seconds"
+    case allReduceCalls = "allreduce_calls"
   }
 }

@@ -34,14 +34,16 @@ public struct TrainedVAE {
   }
 
   /// The one-draw negative ELBO and the importance-sampled log p(x) of the first `limit` images
-  /// of `data` (``VAEEvaluationReport/evaluate(_:on:importanceSamples:limit:seed:progress:)``);
-  /// `progress` gets the number of images done.
+  /// of `data`
+  /// (``VAEEvaluationReport/evaluate(_:on:importanceSamples:limit:seed:processes:progress:)``),
+  /// shared among `processes`; `progress` gets the number of images done.
   public func evaluate(
     on data: ImageDataset, importanceSamples: Int, limit: Int?, seed: UInt64,
-    progress: (Int) -> Void = { _ in }
+    processes: any ProcessGroup = SingleProcess(), progress: (Int) -> Void = { _ in }
   ) -> VAEEvaluationReport {
     model._evaluate(
-      on: data, importanceSamples: importanceSamples, limit: limit, seed: seed, progress: progress)
+      on: data, importanceSamples: importanceSamples, limit: limit, seed: seed,
+      processes: processes, progress: progress)
   }
 
   /// `count` images decoded from z ~ N(0, I), in a grid
@@ -92,7 +94,7 @@ public struct TrainedVAE {
 protocol _TrainedModel {
   func _evaluate(
     on data: ImageDataset, importanceSamples: Int, limit: Int?, seed: UInt64,
-    progress: (Int) -> Void
+    processes: any ProcessGroup, progress: (Int) -> Void
   ) -> VAEEvaluationReport
   func _samples(count: Int, using generator: inout Xoshiro256StarStar) throws -> Image
   func _reconstructions(of data: ImageDataset, count: Int) throws -> Image
@@ -104,11 +106,11 @@ protocol _TrainedModel {
 extension VariationalAutoencoder: _TrainedModel {
   func _evaluate(
     on data: ImageDataset, importanceSamples: Int, limit: Int?, seed: UInt64,
-    progress: (Int) -> Void
+    processes: any ProcessGroup, progress: (Int) -> Void
   ) -> VAEEvaluationReport {
     VAEEvaluationReport.evaluate(
       self, on: data, importanceSamples: importanceSamples, limit: limit, seed: seed,
-      progress: progress)
+      processes: processes, progress: progress)
   }
 
   func _samples(count: Int, using generator: inout Xoshiro256StarStar) throws -> Image {

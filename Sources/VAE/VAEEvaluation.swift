@@ -15,22 +15,27 @@ public enum VAEEvaluation {
   /// sample of z per image and β = 1: the reconstruction term summed over pixels plus the
   /// analytic KL — the number the PyTorch VAE example reports as its test loss. Images go
   /// through in batches of `batchSize` (the configuration's `evaluationBatchSize` unless given).
+  ///
+  /// With several `processes`, each evaluates every `size`-th batch (from its rank) and the
+  /// totals are summed across them; every process draws the noise of every batch, so each
+  /// image gets the noise it gets in one process.
   public static func negativeELBO<E, D>(
     of model: VariationalAutoencoder<E, D>, on data: ImageDataset, limit: Int? = nil,
-    batchSize: Int? = nil, seed: UInt64
+    batchSize: Int? = nil, seed: UInt64, processes: any ProcessGroup = SingleProcess()
   ) -> Double {
     let batchSize = batchSize ?? model.configuration.evaluationBatchSize
     var generator = Xoshiro256StarStar(seed: seed)
     let count = Swift.min(limit ?? data.count, data.count)
     var total = 0.0
-    for start in stride(from: 0, to: count, by: batchSize) {
-      let x = batch(data, start..<Swift.min(count, start + batchSize))
+    for (index, start) in stride(from: 0, to: count, by: batchSize).enumerated() {
+      let images = start..<Swift.min(count, start + batchSize)
       let noise = Tensor<Float>(
-        randomNormal: [x.shape[0], model.configuration.latentDimension], using: &generator)
-      let terms = model.negativeELBOTerms(x, noise: noise, klWeight: 1)
+        randomNormal: [images.count, model.configuration.latentDimension], using: &generator)
+      guard index % processes.size == processes.rank else { continue }
+      let terms = model.negativeELBOTerms(batch(data, images), noise: noise, klWeight: 1)
       total += Double(terms.scalars[0])
     }
-    return total / Double(count)
+    return processes.sum([total])[0] / Double(count)
   }
 
   /// The importance-sampled estimate of log p(x) averaged over the first `limit` images
@@ -42,11 +47,13 @@ public enum VAEEvaluation {
   /// as K grows, and it is never below the one-sample ELBO in expectation. The K samples of
   /// several images are decoded together in one batch of at most `rowsPerBatch` rows (the
   /// configuration's `evaluationRowsPerBatch` unless given), so the work is large matrix
-  /// products. `progress` receives the number of images done.
+  /// products. `progress` receives the number of images done (by this process). With several
+  /// `processes`, the batches are shared as in
+  /// ``negativeELBO(of:on:limit:batchSize:seed:processes:)``.
   public static func logLikelihood<E, D>(
     of model: VariationalAutoencoder<E, D>, on data: ImageDataset, importanceSamples: Int,
     limit: Int? = nil, rowsPerBatch: Int? = nil, seed: UInt64,
-    progress: (Int) -> Void = { _ in }
+    processes: any ProcessGroup = SingleProcess(), progress: (Int) -> Void = { _ in }
   ) -> Double {
     userPrecondition(importanceSamples > 0, "logLikelihood: importanceSamples must be positive")
     var generator = Xoshiro256StarStar(seed: seed)
@@ -54,16 +61,17 @@ public enum VAEEvaluation {
     let rows = rowsPerBatch ?? model.configuration.evaluationRowsPerBatch
     let imagesPerBatch = Swift.max(1, rows / importanceSamples)
     var total = 0.0
-    for start in stride(from: 0, to: count, by: imagesPerBatch) {
-      let x = batch(data, start..<Swift.min(count, start + imagesPerBatch))
+    for (index, start) in stride(from: 0, to: count, by: imagesPerBatch).enumerated() {
+      let images = start..<Swift.min(count, start + imagesPerBatch)
       let noise = Tensor<Float>(
-        randomNormal: [importanceSamples * x.shape[0], model.configuration.latentDimension],
+        randomNormal: [importanceSamples * images.count, model.configuration.latentDimension],
         using: &generator)
-      let bound = model.importanceWeightedBound(x, noise: noise)
+      guard index % processes.size == processes.rank else { continue }
+      let bound = model.importanceWeightedBound(batch(data, images), noise: noise)
       total += bound.scalars.reduce(0) { $0 + Double($1) }
-      progress(Swift.min(count, start + imagesPerBatch))
+      progress(images.upperBound)
     }
-    return total / Double(count)
+    return processes.sum([total])[0] / Double(count)
   }
 
   /// The posterior means μ_φ(x) of the first `limit` images, `[count, latentDimension]`.

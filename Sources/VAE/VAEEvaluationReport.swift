@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Reporting
+import TensorCore
 
 /// The result of `vae evaluate`, also written as JSON.
 public struct VAEEvaluationReport: Codable, Equatable, Sendable {
@@ -29,18 +30,22 @@ public struct VAEEvaluationReport: Codable, Equatable, Sendable {
     case logLikelihoodSeconds = "log_likelihood_seconds"
   }
 
-  /// Evaluates `model` on the first `limit` images of `data`.
+  /// Evaluates `model` on the first `limit` images of `data`; the negative ELBO and log p(x)
+  /// are shared among `processes` (``VAEEvaluation``), the latent statistics are computed by
+  /// each.
   public static func evaluate<E, D>(
     _ model: VariationalAutoencoder<E, D>, on data: ImageDataset, importanceSamples: Int,
-    limit: Int?, seed: UInt64, progress: (Int) -> Void = { _ in }
+    limit: Int?, seed: UInt64, processes: any ProcessGroup = SingleProcess(),
+    progress: (Int) -> Void = { _ in }
   ) -> VAEEvaluationReport {
     let count = Swift.min(limit ?? data.count, data.count)
-    let negativeELBO = VAEEvaluation.negativeELBO(of: model, on: data, limit: count, seed: seed)
+    let negativeELBO = VAEEvaluation.negativeELBO(
+      of: model, on: data, limit: count, seed: seed, processes: processes)
     let clock = ContinuousClock()
     let start = clock.now
     let logLikelihood = VAEEvaluation.logLikelihood(
       of: model, on: data, importanceSamples: importanceSamples, limit: count, seed: seed &+ 1,
-      progress: progress)
+      processes: processes, progress: progress)
     let seconds = (clock.now - start).inSeconds
     let (means, logVariances) = VAEEvaluation.latentMeans(of: model, on: data, limit: count)
     return VAEEvaluationReport(

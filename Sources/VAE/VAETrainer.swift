@@ -28,6 +28,13 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
   public var metrics: [EpochMetrics] = []
   /// The per-image losses of the latest batches, for ``DivergenceDetector``.
   var divergence = DivergenceDetector()
+  /// The processes that share each batch (data parallelism; ``SingleProcess`` by default).
+  /// Every process holds the same model and generator and draws the same global batch and
+  /// noise; each differentiates the loss of its share of the batch's images
+  /// (``ProcessGroup/share(of:)``), and the gradients and losses are summed across the
+  /// processes in one all-reduce per step before the same Adam update everywhere. The result is
+  /// that of one process up to the rounding of the reordered sums.
+  public var processes: any ProcessGroup = SingleProcess()
 
   /// A new run: the model initialised from the seed.
   public init(configuration: VAEConfiguration, training: TrainingConfiguration) throws(VAEError) {
@@ -102,6 +109,7 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
     let batchSize = training.batchSize
     let batches = (data.count + batchSize - 1) / batchSize
     var totals = (loss: 0.0, reconstruction: 0.0, kl: 0.0)
+    let communication = processes.communication
     let clock = ContinuousClock()
     let start = clock.now
     for batch in 0..<batches {
@@ -126,7 +134,15 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
         (totals.loss / seen, totals.reconstruction / seen, totals.kl / seen))
     }
     let seconds = (clock.now - start).inSeconds
-    return finishEpoch(epoch, on: data, totals: totals, seconds: seconds, test: test)
+    let communicated = processes.communication
+    var metrics = finishEpoch(epoch, on: data, totals: totals, seconds: seconds, test: test)
+    if processes.size > 1 {
+      metrics.processes = processes.size
+      metrics.allReduceSeconds = communicated.seconds - communication.seconds
+      metrics.allReduceCalls = communicated.calls - communication.calls
+      self.metrics[self.metrics.count - 1] = metrics
+    }
+    return metrics
   }
 
   /// The loss of one step and its parts, summed over the batch's images.
@@ -161,23 +177,9 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
     let latent = model.configuration.latentDimension
     let samples = training.importanceSamples > 1 ? training.importanceSamples : training.samples
     let noise = Tensor<Float>(randomNormal: [samples * images, latent], using: &generator)
-    let weight = klWeight ?? training.beta
-    let terms: Tensor<Float>
-    var gradient: Model.TangentVector
-    if training.importanceSamples > 1 {
-      let (value, pullback) = valueWithPullback(at: model) { model in
-        -model.importanceWeightedBound(batch, noise: noise).sum()
-      }
-      terms = Tensor([value.scalarized(), .nan, .nan])
-      gradient = pullback(Tensor(1))
-    } else {
-      let (value, pullback) = valueWithPullback(at: model) { model in
-        model.negativeELBOTerms(batch, noise: noise, klWeight: weight)
-      }
-      terms = value
-      gradient = pullback(Tensor([1, 0, 0]))
-    }
-    let loss = terms.scalars[0]
+    var (terms, gradient) = lossAndGradient(
+      batch: batch, noise: noise, klWeight: klWeight ?? training.beta)
+    let loss = terms[0]
     // A non-finite gradient makes the next loss non-finite, so checking the loss suffices;
     // the gradient's norm is only computed when clipping needs it.
     var gradientIsFinite = true
@@ -186,7 +188,54 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
     }
     try checkDivergence(loss: loss, gradientIsFinite: gradientIsFinite, images: images)
     optimizer.update(&model, along: gradient)
-    return StepLoss(loss: loss, reconstruction: terms.scalars[1], kl: terms.scalars[2])
+    return StepLoss(loss: loss, reconstruction: terms[1], kl: terms[2])
+  }
+
+  /// The loss terms (objective, reconstruction, KL) summed over `batch`, and the gradient of
+  /// the objective: over the whole batch, or with several ``processes`` over this process's
+  /// share of its images (`noise` is sample-major, `[samples·images, latent]`, so the share
+  /// takes the same rows of each sample's block), summed across the processes. A process whose
+  /// share is empty differentiates one image with a zero weight, which gives a gradient of
+  /// zeros with every tensor in place.
+  private func lossAndGradient(
+    batch: Tensor<Float>, noise: Tensor<Float>, klWeight: Float
+  ) -> (terms: [Float], gradient: Model.TangentVector) {
+    guard processes.size > 1 else {
+      return Self.lossAndGradient(model, batch: batch, noise: noise, klWeight: klWeight, training)
+    }
+    let images = batch.shape[0]
+    let share = processes.share(of: images)
+    let rows = share.isEmpty ? 0..<1 : share
+    let samples = noise.shape[0] / images
+    let localNoise = Tensor(
+      concatenating: (0..<samples).map { sample in
+        noise.rows((rows.lowerBound + sample * images)..<(rows.upperBound + sample * images))
+      })
+    var (terms, gradient) = Self.lossAndGradient(
+      model, batch: batch.rows(rows), noise: localNoise, klWeight: klWeight, training,
+      weight: share.isEmpty ? 0 : 1)
+    model.sum(&gradient, and: &terms, across: processes)
+    return (terms, gradient)
+  }
+
+  /// The loss terms summed over `batch` and the gradient of `weight` times the objective (the
+  /// negative ELBO with the KL term weighted by `klWeight`, or the negative IWAE bound when
+  /// ``TrainingConfiguration/importanceSamples`` is above 1); the terms are scaled by `weight`
+  /// too.
+  private static func lossAndGradient(
+    _ model: Model, batch: Tensor<Float>, noise: Tensor<Float>, klWeight: Float,
+    _ training: TrainingConfiguration, weight: Float = 1
+  ) -> (terms: [Float], gradient: Model.TangentVector) {
+    if training.importanceSamples > 1 {
+      let (value, pullback) = valueWithPullback(at: model) { model in
+        -model.importanceWeightedBound(batch, noise: noise).sum()
+      }
+      return ([weight * value.scalarized(), .nan, .nan], pullback(Tensor(weight)))
+    }
+    let (value, pullback) = valueWithPullback(at: model) { model in
+      model.negativeELBOTerms(batch, noise: noise, klWeight: klWeight)
+    }
+    return (value.scalars.map { weight * $0 }, pullback(Tensor([weight, 0, 0])))
   }
 
   /// Throws ``VAEError/diverged(_:)`` when the loss or the gradient is not finite, or the loss
@@ -244,7 +293,8 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
     let n = Double(data.count)
     let iwae = training.importanceSamples > 1
     let testNegativeELBO = test.map {
-      VAEEvaluation.negativeELBO(of: model, on: $0, seed: training.seed &+ UInt64(epoch))
+      VAEEvaluation.negativeELBO(
+        of: model, on: $0, seed: training.seed &+ UInt64(epoch), processes: processes)
     }
     let result = EpochMetrics(
       epoch: epoch, objective: training.objectiveName(epoch: epoch),

@@ -34,6 +34,11 @@ public struct VAETrainingRun {
   /// The notes of a ``VAECheckpoint/recover(_:)`` of ``outputDirectory`` that the caller ran
   /// (and logged) before reading the run's configuration; ``run(log:)`` recovers in any case.
   public var recoveryNotes: [String] = []
+  /// The processes that train together (see ``VAETrainer/processes``). Every process runs
+  /// ``run(log:)`` with the same settings; process 0 alone recovers and writes the run
+  /// directory, logs and shows progress (with the numbers of all processes), and a stop request
+  /// on any process stops all of them after the same epoch.
+  public var processes: any ProcessGroup = SingleProcess()
 
   /// A run of `configuration` trained as `training` on `trainingData`, written to
   /// `outputDirectory`; nothing happens until ``run(log:)``.
@@ -56,6 +61,7 @@ public struct VAETrainingRun {
   /// `log` receives one line per epoch and notes such as where files were written.
   @discardableResult
   public func run(log: (String) -> Void = { print($0) }) throws -> [EpochMetrics] {
+    let log = processes.isMain ? log : { _ in }
     switch configuration.architecture {
     case .mlp: return try run(MLPNetwork.self, MLPNetwork.self, log: log)
     case .conv: return try run(ConvEncoderNetwork.self, ConvDecoderNetwork.self, log: log)
@@ -65,8 +71,10 @@ public struct VAETrainingRun {
   func run<E: VAENetwork, D: VAENetwork>(
     _: E.Type, _: D.Type, log: (String) -> Void
   ) throws -> [EpochMetrics] {
-    let newNotes = try VAECheckpoint.recover(outputDirectory)
+    let newNotes = processes.isMain ? try VAECheckpoint.recover(outputDirectory) : []
     for note in newNotes { log(note) }
+    // The others read the directory once process 0 has recovered it.
+    _ = processes.any(false)
     let start: (trainer: VAETrainer<E, D>, data: VAEDataRecord?)
     if resume {
       start = try resumedTrainer(notes: recoveryNotes + newNotes, log: log)
@@ -74,6 +82,7 @@ public struct VAETrainingRun {
       start = (try newTrainer(notes: recoveryNotes + newNotes, log: log), data)
     }
     var trainer = start.trainer
+    trainer.processes = processes
     let total = trainer.training.epochs
     if resume && trainer.completedEpochs >= total {
       log(
@@ -85,10 +94,12 @@ public struct VAETrainingRun {
     while trainer.completedEpochs < total && remaining > 0 {
       let metrics = try trainEpoch(&trainer)
       log(Self.summary(of: metrics, epochs: total))
-      try VAECheckpoint.commit(
-        trainer, data: start.data, extraFiles: try pictures(trainer), to: outputDirectory)
+      if processes.isMain {
+        try VAECheckpoint.commit(
+          trainer, data: start.data, extraFiles: try pictures(trainer), to: outputDirectory)
+      }
       remaining -= 1
-      if stopRequested() && trainer.completedEpochs < total && remaining > 0 {
+      if processes.any(stopRequested()) && trainer.completedEpochs < total && remaining > 0 {
         throw TrainingInterrupted(
           directory: outputDirectory, epoch: trainer.completedEpochs, epochs: total)
       }
@@ -191,8 +202,10 @@ public struct VAETrainingRun {
     var bar = ProgressBar(
       title: "epoch \(epoch)/\(trainer.training.epochs)", total: batches,
       itemsPerUnit: trainer.training.batchSize)
+    let showsProgress = processes.isMain
     do {
       return try trainer.trainEpoch(on: trainingData, test: testData) { _, _, means in
+        guard showsProgress else { return }
         bar.advance(fields: ["loss": means.loss, "recon": means.reconstruction, "KL": means.kl])
       }
     } catch {

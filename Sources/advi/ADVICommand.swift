@@ -1,4 +1,9 @@
 import ArgumentParser
+import TensorCore
+
+#if MPI
+  import Distributed
+#endif
 
 /// `advi`: Bayesian inference by ADVI for standard models, without writing Swift.
 @main
@@ -19,4 +24,19 @@ struct ADVICommand: ParsableCommand {
     subcommands: [
       LinearRegressionCommand.self, LogisticRegressionCommand.self, EightSchoolsCommand.self,
     ])
+
+  /// Runs the command; under `mpirun`, as one of its processes (in a build with MPI), or with
+  /// an error that says how to get one (without).
+  static func main() {
+    #if MPI
+      mainAcrossProcesses()
+    #else
+      do {
+        try SingleProcess.checkNotLaunchedInParallel(program: "advi")
+      } catch {
+        exit(withError: ValidationError(error.description))
+      }
+      main(nil)
+    #endif
+  }
 }

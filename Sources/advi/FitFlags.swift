@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inference
+import TensorCore
 
 /// The flags every `advi` subcommand shares: the family, the optimisation, and the outputs.
 struct FitFlags: ParsableArguments {
@@ -74,6 +75,15 @@ struct FitFlags: ParsableArguments {
   @Option(help: "Adam's learning rate (stochastic; default 0.01).")
   var learningRate: Double?
 
+  @Option(
+    help: ArgumentHelp(
+      "Rows of the data per step (stochastic; regressions only; default: every row).",
+      discussion: """
+        Stochastic variational inference (Hoffman et al. 2013): each step's likelihood is that         of a minibatch of rows, scaled by N / rows; ELBO estimates use every row. Implies         --algorithm stochastic. Under mpirun (a build with --traits MPI), the processes share         every minibatch.
+        """,
+      valueName: "rows"))
+  var batchSize: Int?
+
   @Option(help: ArgumentHelp("Write the draws as CSV (Stan-like columns).", valueName: "file"))
   var output: String?
 
@@ -113,8 +123,15 @@ struct FitFlags: ParsableArguments {
       throw ValidationError(
         "--monte-carlo-tolerance must be positive, got \(monteCarloTolerance)")
     }
+    if let batchSize, batchSize < 1 {
+      throw ValidationError("--batch-size must be at least 1, got \(batchSize)")
+    }
     switch resolvedAlgorithm {
     case .deterministic:
+      if batchSize != nil {
+        throw ValidationError(
+          "--batch-size goes with --algorithm stochastic (the deterministic fit uses every row)")
+      }
       if family == .lowrank {
         throw ValidationError(
           "--family lowrank needs --algorithm stochastic (the deterministic fit takes "
@@ -148,7 +165,7 @@ struct FitFlags: ParsableArguments {
 
   /// The algorithm asked for, or the default for the family.
   var resolvedAlgorithm: Algorithm {
-    algorithm ?? (family == .lowrank ? .stochastic : .deterministic)
+    algorithm ?? (family == .lowrank || batchSize != nil ? .stochastic : .deterministic)
   }
 
   var options: FitOptions {
@@ -158,9 +175,11 @@ struct FitFlags: ParsableArguments {
         seed: seed, algorithm: .deterministic, draws: fixedDraws, maxDraws: maxFixedDraws,
         monteCarloTolerance: monteCarloTolerance, maxIterations: maxIterations)
     case .stochastic:
-      return FitOptions(
+      var options = FitOptions(
         seed: seed, algorithm: .stochastic, maxIterations: maxIterations,
         tolerance: tolerance ?? 0.01, optimizer: .adam(learningRate: learningRate ?? 0.01))
+      options.batchSize = batchSize
+      return options
     }
   }
 
@@ -170,20 +189,38 @@ struct FitFlags: ParsableArguments {
   func fitAndReport<Model: ProbabilisticModel>(
     _ model: () throws -> Model, reading inputs: [String]
   ) throws {
-    var outputs: [(flag: String, path: String)] = []
-    if let output { outputs.append(("--output", output)) }
-    if let json { outputs.append(("--json", json)) }
-    try OutputPaths.check(outputs, inputs: inputs)
+    try checkOutputs(reading: inputs)
     let fitted = try fit(model(), family: familyKind, options: options, progress: show)
     try report(fitted)
   }
 
+  /// ``fitAndReport(_:reading:)`` for a model whose data rows can be shared: on minibatches
+  /// with --batch-size, and under mpirun among the processes (process 0 reports).
+  func fitAndReport<Model: MinibatchModel>(
+    _ model: () throws -> Model, reading inputs: [String]
+  ) throws {
+    try checkOutputs(reading: inputs)
+    let fitted = try fit(
+      model(), family: familyKind, options: options, processes: ProcessGroups.current,
+      progress: show)
+    try report(fitted)
+  }
+
+  /// Checks that the requested files can be written and are none of `inputs`.
+  private func checkOutputs(reading inputs: [String]) throws {
+    var outputs: [(flag: String, path: String)] = []
+    if let output { outputs.append(("--output", output)) }
+    if let json { outputs.append(("--json", json)) }
+    try OutputPaths.check(outputs, inputs: inputs)
+  }
+
   private func show(_ progress: FitProgress) {
-    guard !quiet else { return }
+    guard !quiet, ProcessGroups.current.isMain else { return }
     FileHandle.standardError.write(Data((progress.line + "\n").utf8))
   }
 
   private func report(_ fitted: VariationalFit) throws {
+    guard ProcessGroups.current.isMain else { return }
     // Whatever happens next, what was printed reaches a pipe or file.
     defer { fflush(nil) }
     let posterior = fitted.draws(count: draws)

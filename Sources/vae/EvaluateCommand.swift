@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Reporting
 import Serialization
+import TensorCore
 import VAE
 
 struct EvaluateCommand: ParsableCommand {
@@ -34,14 +35,19 @@ struct EvaluateCommand: ParsableCommand {
       .evaluationMemory(importanceSamples: importanceSamples).check()
     let test = try checkpoint.testData(data).images
     let count = Swift.min(limit ?? test.count, test.count)
+    // Under mpirun the processes share the images, and process 0 reports.
+    let processes = ProcessGroups.current
     var bar = ProgressBar(title: "log p(x), K = \(importanceSamples)", total: count)
     var done = 0
     let report = try TrainedVAE(directory: checkpoint.checkpoint).evaluate(
-      on: test, importanceSamples: importanceSamples, limit: count, seed: seed
+      on: test, importanceSamples: importanceSamples, limit: count, seed: seed,
+      processes: processes
     ) { images in
+      guard processes.isMain else { return }
       bar.advance(by: images - done)
       done = images
     }
+    guard processes.isMain else { return }
     print(report.text)
     if let json {
       try AtomicFile.write(report.json(), toPath: json)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TensorCore
 import VAE
 
 struct TrainCommand: ParsableCommand {
@@ -120,11 +121,14 @@ struct TrainCommand: ParsableCommand {
     try pathCheck(directory: directory, data: data).check()
     var saved: VAECheckpoint.Configuration?
     var recoveryNotes: [String] = []
+    // Under mpirun every process runs this command; process 0 writes (VAETrainingRun).
+    let processes = ProcessGroups.current
     if resume {
       // The run's settings are those of its last committed epoch: finish (or discard) a save
       // that a killed process left in .commit/ before reading config.json.
-      recoveryNotes = try VAECheckpoint.recover(directory)
-      for note in recoveryNotes { print(note) }
+      if processes.isMain { recoveryNotes = try VAECheckpoint.recover(directory) }
+      _ = processes.any(false)  // the others read the directory once it is recovered
+      if processes.isMain { for note in recoveryNotes { print(note) } }
       // Without a saved epoch, VAETrainingRun says why there is nothing to resume.
       if VAECheckpoint.hasSavedEpoch(in: directory) {
         saved = try VAECheckpoint.configuration(in: directory)
@@ -153,6 +157,7 @@ struct TrainCommand: ParsableCommand {
       trainingData: train, testData: test, epochLimit: stopAfter,
       data: dataOptions.record(training: train, test: test, limitTrain: limit))
     run.recoveryNotes = recoveryNotes
+    run.processes = processes
     StopSignals.install()
     run.stopRequested = { StopSignals.requested }
     do { try run.run() } catch let interrupted as TrainingInterrupted {

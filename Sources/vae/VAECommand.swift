@@ -1,4 +1,9 @@
 import ArgumentParser
+import TensorCore
+
+#if MPI
+  import Distributed
+#endif
 
 /// `vae`: train, evaluate and sample variational autoencoders from the command line.
 @main
@@ -16,6 +21,21 @@ struct VAECommand: ParsableCommand {
       InterpolateCommand.self, EmbedCommand.self,
     ],
     defaultSubcommand: TrainCommand.self)
+
+  /// Runs the command; under `mpirun`, as one of its processes (in a build with MPI), or with
+  /// an error that says how to get one (without).
+  static func main() {
+    #if MPI
+      mainAcrossProcesses()
+    #else
+      do {
+        try SingleProcess.checkNotLaunchedInParallel(program: "vae")
+      } catch {
+        exit(withError: ValidationError(error.description))
+      }
+      main(nil)
+    #endif
+  }
 }
 
 extension VAECommand {

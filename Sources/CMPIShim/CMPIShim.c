@@ -1,0 +1,72 @@
+#include "CMPIShim.h"
+
+#include <limits.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int variational_mpi_initialize(void) {
+  int provided = 0;
+  int code = MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided);
+  if (code != MPI_SUCCESS) return code;
+  return MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+}
+
+int variational_mpi_is_initialized(void) {
+  int initialized = 0, finalized = 0;
+  MPI_Initialized(&initialized);
+  MPI_Finalized(&finalized);
+  return initialized && !finalized;
+}
+
+int variational_mpi_rank(void) {
+  int rank = -1;
+  return MPI_Comm_rank(MPI_COMM_WORLD, &rank) == MPI_SUCCESS ? rank : -1;
+}
+
+int variational_mpi_size(void) {
+  int size = -1;
+  return MPI_Comm_size(MPI_COMM_WORLD, &size) == MPI_SUCCESS ? size : -1;
+}
+
+static const size_t largest_message = (size_t)1 << 30;
+
+int variational_mpi_sum_floats(float *buffer, size_t count) {
+  for (size_t start = 0; start < count; start += largest_message) {
+    size_t n = count - start < largest_message ? count - start : largest_message;
+    int code = MPI_Allreduce(MPI_IN_PLACE, buffer + start, (int)n, MPI_FLOAT, MPI_SUM,
+                             MPI_COMM_WORLD);
+    if (code != MPI_SUCCESS) return code;
+  }
+  return MPI_SUCCESS;
+}
+
+int variational_mpi_sum_doubles(double *buffer, size_t count) {
+  for (size_t start = 0; start < count; start += largest_message) {
+    size_t n = count - start < largest_message ? count - start : largest_message;
+    int code = MPI_Allreduce(MPI_IN_PLACE, buffer + start, (int)n, MPI_DOUBLE, MPI_SUM,
+                             MPI_COMM_WORLD);
+    if (code != MPI_SUCCESS) return code;
+  }
+  return MPI_SUCCESS;
+}
+
+int variational_mpi_barrier(void) { return MPI_Barrier(MPI_COMM_WORLD); }
+
+void variational_mpi_error_text(int code, char *text, size_t capacity) {
+  if (capacity == 0) return;
+  char message[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  if (MPI_Error_string(code, message, &length) != MPI_SUCCESS) {
+    snprintf(text, capacity, "MPI error %d", code);
+    return;
+  }
+  snprintf(text, capacity, "%.*s", length, message);
+}
+
+int variational_mpi_finalize(void) { return MPI_Finalize(); }
+
+void variational_mpi_abort(int status) {
+  MPI_Abort(MPI_COMM_WORLD, status);
+  exit(status);
+}
