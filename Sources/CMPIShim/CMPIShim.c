@@ -1,5 +1,9 @@
 #include "CMPIShim.h"
 
+// Compiled only with the package trait MPI (which defines VARIATIONAL_MPI and adds the CMPI
+// dependency with Open MPI's include path); without it this target is empty.
+#ifdef VARIATIONAL_MPI
+
 #include <limits.h>
 #include <mpi.h>
 #include <stdio.h>
@@ -70,3 +74,5 @@ void variational_mpi_abort(int status) {
   MPI_Abort(MPI_COMM_WORLD, status);
   exit(status);
 }
+
+#endif  // VARIATIONAL_MPI

@@ -83,18 +83,30 @@ public func fit(
 /// Fits a ``MinibatchModel``, on minibatches of ``FitOptions/batchSize`` rows when it is set
 /// (stochastic variational inference; ELBO evaluations use every row); see
 /// ``fit(_:family:options:progress:)-(ProbabilisticModel,_,_,_)``.
+public func fit(
+  _ model: some MinibatchModel, family: FamilyKind = .meanField,
+  options: FitOptions = FitOptions(), progress: (FitProgress) -> Void = { _ in }
+) throws(InferenceError) -> VariationalFit {
+  try fit(model, family: family, options: options, processes: SingleProcess(), progress: progress)
+}
+
+/// Fits a ``MinibatchModel`` as one of several `processes` of a data-parallel run (every one
+/// of them calls `fit` with the same arguments); with one process, the same as
+/// ``fit(_:family:options:progress:)-(MinibatchModel,_,_,_)``.
 ///
-/// With several `processes` (every one of them calls `fit` with the same arguments), a
-/// stochastic fit shares the data: each process evaluates the likelihood of its share of every
-/// minibatch, and of every row for the ELBO estimates, and the log densities and their
-/// gradients at the draws are summed across the processes (``summed(_:across:)``), so that all
+/// A stochastic fit shares the data: each process evaluates the likelihood of its share of
+/// every minibatch, and of every row for the ELBO estimates, and the log densities and their
+/// gradients at the draws are summed across the processes (`summed(_:across:)`), so that all
 /// of them take the same steps and return the same fit — that of one process, up to the
 /// rounding of the reordered sums (the model's own closed-form gradient, if it has one, is
 /// not used). A deterministic fit runs whole on every process. The returned fit's draws and
 /// diagnostics use every row on each process.
+///
+/// - Throws: ``InferenceError/invalidOptions(_:)`` also when a step has fewer rows than there
+///   are processes.
 public func fit(
   _ model: some MinibatchModel, family: FamilyKind = .meanField,
-  options: FitOptions = FitOptions(), processes: any ProcessGroup = SingleProcess(),
+  options: FitOptions = FitOptions(), processes: any ProcessGroup,
   progress: (FitProgress) -> Void = { _ in }
 ) throws(InferenceError) -> VariationalFit {
   try options.validate()

@@ -29,7 +29,7 @@ public struct VariationalObjective {
 
   /// The objective of `model` on the data rows `rows` with the likelihood scaled by `scale`
   /// (a minibatch, or every row with scale 1), shared among `processes`: each evaluates the
-  /// likelihood of its share of `rows` (``ProcessGroup/share(of:)``), process 0 adds the prior
+  /// likelihood of its share of `rows` (`ProcessGroup.share(of:)`), process 0 adds the prior
   /// (see ``init(layout:part:processes:)``).
   ///
   /// - Precondition: `rows` has at least one row per process (`fit` checks).
@@ -95,8 +95,8 @@ public struct VariationalObjective {
   /// ```
   /// log p̃(ζ) = Σᵣ partᵣ(T(ζ)) + log |det J_T(ζ)|
   /// ```
-  /// comes out whole on every process (the sum by ``summed(_:across:)``, the gradient by
-  /// ``shared(_:across:)``; the Jacobian term is counted once, on process 0). Every process must
+  /// comes out whole on every process (the sum by `summed(_:across:)`, the gradient by
+  /// `shared(_:across:)`; the Jacobian term is counted once, on process 0). Every process must
   /// then evaluate it the same number of times, in the same order. ``logJoint`` is the part.
   init(
     layout: ParameterLayout,

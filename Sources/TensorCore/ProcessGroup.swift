@@ -22,7 +22,7 @@ public protocol ProcessGroup: AnyObject, Sendable {
   func sumInPlace(_ buffer: UnsafeMutableBufferPointer<Float>)
   /// Replaces each element of `buffer` by its sum over all processes.
   func sumInPlace(_ buffer: UnsafeMutableBufferPointer<Double>)
-  /// The seconds spent in ``sumInPlace(_:)-(UnsafeMutableBufferPointer<Float>)`` so far (both
+  /// The seconds spent in the sums so far (both
   /// overloads), and the number of calls.
   var communication: (seconds: Double, calls: Int) { get }
 }

@@ -28,10 +28,10 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
   public var metrics: [EpochMetrics] = []
   /// The per-image losses of the latest batches, for ``DivergenceDetector``.
   var divergence = DivergenceDetector()
-  /// The processes that share each batch (data parallelism; ``SingleProcess`` by default).
+  /// The processes that share each batch (data parallelism; `SingleProcess` by default).
   /// Every process holds the same model and generator and draws the same global batch and
   /// noise; each differentiates the loss of its share of the batch's images
-  /// (``ProcessGroup/share(of:)``), and the gradients and losses are summed across the
+  /// (`ProcessGroup.share(of:)`), and the gradients and losses are summed across the
   /// processes in one all-reduce per step before the same Adam update everywhere. The result is
   /// that of one process up to the rounding of the reordered sums.
   public var processes: any ProcessGroup = SingleProcess()

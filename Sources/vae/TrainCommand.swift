@@ -158,7 +158,7 @@ struct TrainCommand: ParsableCommand {
       data: dataOptions.record(training: train, test: test, limitTrain: limit))
     run.recoveryNotes = recoveryNotes
     run.processes = processes
-    StopSignals.install()
+    StopSignals.install(processes: processes)
     run.stopRequested = { StopSignals.requested }
     do { try run.run() } catch let interrupted as TrainingInterrupted {
       fflush(nil)

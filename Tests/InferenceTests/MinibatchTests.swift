@@ -43,3 +43,35 @@ import Testing
     #expect(kl < problem.bestMeanFieldKL + 0.1)
   }
 }
+
+/// Minibatch ADVI shared among processes (played by threads): the same fit as one process, up
+/// to the reordered sums of the likelihood over a batch's rows.
+@Suite struct SharedMinibatchTests {
+  @Test func twoProcessesFitWhatOneFits() throws {
+    let problem = ConjugateLinearRegression(rows: 120, dimension: 3)
+    let model = try problem.model()
+    let options = FitOptions(
+      seed: 4, algorithm: .stochastic, maxIterations: 400, tolerance: 0, batchSize: 30)
+    let single = try fit(model, family: .fullRank, options: options)
+    let processes = ThreadedProcesses(size: 2)
+    let shared = processes.run { group in
+      let fitted = try! fit(model, family: .fullRank, options: options, processes: group)
+      return (fitted.unconstrainedMean!.scalars, fitted.elbo.value, fitted.iterations)
+    }
+    let mean = try #require(single.unconstrainedMean).scalars
+    for (processMean, elbo, iterations) in shared {
+      #expect(iterations == single.iterations)
+      assertClose(Tensor(processMean), Tensor(mean), relativeTolerance: 1e-10)
+      #expect(Swift.abs(elbo - single.elbo.value) <= 1e-9 * Swift.abs(elbo))
+    }
+    // Fewer rows per step than processes is refused.
+    let crowded = ThreadedProcesses(size: 3).run { group in
+      do {
+        _ = try fit(
+          model, options: FitOptions(algorithm: .stochastic, batchSize: 2), processes: group)
+        return ""
+      } catch { return "\(error)" }
+    }
+    #expect(crowded.allSatisfy { $0.contains("3 processes share 2 rows per step") }, "\(crowded)")
+  }
+}

@@ -186,3 +186,35 @@ struct TrainingTests {
     #expect(throws: VAEError.self) { try configuration.validate() }
   }
 }
+
+/// Training shared among processes (played by threads): each takes its share of every batch,
+/// and the summed gradients give the run of one process, up to the reordered sums.
+@Suite struct SharedTrainingTests {
+  @Test(.enabled(if: VAETestData.available)) func twoProcessesTrainWhatOneTrains() throws {
+    var configuration = VAETestData.smallModel
+    (configuration.height, configuration.width) = (28, 28)
+    let training = VAETestData.training(epochs: 1)
+    let data = try VAETestData.train.prefix(500)
+    var single = try VAETrainer<MLPNetwork, MLPNetwork>(
+      configuration: configuration, training: training)
+    let reference = try single.trainEpoch(on: data, test: VAETestData.test)
+    let processes = ThreadedProcesses(size: 2)
+    let shared = processes.run { group in
+      var trainer = try! VAETrainer<MLPNetwork, MLPNetwork>(
+        configuration: configuration, training: training)
+      trainer.processes = group
+      return try! trainer.trainEpoch(on: data, test: VAETestData.test)
+    }
+    for metrics in shared {
+      #expect(metrics.processes == 2 && metrics.allReduceCalls == 5)
+      for (value, expected) in [
+        (metrics.trainObjective, reference.trainObjective),
+        (metrics.testNegativeELBO!, reference.testNegativeELBO!),
+      ] {
+        #expect(Swift.abs(value - expected) <= 1e-5 * Swift.abs(expected), "\(value) vs \(expected)")
+      }
+    }
+    // Both processes hold the same model.
+    #expect(shared[0].trainKL == shared[1].trainKL)
+  }
+}
