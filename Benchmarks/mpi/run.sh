@@ -30,10 +30,10 @@ scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round/$ROUNDS: -np 1 × 2 threads"
-  mpirun --oversubscribe -np 1 "$vae" train --epochs 1 --output "$scratch/np1-$round" \
+  mpirun -np 1 "$vae" train --epochs 1 --output "$scratch/np1-$round" \
     | grep '^epoch 1/1 '
   echo "== round $round/$ROUNDS: -np 2 × 1 thread"
-  mpirun --oversubscribe -np 2 -x VARIATIONAL_THREADS=1 -x OMP_NUM_THREADS=1 \
+  mpirun -np 2 -x VARIATIONAL_THREADS=1 -x OMP_NUM_THREADS=1 \
     "$vae" train --epochs 1 --output "$scratch/np2-$round" | grep '^epoch 1/1 '
 done
 python3 "$here/project.py" "$scratch" "$ROUNDS"
