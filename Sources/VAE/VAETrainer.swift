@@ -177,9 +177,9 @@ public struct VAETrainer<Encoder: VAENetwork, Decoder: VAENetwork> {
     let latent = model.configuration.latentDimension
     let samples = training.importanceSamples > 1 ? training.importanceSamples : training.samples
     let noise = Tensor<Float>(randomNormal: [samples * images, latent], using: &generator)
-    var (terms, gradient) = lossAndGradient(
-      batch: batch, noise: noise, klWeight: klWeight ?? training.beta)
-    let loss = terms[0]
+    let result = lossAndGradient(batch: batch, noise: noise, klWeight: klWeight ?? training.beta)
+    let (terms, loss) = (result.terms, result.terms[0])
+    var gradient = result.gradient
     // A non-finite gradient makes the next loss non-finite, so checking the loss suffices;
     // the gradient's norm is only computed when clipping needs it.
     var gradientIsFinite = true

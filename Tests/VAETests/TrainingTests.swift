@@ -217,4 +217,24 @@ struct TrainingTests {
     // Both processes hold the same model.
     #expect(shared[0].trainKL == shared[1].trainKL)
   }
+
+  /// Batches with fewer images than processes: the processes without an image add zeros.
+  @Test func processesWithoutImagesAddNothing() throws {
+    var training = VAETestData.training(epochs: 1)
+    training.batchSize = 4
+    let data = VAETestData.tinyImages(count: 5, seed: 8)
+    var single = try VAETrainer<MLPNetwork, MLPNetwork>(
+      configuration: VAETestData.tinyModel, training: training)
+    let reference = try single.trainEpoch(on: data)
+    let shared = ThreadedProcesses(size: 3).run { group in
+      var trainer = try! VAETrainer<MLPNetwork, MLPNetwork>(
+        configuration: VAETestData.tinyModel, training: training)
+      trainer.processes = group
+      return try! trainer.trainEpoch(on: data)
+    }
+    for metrics in shared {
+      let (value, expected) = (metrics.trainObjective, reference.trainObjective)
+      #expect(Swift.abs(value - expected) <= 1e-5 * Swift.abs(expected), "\(value) vs \(expected)")
+    }
+  }
 }
