@@ -24,7 +24,8 @@
         let status = exitCode(for: error)
         let message = fullMessage(for: error)
         if status.isSuccess {
-          print(message)
+          // Help and the version, once.
+          if ProcessGroups.current.isMain { print(message) }
           MPIProcessGroup.finish(status: 0)
         }
         MPIProcessGroup.finish(status: status.rawValue, message: message.isEmpty ? nil : message)
