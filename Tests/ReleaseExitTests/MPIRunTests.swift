@@ -76,11 +76,16 @@ import Testing
     try #require(one.status == 0 && !one.signalled, "\(one)")
     let two = try Self.mpirun(2, "vae", Self.training(scratch.file("two")))
     try #require(two.status == 0 && !two.signalled, "\(two)")
+    let again = try Self.mpirun(2, "vae", Self.training(scratch.file("again")))
+    try #require(again.status == 0 && !again.signalled, "\(again)")
 
     let reference = try #require(try Self.metrics(in: scratch.file("single")).first)
     let alone = try #require(try Self.metrics(in: scratch.file("one")).first)
     let shared = try #require(try Self.metrics(in: scratch.file("two")).first)
+    let repeated = try #require(try Self.metrics(in: scratch.file("again")).first)
     for key in Self.compared {
+      // The same -np and seed: the same numbers.
+      #expect(repeated[key] as? Double == shared[key] as? Double, "\(key) from run to run")
       let value = try #require(reference[key] as? Double, "\(key) in \(reference)")
       #expect(alone[key] as? Double == value, "\(key): -np 1 \(alone[key] ?? "none")")
       let other = try #require(shared[key] as? Double, "\(key) in \(shared)")
