@@ -237,22 +237,22 @@ extension ProdLDANetwork: ParameterGroup {
   }
 
   /// Calls `body` with each parameter tensor in the order of ``parameterKeyPaths`` (its index,
-  /// the tensor to change in place, and its gradient), passed directly rather than through key
-  /// paths.
+  /// the tensor to change in place, and its gradient), passing the layers' tensors through
+  /// their own `updateParameters(along:_:)` rather than through key paths.
   public mutating func updateParameters(
     along gradient: TangentVector,
     _ body: (_ index: Int, _ parameter: inout Tensor<Float>, _ gradient: Tensor<Float>) -> Void
   ) {
-    body(0, &hidden1.weight, gradient.hidden1.weight)
-    body(1, &hidden1.bias, gradient.hidden1.bias)
-    body(2, &hidden2.weight, gradient.hidden2.weight)
-    body(3, &hidden2.bias, gradient.hidden2.bias)
-    body(4, &meanHead.weight, gradient.meanHead.weight)
-    body(5, &meanHead.bias, gradient.meanHead.bias)
-    body(6, &logVarianceHead.weight, gradient.logVarianceHead.weight)
-    body(7, &logVarianceHead.bias, gradient.logVarianceHead.bias)
-    body(8, &topicWord, gradient.topicWord)
-    body(9, &wordOffset, gradient.wordOffset)
+    var next = TensorCore.updateParameters(
+      of: &hidden1, along: gradient.hidden1, numberingFrom: 0, body)
+    next = TensorCore.updateParameters(
+      of: &hidden2, along: gradient.hidden2, numberingFrom: next, body)
+    next = TensorCore.updateParameters(
+      of: &meanHead, along: gradient.meanHead, numberingFrom: next, body)
+    next = TensorCore.updateParameters(
+      of: &logVarianceHead, along: gradient.logVarianceHead, numberingFrom: next, body)
+    body(next, &topicWord, gradient.topicWord)
+    body(next + 1, &wordOffset, gradient.wordOffset)
   }
 }
 
