@@ -26,12 +26,7 @@ import _Differentiation
 
   /// The convolutional encoder and decoder.
   @Test func convModelListsEveryTensorOnce() {
-    typealias ConvVAE = VariationalAutoencoder<ConvEncoderNetwork, ConvDecoderNetwork>
-    var generator = Xoshiro256StarStar(seed: 4)
-    let model = ConvVAE(configuration: VAETestData.tinyConvModel, using: &generator)
-    let x = VAEEvaluation.batch(
-      VAETestData.tinyImages(count: 2, seed: 5, rows: 4, columns: 4), 0..<2)
-    let noise = Tensor<Float>(randomNormal: [2, 2], using: &generator)
+    let (model, x, noise) = VAETestData.tinyConvProblem(seed: 4, count: 2, imageSeed: 5)
     let gradient = _Differentiation.gradient(at: model) { model in
       model.negativeELBOTerms(x, noise: noise, klWeight: 1).sum().scalarized()
     }
