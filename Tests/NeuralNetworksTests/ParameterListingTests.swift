@@ -49,6 +49,26 @@ import _Differentiation
   @Test func tangentKeyPathsInAnotherOrderAreCaught() {
     withKnownIssue { checkParameterListing(SwappedTangents(), gradient: .zero) }
   }
+
+  @Test func checkpointNamesInAnotherOrderAreCaught() {
+    var generator = Xoshiro256StarStar(seed: 5)
+    let layers = MLP<Float>(sizes: [2, 3, 1], activation: .relu, using: &generator)
+    let x = Tensor<Float>(zeros: [1, 2])
+    let gradient = _Differentiation.gradient(at: layers) { $0(x).sum().scalarized() }
+    checkParameterListing(layers, gradient: gradient, names: Self.names(["0", "1"]))
+    withKnownIssue {
+      checkParameterListing(layers, gradient: gradient, names: Self.names(["1", "0"]))
+    }
+    withKnownIssue {
+      checkParameterListing(
+        layers, gradient: gradient, names: ["0.bias", "0.weight", "1.weight", "1.bias"])
+    }
+  }
+
+  /// `i.weight`, `i.bias` for each layer name `i`.
+  static func names(_ layers: [String]) -> [String] {
+    layers.flatMap { [$0 + ".weight", $0 + ".bias"] }
+  }
 }
 
 /// Lists `weight` but not `bias`.

@@ -13,7 +13,10 @@ import _Differentiation
 /// 3. `updateParameters(along:_:)` passes the *k*-th parameter with the *k*-th gradient tensor,
 ///    for k = 0, 1, … in order, and what it writes lands in the *k*-th parameter;
 /// 4. `isFinite(_:)` sees a NaN in any one of the gradient's tensors;
-/// 5. `names`, when given (checkpoint names), has one distinct name per parameter.
+/// 5. `names`, when given (checkpoint names), has one distinct name per parameter, and each
+///    name fits the stored tensor it is listed with: the same last component (`bias`, and
+///    `log_scale` for `logScale`), and its numeric components (`encoder.0.weight`) in the
+///    tensor's path in order (`encoder.layers.0.weight`).
 ///
 /// Each listed tensor is first filled with its own marker value (1000.25 + k in the model,
 /// 2000.25 + k in the gradient), so reflection can tell which entry of a list reaches which
@@ -68,7 +71,33 @@ public func checkParameterListing<Model: ParameterGroup>(
   if let names {
     #expect(names.count == paths.count, "\(names.count) names", sourceLocation: sourceLocation)
     #expect(Set(names).count == names.count, "repeated names", sourceLocation: sourceLocation)
+    for (path, k) in parameterAt where k < names.count {
+      #expect(
+        name(names[k], fits: path), "name \(k), \(names[k]), is listed with the tensor at \(path)",
+        sourceLocation: sourceLocation)
+    }
   }
+}
+
+/// Whether a checkpoint name fits a reflected path: the same last component once camel case
+/// is written in snake case, and the name's numeric components among the path's, in order.
+private func name(_ name: String, fits path: String) -> Bool {
+  func snakeCase(_ word: Substring) -> String {
+    word.reduce(into: "") { result, character in
+      if character.isUppercase { result += "_" + character.lowercased() } else {
+        result.append(character)
+      }
+    }
+  }
+  let nameParts = name.split(separator: ".")
+  let pathParts = path.split(separator: ".").map(snakeCase)
+  guard let last = nameParts.last, String(last) == pathParts.last else { return false }
+  var remaining = pathParts[...]
+  for number in nameParts where number.allSatisfy(\.isNumber) {
+    guard let found = remaining.firstIndex(of: String(number)) else { return false }
+    remaining = remaining[(found + 1)...]
+  }
+  return true
 }
 
 /// Checks that `updateParameters(along:_:)` numbers the parameters 0, 1, … and pairs the
