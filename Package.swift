@@ -263,7 +263,7 @@ let package = Package(
     .testTarget(
       name: "InferenceTests",
       dependencies: [
-        "Inference", "TestSupport", "TensorCore", "Distributions", "Datasets",
+        "Inference", "TestSupport", "TensorCore", "Distributions", "Datasets", "Optimizers",
         "AllocationCounting",
         .product(name: "RealModule", package: "swift-numerics"),
       ]),

@@ -45,6 +45,31 @@ public struct VariationalInference<Family: VariationalFamily> {
     objective: VariationalObjective, family: Family, optimizer: OptimizerChoice,
     estimator: GradientEstimator = .closedFormEntropy, gradientSamples: Int = 1, seed: UInt64
   ) {
+    self.init(
+      objective: objective, family: family, slot: OptimizerSlot(optimizer, for: family),
+      estimator: estimator, gradientSamples: gradientSamples, seed: seed)
+  }
+
+  /// An engine at `family` with an optimiser of your own: any type conforming to Optimizers'
+  /// `Optimizer` for this family, e.g. `Adam(for: family, learningRate: 0.01, beta1: 0.8)`
+  /// with settings ``OptimizerChoice`` does not offer, or an optimiser you write. The
+  /// built-in choices of the other initialiser update through code specialised for the
+  /// family; this one costs a dynamic call per step.
+  ///
+  /// - Precondition: `gradientSamples ≥ 1`.
+  public init(
+    objective: VariationalObjective, family: Family, optimizer: some Optimizer<Family>,
+    estimator: GradientEstimator = .closedFormEntropy, gradientSamples: Int = 1, seed: UInt64
+  ) {
+    self.init(
+      objective: objective, family: family, slot: .custom(optimizer), estimator: estimator,
+      gradientSamples: gradientSamples, seed: seed)
+  }
+
+  private init(
+    objective: VariationalObjective, family: Family, slot: OptimizerSlot<Family>,
+    estimator: GradientEstimator, gradientSamples: Int, seed: UInt64
+  ) {
     userPrecondition(gradientSamples >= 1, "VariationalInference: gradientSamples must be ≥ 1")
     userPrecondition(
       family.dimension == objective.layout.dimension,
@@ -52,7 +77,7 @@ public struct VariationalInference<Family: VariationalFamily> {
         + "\(objective.layout.dimension)")
     self.objective = objective
     self.family = family
-    self.optimizer = OptimizerSlot(optimizer, for: family)
+    self.optimizer = slot
     self.estimator = estimator
     self.gradientSamples = gradientSamples
     self.generator = Xoshiro256StarStar(seed: seed)
@@ -232,43 +257,6 @@ extension VariationalFamily {
   /// Whether every variational parameter is finite.
   var hasFiniteParameters: Bool {
     parameterKeyPaths.allSatisfy { self[keyPath: $0].isFinite }
-  }
-}
-
-/// The optimiser of an engine, one of three kinds, each updated in place.
-struct OptimizerSlot<Family: ParameterGroup> {
-  var adam: Adam<Family>?
-  var sgd: SGD<Family>?
-  var adaptive: AdaptiveStepSize<Family>?
-
-  init(_ choice: OptimizerChoice, for family: Family) {
-    switch choice {
-    case .adam(let rate, let beta2):
-      adam = Adam(for: family, learningRate: rate, beta2: beta2)
-    case .sgd(let rate, let momentum):
-      sgd = SGD(for: family, learningRate: rate, momentum: momentum)
-    case .adaptiveStepSize(let eta):
-      guard let eta else {
-        userPreconditionFailure(
-          "VariationalInference: give η, or choose it with StepSizeAdaptation")
-      }
-      adaptive = AdaptiveStepSize(for: family, learningRate: eta)
-    }
-  }
-
-  var learningRate: Double {
-    get { adam?.learningRate ?? sgd?.learningRate ?? adaptive?.learningRate ?? 0 }
-    set {
-      adam?.learningRate = newValue
-      sgd?.learningRate = newValue
-      adaptive?.learningRate = newValue
-    }
-  }
-
-  mutating func update(_ family: inout Family, along gradient: Family.TangentVector) {
-    adam?.update(&family, along: gradient)
-    sgd?.update(&family, along: gradient)
-    adaptive?.update(&family, along: gradient)
   }
 }
 

@@ -14,7 +14,11 @@ import _Differentiation
 /// The model's parameters are changed in place (see TensorCore's
 /// `modifyInPlace(_:at:placeholder:_:)`), so the model should not be copied elsewhere while it
 /// trains, or each step copies its storage.
-public protocol Optimizer {
+///
+/// `Model` is the primary associated type, so an optimiser for a given model can be named
+/// `some Optimizer<MeanFieldGaussian>`; Inference's `VariationalInference` takes one of your
+/// own that way.
+public protocol Optimizer<Model> {
   /// The model this optimiser updates.
   associatedtype Model: ParameterGroup
 

@@ -16,7 +16,9 @@ import TensorCore
 public enum SafeTensors {
   /// One named tensor of either scalar type, as stored.
   public enum Entry: Sendable, Equatable {
+    /// A single-precision tensor, stored with dtype `F32`.
     case float(Tensor<Float>)
+    /// A double-precision tensor, stored with dtype `F64`.
     case double(Tensor<Double>)
 
     var dtype: String {

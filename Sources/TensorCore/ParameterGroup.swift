@@ -33,6 +33,11 @@ import _Differentiation
 /// The lists are properties of the instance, so they can depend on how many layers an array
 /// holds. (The synthesised `TangentVector` cannot be extended in Swift 6.3 — "non-nominal type
 /// cannot be extended" — which is why the model lists its tangent's key paths itself.)
+///
+/// A tensor missing from the lists is silently never trained, and Swift cannot derive one
+/// list from the other, so the tests check each shipped model's lists against its stored
+/// tensors, found by reflection: each listed once, the k-th tangent key path the gradient of
+/// the k-th parameter, and a direct ``updateParameters(along:_:)`` in the same order.
 public protocol ParameterGroup: Differentiable {
   /// The scalar type of the parameter tensors: `Float` for networks, `Double` for variational
   /// inference.

@@ -26,6 +26,8 @@ public struct BatchNormalizationStatistics: Sendable, Equatable {
   /// The (biased) variance of each feature, `[features]`.
   public var variance: Tensor<Float>
 
+  /// Statistics with the given per-feature `mean` and (biased) `variance`, both `[features]`
+  /// (as read from a model file).
   public init(mean: Tensor<Float>, variance: Tensor<Float>) {
     self.mean = mean
     self.variance = variance

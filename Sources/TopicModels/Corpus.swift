@@ -15,6 +15,7 @@ public struct Corpus: Sendable {
     /// The document's text.
     public var text: String
 
+    /// The document `name` whose words are `text`.
     public init(name: String, text: String) {
       self.name = name
       self.text = text

@@ -32,6 +32,7 @@ public struct LDAFitOptions: Sendable, Equatable {
   /// The seed of the initial λ and of each local step's starting γ.
   public var seed: UInt64 = 0
 
+  /// The defaults listed on each setting.
   public init() {}
 
   /// Throws `.invalidSetting` naming the flag of a setting out of range.

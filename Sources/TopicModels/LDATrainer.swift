@@ -20,8 +20,9 @@ import TensorCore
 public struct LDATrainer {
   /// Where a fit is, for progress lines.
   public struct Progress: Sendable {
-    /// The pass just finished (1-based) and the number of passes.
+    /// The pass just finished (1-based).
     public var pass: Int
+    /// The number of passes the fit makes (``LDAFitOptions/passes``).
     public var passes: Int
     /// Seconds since the fit started.
     public var seconds: Double

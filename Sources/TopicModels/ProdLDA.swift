@@ -23,8 +23,11 @@ public protocol FittedTopicModel: Sendable {
 }
 
 extension LatentDirichletAllocation: FittedTopicModel {
+  /// `"lda"`.
   public var kind: String { "lda" }
 
+  /// Writes λ (`topic_word`, K × V, F64) and the settings into `directory`, which must exist
+  /// (`TopicModelDirectory.save(_:tokenizer:to:)`).
   public func save(tokenizer: Tokenizer, to directory: String) throws {
     try TopicModelDirectory.save(self, tokenizer: tokenizer, to: directory)
   }
@@ -42,15 +45,25 @@ extension LatentDirichletAllocation: FittedTopicModel {
 /// rare word needs a large weight to matter; on the Debian descriptions those topics' NPMI was
 /// about −0.6.)
 public struct ProdLDA: FittedTopicModel, @unchecked Sendable {
+  /// The words of β's columns (V words).
   public let vocabulary: Vocabulary
+  /// The trained encoder, and the decoder's β (`[K, V]`) and word offset (`[V]`).
   public let network: ProdLDANetwork
+  /// The batch normalisations' means and variances over the whole training set, used in place
+  /// of a batch's own when evaluating.
   public let statistics: ProdLDAStatistics
+  /// The logistic-normal prior N(μ₁, diag σ₁²) on the topic logits that the KL term uses.
   public let prior: LaplaceDirichletPrior
 
   /// Documents per evaluation chunk.
   static let chunk = 512
 
-  /// - Throws: `.invalidModel` when the shapes disagree.
+  /// A fitted model of `network` with its evaluation `statistics` and `prior`, over
+  /// `vocabulary`.
+  ///
+  /// - Throws: `.invalidModel` when the shapes disagree: the vocabulary's size V must be the
+  ///   encoder's input width and β's columns, and K (β's rows) the heads' widths, the prior's
+  ///   length and the encoder statistics' lengths; the decoder's statistics have V entries.
   public init(
     vocabulary: Vocabulary, network: ProdLDANetwork, statistics: ProdLDAStatistics,
     prior: LaplaceDirichletPrior
@@ -71,7 +84,9 @@ public struct ProdLDA: FittedTopicModel, @unchecked Sendable {
     self.prior = prior
   }
 
+  /// `"prodlda"`.
   public var kind: String { "prodlda" }
+  /// K, the rows of β.
   public var topicCount: Int { network.topicCount }
 
   /// The decoder's log-probability scores of the words for θ = e_`topic` (before the
@@ -82,6 +97,9 @@ public struct ProdLDA: FittedTopicModel, @unchecked Sendable {
     return normalized.scalars.map(Double.init)
   }
 
+  /// softmax of ``wordScores(ofTopic:)``: the decoder's word distribution for a document wholly
+  /// about `topic` (V probabilities summing to 1), computed with the maximum subtracted before
+  /// `exp`.
   public func wordProbabilities(ofTopic topic: Int) -> [Double] {
     let scores = wordScores(ofTopic: topic)
     let m = scores.max() ?? 0
@@ -90,6 +108,8 @@ public struct ProdLDA: FittedTopicModel, @unchecked Sendable {
     return e.map { $0 / total }
   }
 
+  /// The indices of the `count` words of highest ``wordScores(ofTopic:)`` (the same order as
+  /// their probabilities), highest first, ties to the lower index.
   public func topWords(ofTopic topic: Int, count: Int = 10) -> [Int] {
     let scores = wordScores(ofTopic: topic)
     return (0..<scores.count).sorted {
@@ -147,6 +167,8 @@ public struct ProdLDA: FittedTopicModel, @unchecked Sendable {
     Foundation.exp(negativeELBO(of: documents) / documents.wordCount)
   }
 
+  /// Writes the networks, β, the statistics and the settings into `directory`, which must
+  /// exist (`TopicModelDirectory.save(_:tokenizer:to:)`).
   public func save(tokenizer: Tokenizer, to directory: String) throws {
     try TopicModelDirectory.save(self, tokenizer: tokenizer, to: directory)
   }

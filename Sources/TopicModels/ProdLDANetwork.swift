@@ -77,9 +77,13 @@ public struct LaplaceDirichletPrior: Sendable, Equatable {
 /// centre of the batch normalisation in the paper's code (TensorFlow's `batch_norm`, whose
 /// `center` is on by default), which carries the words' overall frequencies.
 public struct ProdLDANetwork: Differentiable {
+  /// The first softplus layer, W₁ `[V, H]` and b₁ `[H]`: word counts to hidden units.
   public var hidden1: Dense<Float>
+  /// The second softplus layer, W₂ `[H, H]` and b₂ `[H]`.
   public var hidden2: Dense<Float>
+  /// The mean head, Wμ `[H, K]` and bμ `[K]`, before its batch normalisation.
   public var meanHead: Dense<Float>
+  /// The log-variance head, Wσ `[H, K]` and bσ `[K]`, before its batch normalisation.
   public var logVarianceHead: Dense<Float>
   /// β, `[K, V]`: topic k's unnormalised log weights of the words.
   public var topicWord: Tensor<Float>
@@ -102,6 +106,9 @@ public struct ProdLDANetwork: Differentiable {
     wordOffset = Tensor(zeros: [vocabularySize])
   }
 
+  /// Networks of the given layers, β (`topicWord`, `[K, V]`) and word offset (`[V]`), as read
+  /// from a model file; ``ProdLDA/init(vocabulary:network:statistics:prior:)`` checks that
+  /// their shapes agree.
   public init(
     hidden1: Dense<Float>, hidden2: Dense<Float>, meanHead: Dense<Float>,
     logVarianceHead: Dense<Float>, topicWord: Tensor<Float>, wordOffset: Tensor<Float>
@@ -114,8 +121,11 @@ public struct ProdLDANetwork: Differentiable {
     self.topicWord = topicWord
   }
 
+  /// K, the rows of β.
   public var topicCount: Int { topicWord.shape[0] }
+  /// V, the columns of β.
   public var vocabularySize: Int { topicWord.shape[1] }
+  /// H, the width of the encoder's hidden layers.
   public var hiddenSize: Int { hidden1.outputSize }
 
   /// The encoder's hidden layer output and the heads before batch normalisation.
@@ -189,10 +199,14 @@ func normalized(_ x: Tensor<Float>, _ statistics: BatchNormalizationStatistics?)
 
 /// The fixed statistics of ProdLDA's three batch normalisations, for evaluation.
 public struct ProdLDAStatistics: Sendable, Equatable {
+  /// The statistics of the mean head's outputs h Wμ + bμ (K features).
   public var mean: BatchNormalizationStatistics
+  /// The statistics of the log-variance head's outputs h Wσ + bσ (K features).
   public var logVariance: BatchNormalizationStatistics
+  /// The statistics of the decoder's logits θ β (V features).
   public var decoder: BatchNormalizationStatistics
 
+  /// The three normalisations' statistics.
   public init(
     mean: BatchNormalizationStatistics, logVariance: BatchNormalizationStatistics,
     decoder: BatchNormalizationStatistics
@@ -204,6 +218,7 @@ public struct ProdLDAStatistics: Sendable, Equatable {
 }
 
 extension ProdLDANetwork: ParameterGroup {
+  /// The networks train in single precision.
   public typealias Scalar = Float
 
   /// The layers' weights and biases in order (hidden1, hidden2, meanHead, logVarianceHead),
@@ -214,26 +229,30 @@ extension ProdLDANetwork: ParameterGroup {
       + [\.topicWord, \.wordOffset]
   }
 
+  /// The gradients of the tensors of ``parameterKeyPaths``, in the same order.
   public var tangentKeyPaths: [WritableKeyPath<TangentVector, Tensor<Float>>] {
     tangentKeyPaths(of: \.hidden1, \.hidden1) + tangentKeyPaths(of: \.hidden2, \.hidden2)
       + tangentKeyPaths(of: \.meanHead, \.meanHead)
       + tangentKeyPaths(of: \.logVarianceHead, \.logVarianceHead) + [\.topicWord, \.wordOffset]
   }
 
+  /// Calls `body` with each parameter tensor in the order of ``parameterKeyPaths`` (its index,
+  /// the tensor to change in place, and its gradient), passing the layers' tensors through
+  /// their own `updateParameters(along:_:)` rather than through key paths.
   public mutating func updateParameters(
     along gradient: TangentVector,
     _ body: (_ index: Int, _ parameter: inout Tensor<Float>, _ gradient: Tensor<Float>) -> Void
   ) {
-    body(0, &hidden1.weight, gradient.hidden1.weight)
-    body(1, &hidden1.bias, gradient.hidden1.bias)
-    body(2, &hidden2.weight, gradient.hidden2.weight)
-    body(3, &hidden2.bias, gradient.hidden2.bias)
-    body(4, &meanHead.weight, gradient.meanHead.weight)
-    body(5, &meanHead.bias, gradient.meanHead.bias)
-    body(6, &logVarianceHead.weight, gradient.logVarianceHead.weight)
-    body(7, &logVarianceHead.bias, gradient.logVarianceHead.bias)
-    body(8, &topicWord, gradient.topicWord)
-    body(9, &wordOffset, gradient.wordOffset)
+    var next = TensorCore.updateParameters(
+      of: &hidden1, along: gradient.hidden1, numberingFrom: 0, body)
+    next = TensorCore.updateParameters(
+      of: &hidden2, along: gradient.hidden2, numberingFrom: next, body)
+    next = TensorCore.updateParameters(
+      of: &meanHead, along: gradient.meanHead, numberingFrom: next, body)
+    next = TensorCore.updateParameters(
+      of: &logVarianceHead, along: gradient.logVarianceHead, numberingFrom: next, body)
+    body(next, &topicWord, gradient.topicWord)
+    body(next + 1, &wordOffset, gradient.wordOffset)
   }
 }
 

@@ -26,6 +26,7 @@ public struct ProdLDAFitOptions: Sendable, Equatable {
   /// The seed of the initial weights, the order of the documents, the noise and the dropout.
   public var seed: UInt64 = 0
 
+  /// The defaults listed on each setting (Srivastava & Sutton's, but minibatches of 32).
   public init() {}
 
   /// Throws `.invalidSetting` naming the flag of a setting out of range.
@@ -59,8 +60,9 @@ public struct ProdLDAFitOptions: Sendable, Equatable {
 public struct ProdLDATrainer {
   /// Where a fit is, for progress lines.
   public struct Progress: Sendable {
-    /// The pass just finished (1-based) and the number of passes.
+    /// The pass just finished (1-based).
     public var pass: Int
+    /// The number of passes the fit makes (``ProdLDAFitOptions/passes``).
     public var passes: Int
     /// Seconds since the fit started.
     public var seconds: Double
@@ -68,10 +70,16 @@ public struct ProdLDATrainer {
     public var meanLoss: Double
   }
 
+  /// The settings of the fit, validated.
   public let options: ProdLDAFitOptions
+  /// K, the number of topics.
   public let topicCount: Int
+  /// The words of the document–term matrices' columns (V words).
   public let vocabulary: Vocabulary
+  /// The logistic-normal prior on the topic proportions: Dirichlet(α, …, α) by Laplace's
+  /// approximation, α = ``ProdLDAFitOptions/documentTopicPrior`` (1 when unset).
   public let prior: LaplaceDirichletPrior
+  /// The encoder and decoder as trained so far; each ``step(_:rows:)`` moves them one Adam step.
   public private(set) var network: ProdLDANetwork
   var optimizer: Adam<ProdLDANetwork>
   var generator: Xoshiro256StarStar

@@ -3,11 +3,16 @@ import Foundation
 /// What `topics fit` writes beside the model: the held-out metrics, each document's topics,
 /// the top words and their picture.
 public struct TopicFitReport {
+  /// The model evaluated.
   public let model: any FittedTopicModel
+  /// Held-out perplexity, each topic's NPMI, the sizes and the timings (`metrics.json`).
   public private(set) var metrics: TopicMetrics
-  /// Every document's name, split (`training` or `held-out`) and E[θ] (K values each).
+  /// Every document's name, in the corpus's order.
   public let documentNames: [String]
+  /// Every document's split: `training` or `held-out`.
   public let documentSplits: [String]
+  /// Every document's topic proportions E[θ] (or softmax(μ) for ProdLDA), K values per
+  /// document, row-major: documents × K.
   public let documentTopics: [Double]
 
   /// Evaluates `model` on `corpus`'s held-out documents (perplexity, and the NPMI of each

@@ -16,11 +16,18 @@ public struct TopicMetrics: Codable, Sendable, Equatable {
   public var corpusSeconds: Double
   /// Seconds of computing the perplexity and coherence.
   public var evaluationSeconds: Double
+  /// The number of documents the model was fitted to.
   public var trainingDocuments: Int
+  /// The number of held-out documents the perplexity and coherence are measured on.
   public var heldOutDocuments: Int
+  /// V, the number of words in the vocabulary.
   public var vocabularySize: Int
+  /// K, the number of topics.
   public var topics: Int
+  /// Passes (epochs) of the fit over the training documents.
   public var passes: Int
+  /// How the model was fitted: LDA's `online` or `batch` (``LDAFitOptions/Method``), or `adam`
+  /// for ProdLDA.
   public var method: String
   /// `"lda"` or `"prodlda"`, when recorded.
   public var model: String?
@@ -38,6 +45,8 @@ public struct TopicMetrics: Codable, Sendable, Equatable {
     case vocabularySize = "vocabulary_size"
   }
 
+  /// Metrics of these values; ``meanCoherence`` is the mean of `coherence` (0 when it is
+  /// empty), and ``fitCPUSeconds`` and ``model`` start unset.
   public init(
     heldOutPerplexity: Double?, coherence: [Double], fitSeconds: Double, corpusSeconds: Double,
     evaluationSeconds: Double, trainingDocuments: Int, heldOutDocuments: Int,

@@ -11,7 +11,10 @@ public enum TopicModelDirectory {
   public struct Configuration: Codable, Sendable, Equatable {
     /// `"lda"` or `"prodlda"`.
     public var model: String
+    /// K, the number of topics.
     public var topics: Int
+    /// α of the symmetric Dirichlet prior on each document's topic proportions (for ProdLDA,
+    /// the mean of the concentrations; loading gives the symmetric prior of that α).
     public var documentTopicPrior: Double
     /// η (LDA only).
     public var topicWordPrior: Double?

@@ -9,6 +9,7 @@ public struct TopicsChart {
   /// Panels per row.
   public var columns: Int = 5
 
+  /// A chart of these topics' words, `columns` panels per row.
   public init(topics: [[(word: String, probability: Double)]], columns: Int = 5) {
     self.topics = topics
     self.columns = columns

@@ -31,6 +31,7 @@ public struct Vocabulary: Sendable, Equatable {
     /// to the alphabetically first); `nil` keeps all.
     public var maximumSize: Int?
 
+    /// The pruning of `CountVectorizer(min_df=5, max_df=0.5, max_features=10000)` by default.
     public init(
       minimumDocumentCount: Int = 5, maximumDocumentFraction: Double = 0.5,
       maximumSize: Int? = 10_000

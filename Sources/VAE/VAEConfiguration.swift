@@ -115,9 +115,18 @@ extension VAEConfiguration {
 /// A problem with a VAE's configuration, checkpoint, data or training, with a message that
 /// names the file, field or flag and says what was expected or what to try.
 public enum VAEError: Error, CustomStringConvertible, Equatable {
+  /// A model or training setting out of range, or a `config.json` field with an unknown
+  /// value; the message names the flag or field.
   case invalidConfiguration(String)
+  /// A run directory, or its file at `path`, that cannot be used: missing, not a run, a run
+  /// where a new one would start, a file that cannot be read or does not match the model or
+  /// the other files (a misshapen tensor, weights that are not finite, another epoch).
   case checkpoint(path: String, message: String)
+  /// Images that cannot be used: none at all, or another shape than the model's or than the
+  /// other split's.
   case data(String)
+  /// Training stopped: the loss or gradient stopped being finite, or the loss exploded while
+  /// staying finite; the message gives the epoch and batch and what to try.
   case diverged(String)
 
   /// The message: what is wrong, naming the file, field or flag.

@@ -1,4 +1,5 @@
 import Inference
+import Optimizers
 import RealModule
 import TensorCore
 import TestSupport
@@ -82,5 +83,42 @@ import Testing
     engine.step()
     engine.step()
     assertClose(engine.learningRate, 0.05, relativeTolerance: 1e-15)
+  }
+
+  /// An optimiser of your own: an `Adam` passed as one takes the same steps, to the bit, as
+  /// the built-in choice; a plain gradient-descent type of the test's gets its learning rate
+  /// from the schedule and moves the family.
+  @Test func anOptimizerOfYourOwn() throws {
+    let objective = try VariationalObjective(NormalNormal())
+    let family = MeanFieldGaussian(mean: tensor([0]))
+    var builtIn = VariationalInference(
+      objective: objective, family: family, optimizer: .adam(learningRate: 0.05), seed: 3)
+    var own = VariationalInference(
+      objective: objective, family: family,
+      optimizer: Adam(for: family, learningRate: 0.05, beta2: 0.99), seed: 3)
+    for _ in 0..<50 {
+      #expect(own.step() == builtIn.step())
+    }
+    #expect(own.family.mean.scalars == builtIn.family.mean.scalars)
+    #expect(own.family.logStandardDeviation.scalars == builtIn.family.logStandardDeviation.scalars)
+
+    var descent = VariationalInference(
+      objective: objective, family: family, optimizer: GradientDescent<MeanFieldGaussian>(),
+      seed: 3)
+    descent.learningRateSchedule = .exponentialDecay(learningRate: 0.1, factor: 0.5)
+    descent.step()
+    descent.step()
+    assertClose(descent.learningRate, 0.05, relativeTolerance: 1e-15)
+    #expect(descent.family.mean.scalars != family.mean.scalars)
+  }
+}
+
+/// θ ← θ − η g, the smallest optimiser a user could write.
+private struct GradientDescent<Model: ParameterGroup>: Optimizer {
+  var learningRate = 0.1
+
+  mutating func update(_ model: inout Model, along gradient: Model.TangentVector) {
+    let rate = Model.Scalar(learningRate)
+    model.updateParameters(along: gradient) { _, parameter, g in parameter = parameter - rate * g }
   }
 }

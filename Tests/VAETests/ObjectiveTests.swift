@@ -57,12 +57,7 @@ typealias MLPVAE = VariationalAutoencoder<MLPNetwork, MLPNetwork>
   /// to a relative error < 1e-2. The convolutions run on the compute backend (oneDNN for Float
   /// on Linux).
   @Test func convELBOGradientMatchesFiniteDifferences() {
-    typealias ConvVAE = VariationalAutoencoder<ConvEncoderNetwork, ConvDecoderNetwork>
-    var generator = Xoshiro256StarStar(seed: 6)
-    let model = ConvVAE(configuration: VAETestData.tinyConvModel, using: &generator)
-    let x = VAEEvaluation.batch(
-      VAETestData.tinyImages(count: 3, seed: 4, rows: 4, columns: 4), 0..<3)
-    let noise = Tensor<Float>(randomNormal: [3, 2], using: &generator)
+    let (model, x, noise) = VAETestData.tinyConvProblem(seed: 6, count: 3, imageSeed: 4)
     func loss(_ model: ConvVAE) -> Float {
       model.negativeELBOTerms(x, noise: noise, klWeight: 1).scalars[0]
     }

@@ -3,6 +3,9 @@ import Foundation
 import TensorCore
 import VAE
 
+/// The VAE of the convolutional architecture.
+typealias ConvVAE = VariationalAutoencoder<ConvEncoderNetwork, ConvDecoderNetwork>
+
 /// Small real data for end-to-end tests: the first images of Debian's Fashion-MNIST (the test
 /// scripts install `dataset-fashion-mnist`).
 enum VAETestData {
@@ -48,6 +51,20 @@ enum VAETestData {
     configuration.hiddenSizes = [6]
     configuration.latentDimension = 2
     return configuration
+  }
+
+  /// A conv VAE of ``tinyConvModel`` drawn from `seed`, `count` tiny 4 × 4 images (from
+  /// `imageSeed`) as a flat batch, and noise for one latent draw per image (drawn after the
+  /// weights).
+  static func tinyConvProblem(seed: UInt64, count: Int, imageSeed: UInt64) -> (
+    model: ConvVAE, images: Tensor<Float>, noise: Tensor<Float>
+  ) {
+    var generator = Xoshiro256StarStar(seed: seed)
+    let model = ConvVAE(configuration: tinyConvModel, using: &generator)
+    let images = VAEEvaluation.batch(
+      tinyImages(count: count, seed: imageSeed, rows: 4, columns: 4), 0..<count)
+    let noise = Tensor<Float>(randomNormal: [count, 2], using: &generator)
+    return (model, images, noise)
   }
 
   static var tinyModel: VAEConfiguration {

@@ -188,6 +188,61 @@ __attribute__((target("avx2,fma"))) static void add_weighted_rows(
   }
 }
 
+/// β of one draw in slots of four (`beta`, 4 · s.count doubles), the lanes of the last slot
+/// that repeat earlier columns zeroed, and the gradient's slot sums `sums` cleared.
+__attribute__((target("avx2,fma"), always_inline)) static inline void load_coefficient_slots(
+    const double *coefficient, slots s, double *beta, __m256d *sums) {
+  for (size_t t = 0; t < s.count; t++) {
+    for (size_t i = 0; i < 4; i++) {
+      int repeated = t + 1 == s.count && i < s.overlap;
+      size_t j = t + 1 < s.count ? 4 * t + i : s.last_offset + i;
+      beta[4 * t + i] = repeated ? 0 : coefficient[j];
+    }
+    sums[t] = _mm256_setzero_pd();
+  }
+}
+
+/// The terms of a chunk of n rows from their logits η and outcomes y, with e = e^{−|η|}:
+/// y η − max(η, 0) added to `total`, 1 + e multiplied into `product` (four lanes each; the
+/// rows after the last full four go to `scalar_total`, and the log of their product to
+/// `log_sum`), and the residual y − σ(η) written to `residual`.
+__attribute__((target("avx2,fma"), always_inline)) static inline void chunk_terms(
+    const double *eta, const double *y, size_t n, __m256d *total, __m256d *product,
+    double *scalar_total, double *log_sum, double *residual) {
+  const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1);
+  size_t vectors = n / 4;
+  for (size_t v = 0; v < vectors; v++) {
+    __m256d h = _mm256_loadu_pd(eta + 4 * v), yv = _mm256_loadu_pd(y + 4 * v);
+    __m256d e =
+        exp_of_nonpositive4(_mm256_sub_pd(zero, _mm256_andnot_pd(_mm256_set1_pd(-0.0), h)));
+    __m256d one_plus_e = _mm256_add_pd(one, e);
+    *total = _mm256_add_pd(*total, _mm256_fmsub_pd(yv, h, _mm256_max_pd(h, zero)));
+    *product = _mm256_mul_pd(*product, one_plus_e);
+    __m256d numerator = _mm256_blendv_pd(e, one, _mm256_cmp_pd(h, zero, _CMP_GE_OQ));
+    _mm256_storeu_pd(residual + 4 * v, _mm256_sub_pd(yv, _mm256_div_pd(numerator, one_plus_e)));
+  }
+  if (4 * vectors < n) {
+    double product_rest = 1;
+    for (size_t k = 4 * vectors; k < n; k++)
+      residual[k] = logistic_term(eta[k], y[k], scalar_total, &product_rest);
+    *log_sum += log(product_rest);
+  }
+}
+
+/// The gradient's slot sums written to `gradient` (its columns), each column once: the lanes
+/// of the last slot that repeat earlier columns are left out.
+__attribute__((target("avx2,fma"), always_inline)) static inline void store_slots(
+    const __m256d *sums, slots s, double *gradient) {
+  for (size_t t = 0; t < s.count; t++) {
+    double lanes[4];
+    _mm256_storeu_pd(lanes, sums[t]);
+    for (size_t i = 0; i < 4; i++) {
+      if (t + 1 < s.count) gradient[4 * t + i] = lanes[i];
+      else if (i >= s.overlap) gradient[s.last_offset + i] = lanes[i];
+    }
+  }
+}
+
 /// The rows of the design in chunks of 32 (8 KB for 31 columns, so that a chunk stays in L1
 /// between its three phases), per draw: (1) the chunk's logits, four rows at a time; (2) their
 /// terms, eight independent 4-lane evaluations of e^{−|η|} that the CPU overlaps; (3) the rows
@@ -209,15 +264,7 @@ __attribute__((target("avx2,fma"))) static void logistic_gradient_avx2(
   __m256d sums[most_slots];
   for (size_t l = 0; l < draws; l++) {
     const double *coefficient = coefficients + l * columns;
-    // β in slots, the lanes of the last slot that repeat columns zeroed.
-    for (size_t t = 0; t < s.count; t++) {
-      for (size_t i = 0; i < 4; i++) {
-        int repeated = t + 1 == s.count && i < s.overlap;
-        size_t j = t + 1 < s.count ? 4 * t + i : s.last_offset + i;
-        beta[4 * t + i] = repeated ? 0 : coefficient[j];
-      }
-      sums[t] = zero;
-    }
+    load_coefficient_slots(coefficient, s, beta, sums);
     __m256d total = zero, product = one;
     double scalar_total = 0, log_sum = 0;
     for (size_t start = 0; start < rows; start += chunk) {
@@ -245,22 +292,7 @@ __attribute__((target("avx2,fma"))) static void logistic_gradient_avx2(
       }
 
       // (2) Terms: e = e^{−|η|}, y η − max(η, 0), 1 + e (into the product), y − σ(η).
-      for (size_t v = 0; v < vectors; v++) {
-        __m256d h = _mm256_loadu_pd(eta + 4 * v), yv = _mm256_loadu_pd(y + 4 * v);
-        __m256d e =
-            exp_of_nonpositive4(_mm256_sub_pd(zero, _mm256_andnot_pd(_mm256_set1_pd(-0.0), h)));
-        __m256d one_plus_e = _mm256_add_pd(one, e);
-        total = _mm256_add_pd(total, _mm256_fmsub_pd(yv, h, _mm256_max_pd(h, zero)));
-        product = _mm256_mul_pd(product, one_plus_e);
-        __m256d numerator = _mm256_blendv_pd(e, one, _mm256_cmp_pd(h, zero, _CMP_GE_OQ));
-        _mm256_storeu_pd(residual + 4 * v, _mm256_sub_pd(yv, _mm256_div_pd(numerator, one_plus_e)));
-      }
-      if (4 * vectors < n) {
-        double product_rest = 1;
-        for (size_t k = 4 * vectors; k < n; k++)
-          residual[k] = logistic_term(eta[k], y[k], &scalar_total, &product_rest);
-        log_sum += log(product_rest);
-      }
+      chunk_terms(eta, y, n, &total, &product, &scalar_total, &log_sum, residual);
       // Each lane's product gains up to 8 factors in [1, 2] per chunk: its log is taken every
       // 64 chunks (a product below 2⁵¹²), far from overflow, and at the end.
       if ((start / chunk) % 64 == 63 || start + chunk >= rows) {
@@ -273,15 +305,7 @@ __attribute__((target("avx2,fma"))) static void logistic_gradient_avx2(
       // (3) Gradient: Σₖ residualₖ · rowₖ.
       add_weighted_rows(x, n, columns, s, residual, sums);
     }
-    double *gradient = gradients + l * columns;
-    for (size_t t = 0; t < s.count; t++) {
-      double lanes[4];
-      _mm256_storeu_pd(lanes, sums[t]);
-      for (size_t i = 0; i < 4; i++) {
-        if (t + 1 < s.count) gradient[4 * t + i] = lanes[i];
-        else if (i >= s.overlap) gradient[s.last_offset + i] = lanes[i];
-      }
-    }
+    store_slots(sums, s, gradients + l * columns);
     double lanes[4];
     _mm256_storeu_pd(lanes, total);
     values[l] = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + scalar_total - log_sum;
