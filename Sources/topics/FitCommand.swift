@@ -28,7 +28,7 @@ struct FitCommand: ParsableCommand {
   @Option(help: "Passes over the training documents (default: 10).")
   var passes: Int?
 
-  @Option(help: "Documents per minibatch (default: 128 for online LDA, 32 for ProdLDA).")
+  @Option(help: "Documents per minibatch (default: 128 for online LDA, 200 for ProdLDA).")
   var batchSize: Int?
 
   @Option(help: "Adam's learning rate (ProdLDA).")
@@ -74,7 +74,7 @@ struct FitCommand: ParsableCommand {
   var prodLDAOptions: ProdLDAFitOptions {
     var options = ProdLDAFitOptions()
     options.passes = passes ?? 10
-    options.batchSize = batchSize ?? 32
+    options.batchSize = batchSize ?? 200
     options.learningRate = learningRate
     options.hiddenSize = hiddenSize
     options.dropout = dropout
@@ -155,6 +155,9 @@ struct FitCommand: ParsableCommand {
     let report = try TopicFitReport(
       model: fitted, corpus: corpus, fitSeconds: fitSeconds, fitCPUSeconds: fitCPUSeconds,
       corpusSeconds: corpusSeconds, passes: options.passes, method: "adam")
+    if ProcessInfo.processInfo.environment["TOPICS_RANKINGS"] != nil {
+      printRankings(fitted, heldOut: corpus.heldOut)
+    }
     try finish(report)
   }
 
@@ -169,5 +172,30 @@ struct FitCommand: ParsableCommand {
       String(
         format: "mean NPMI %.4f  fit %.1f s; wrote %@", report.metrics.meanCoherence, fitSeconds,
         output))
+  }
+}
+
+/// Diagnostic: the held-out mean NPMI of ProdLDA's topics under other rankings of the words.
+func printRankings(_ model: ProdLDA, heldOut: DocumentTermMatrix) {
+  let k = model.topicCount
+  let v = model.vocabulary.count
+  func top(_ scores: [Float]) -> [Int] {
+    (0..<v).sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
+      .prefix(10).map { $0 }
+  }
+  var rankings: [(String, [[Int]])] = []
+  rankings.append(("decoder output (BN(beta_k) + o)", (0..<k).map { model.topWords(ofTopic: $0, count: 10) }))
+  rankings.append(("raw beta_k", (0..<k).map { model.topWeights(ofTopic: $0, count: 10) }))
+  rankings.append(("BN(beta_k), no offset", (0..<k).map { topic in
+    let row = model.network.topicWord.rows(topic..<(topic + 1)).reshaped(to: [v])
+    return top(model.statistics.decoder.normalize(row).scalars)
+  }))
+  for (name, topics) in rankings {
+    let scores = TopicCoherence.normalizedPMI(ofTopics: topics, in: heldOut)
+    let mean = scores.reduce(0, +) / Double(scores.count)
+    print(String(format: "ranking %@: mean NPMI %.4f", name, mean))
+    for (t, words) in topics.enumerated().prefix(k) {
+      print(String(format: "  %2d %+.3f ", t, scores[t]) + words.map { model.vocabulary.words[$0] }.joined(separator: " "))
+    }
   }
 }
