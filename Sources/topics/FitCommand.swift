@@ -155,9 +155,6 @@ struct FitCommand: ParsableCommand {
     let report = try TopicFitReport(
       model: fitted, corpus: corpus, fitSeconds: fitSeconds, fitCPUSeconds: fitCPUSeconds,
       corpusSeconds: corpusSeconds, passes: options.passes, method: "adam")
-    if ProcessInfo.processInfo.environment["TOPICS_RANKINGS"] != nil {
-      printRankings(fitted, heldOut: corpus.heldOut)
-    }
     try finish(report)
   }
 
@@ -175,27 +172,3 @@ struct FitCommand: ParsableCommand {
   }
 }
 
-/// Diagnostic: the held-out mean NPMI of ProdLDA's topics under other rankings of the words.
-func printRankings(_ model: ProdLDA, heldOut: DocumentTermMatrix) {
-  let k = model.topicCount
-  let v = model.vocabulary.count
-  func top(_ scores: [Float]) -> [Int] {
-    (0..<v).sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
-      .prefix(10).map { $0 }
-  }
-  var rankings: [(String, [[Int]])] = []
-  rankings.append(("decoder output (BN(beta_k) + o)", (0..<k).map { model.topWords(ofTopic: $0, count: 10) }))
-  rankings.append(("raw beta_k", (0..<k).map { model.topWeights(ofTopic: $0, count: 10) }))
-  rankings.append(("BN(beta_k), no offset", (0..<k).map { topic in
-    let row = model.network.topicWord.rows(topic..<(topic + 1)).reshaped(to: [v])
-    return top(model.statistics.decoder.normalize(row).scalars)
-  }))
-  for (name, topics) in rankings {
-    let scores = TopicCoherence.normalizedPMI(ofTopics: topics, in: heldOut)
-    let mean = scores.reduce(0, +) / Double(scores.count)
-    print(String(format: "ranking %@: mean NPMI %.4f", name, mean))
-    for (t, words) in topics.enumerated().prefix(k) {
-      print(String(format: "  %2d %+.3f ", t, scores[t]) + words.map { model.vocabulary.words[$0] }.joined(separator: " "))
-    }
-  }
-}
