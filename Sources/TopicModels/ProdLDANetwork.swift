@@ -128,12 +128,14 @@ public struct ProdLDANetwork: Differentiable {
   /// H, the width of the encoder's hidden layers.
   public var hiddenSize: Int { hidden1.outputSize }
 
-  /// The encoder's hidden layer output and the heads before batch normalisation.
+  /// The encoder's hidden layer output and the heads before batch normalisation. The first
+  /// layer, softplus(w W₁ + b₁), visits only the document's words (``sparseRowsProduct(_:_:)``).
   @differentiable(reverse, wrt: self)
   func heads(_ counts: Tensor<Float>, hiddenKeep: Tensor<Float>?) -> (
     mean: Tensor<Float>, logVariance: Tensor<Float>
   ) {
-    var h = hidden2(hidden1.applied(toData: counts))
+    let first = softplus(sparseRowsProduct(counts, hidden1.weight) + hidden1.bias)
+    var h = hidden2(first)
     if let hiddenKeep { h = h * hiddenKeep }
     return (meanHead(h), logVarianceHead(h))
   }

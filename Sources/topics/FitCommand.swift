@@ -28,7 +28,7 @@ struct FitCommand: ParsableCommand {
   @Option(help: "Passes over the training documents (default: 10).")
   var passes: Int?
 
-  @Option(help: "Documents per minibatch (default: 128 for online LDA, 32 for ProdLDA).")
+  @Option(help: "Documents per minibatch (default: 128 for online LDA, 200 for ProdLDA).")
   var batchSize: Int?
 
   @Option(help: "Adam's learning rate (ProdLDA).")
@@ -74,7 +74,7 @@ struct FitCommand: ParsableCommand {
   var prodLDAOptions: ProdLDAFitOptions {
     var options = ProdLDAFitOptions()
     options.passes = passes ?? 10
-    options.batchSize = batchSize ?? 32
+    options.batchSize = batchSize ?? 200
     options.learningRate = learningRate
     options.hiddenSize = hiddenSize
     options.dropout = dropout
@@ -171,3 +171,4 @@ struct FitCommand: ParsableCommand {
         output))
   }
 }
+

@@ -43,6 +43,26 @@ import _Differentiation
     }
   }
 
+  /// The encoder's first product over the nonzero counts equals the dense product, and its
+  /// gradient in the weights equals xᵀ ȳ.
+  @Test func sparseRowsProductMatchesTheDenseProduct() {
+    var generator = Xoshiro256StarStar(seed: 6)
+    let scalars: [Float] = (0..<36).map { (i: Int) -> Float in
+      i % 5 == 0 || i % 7 == 3 ? Float(i % 4) : 0
+    }
+    let x = Tensor<Float>(shape: [4, 9], scalars: scalars)
+    let weight = Tensor<Float>(randomNormal: [9, 3], using: &generator)
+    let upstream = Tensor<Float>(randomNormal: [4, 3], using: &generator)
+    let sparse = sparseRowsProduct(x, weight).scalars
+    let dense = matmul(x, weight).scalars
+    for (a, b) in zip(sparse, dense) { #expect(abs(a - b) < Float(1e-5)) }
+    let (_, pullback) = valueWithPullback(at: weight) { sparseRowsProduct(x, $0) }
+    let expected = matmul(x, transposed: true, upstream).scalars
+    for (a, b) in zip(pullback(upstream).scalars, expected) {
+      #expect(abs(a - b) < Float(1e-5))
+    }
+  }
+
   /// The fused reconstruction term equals the composed one, and its gradient matches central
   /// differences.
   @Test func fusedReconstructionMatchesTheComposedOne() {
