@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Data-parallel `vae train` under Open MPI on this machine, side by side in one run: a full
 # epoch of the default MLP VAE (60,000 Fashion-MNIST images, batch 128) as one process with two
-# threads (`mpirun -np 1`, VARIATIONAL_THREADS unset) and as two processes with one thread each
-# (`mpirun -np 2`, VARIATIONAL_THREADS=1), interleaved round by round; then the images/s, the
+# threads (`mpirun -np 1 --bind-to none`, VARIATIONAL_THREADS unset: mpirun would otherwise bind
+# the process and both its threads to one core) and as two processes with one thread each
+# (`mpirun -np 2`, each bound to its core, VARIATIONAL_THREADS=1), interleaved round by round; then the images/s, the
 # all-reduce time per step, and a ring all-reduce projection to 8, 32 and 128 processes on 10
 # and 100 Gbit/s networks from the measured step time and gradient size (project.py; its
 # assumptions are in Benchmarks/README.md, "Past one machine").
@@ -30,7 +31,7 @@ scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round/$ROUNDS: -np 1 × 2 threads"
-  mpirun -np 1 "$vae" train --epochs 1 --output "$scratch/np1-$round" \
+  mpirun -np 1 --bind-to none "$vae" train --epochs 1 --output "$scratch/np1-$round" \
     | grep '^epoch 1/1 '
   echo "== round $round/$ROUNDS: -np 2 × 1 thread"
   mpirun -np 2 -x VARIATIONAL_THREADS=1 -x OMP_NUM_THREADS=1 \
