@@ -119,8 +119,9 @@ let package = Package(
         "TensorCore", "Distributions", "Serialization", "Visualization", "NeuralNetworks",
         "Optimizers",
       ]),
-    // Runs across processes with Open MPI (trait MPI; empty without it): `MPIProcessGroup`,
-    // and the start and end of a command-line tool under `mpirun`.
+    // Runs across processes with Open MPI (trait MPI; CMPIShim is empty without it):
+    // `MPIProcessGroup`, and the start and end of a command-line tool under `mpirun` (without
+    // MPI: the refusal to run as one of several processes).
     .target(
       name: "CMPIShim",
       dependencies: [.target(name: "CMPI", condition: .when(traits: ["MPI"]))],
@@ -143,15 +144,13 @@ let package = Package(
       name: "vae",
       dependencies: [
         "VAE", "Datasets", "Reporting", "Serialization", "TensorCore", "Visualization",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .target(name: "Distributed", condition: .when(traits: ["MPI"])),
+        .product(name: "ArgumentParser", package: "swift-argument-parser"), "Distributed",
       ]),
     .executableTarget(
       name: "advi",
       dependencies: [
         "Inference", "Datasets", "TensorCore",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .target(name: "Distributed", condition: .when(traits: ["MPI"])),
+        .product(name: "ArgumentParser", package: "swift-argument-parser"), "Distributed",
       ]),
     .executableTarget(
       name: "topics",

@@ -35,24 +35,25 @@ int variational_mpi_size(void) {
 
 static const size_t largest_message = (size_t)1 << 30;
 
-int variational_mpi_sum_floats(float *buffer, size_t count) {
+/// In-place MPI_Allreduce (MPI_SUM) of `count` elements of `type`, each `size` bytes, in
+/// messages of at most 2^30 elements.
+static int sum_in_place(void *buffer, size_t count, size_t size, MPI_Datatype type) {
+  char *bytes = buffer;
   for (size_t start = 0; start < count; start += largest_message) {
     size_t n = count - start < largest_message ? count - start : largest_message;
-    int code = MPI_Allreduce(MPI_IN_PLACE, buffer + start, (int)n, MPI_FLOAT, MPI_SUM,
+    int code = MPI_Allreduce(MPI_IN_PLACE, bytes + start * size, (int)n, type, MPI_SUM,
                              MPI_COMM_WORLD);
     if (code != MPI_SUCCESS) return code;
   }
   return MPI_SUCCESS;
 }
 
+int variational_mpi_sum_floats(float *buffer, size_t count) {
+  return sum_in_place(buffer, count, sizeof(float), MPI_FLOAT);
+}
+
 int variational_mpi_sum_doubles(double *buffer, size_t count) {
-  for (size_t start = 0; start < count; start += largest_message) {
-    size_t n = count - start < largest_message ? count - start : largest_message;
-    int code = MPI_Allreduce(MPI_IN_PLACE, buffer + start, (int)n, MPI_DOUBLE, MPI_SUM,
-                             MPI_COMM_WORLD);
-    if (code != MPI_SUCCESS) return code;
-  }
-  return MPI_SUCCESS;
+  return sum_in_place(buffer, count, sizeof(double), MPI_DOUBLE);
 }
 
 int variational_mpi_barrier(void) { return MPI_Barrier(MPI_COMM_WORLD); }

@@ -1,15 +1,20 @@
-#if MPI
-  import ArgumentParser
-  import TensorCore
+import ArgumentParser
+import Foundation
+import TensorCore
 
-  extension ParsableCommand {
-    /// Parses the command line and runs the command as one process of an MPI job (or alone
-    /// when no launcher started it), then ends the process the way MPI needs: `MPI_Finalize`
-    /// after success, and after a failure the message and `MPI_Abort`, which stops the other
-    /// processes at once instead of leaving them waiting for this one in their next sum
-    /// (``MPIProcessGroup/finish(status:message:)``). The command finds its processes in
-    /// `ProcessGroups.current`.
-    public static func mainAcrossProcesses() -> Never {
+extension ParsableCommand {
+  /// Parses the command line and runs the command, as one process of an MPI job when a
+  /// launcher started it (``ProcessGroups``' `current` is then an `MPIProcessGroup`).
+  ///
+  /// Built with MPI (`--traits MPI`), it ends the process the way MPI needs: `MPI_Finalize`
+  /// after success, and after a failure the message and `MPI_Abort`, which stops the other
+  /// processes at once instead of leaving them waiting for this one in their next sum
+  /// (`MPIProcessGroup.finish(status:message:)`); help and the version are printed by process
+  /// 0 alone. Built without MPI, it refuses to run as one of several processes started by
+  /// `mpirun` or `srun` (each would run the whole job into the same files) and says how to
+  /// build with MPI.
+  public static func mainAcrossProcesses() -> Never {
+    #if MPI
       do {
         ProcessGroups.current = try MPIProcessGroup.launched()
       } catch {
@@ -24,12 +29,20 @@
         let status = exitCode(for: error)
         let message = fullMessage(for: error)
         if status.isSuccess {
-          // Help and the version, once.
           if ProcessGroups.current.isMain { print(message) }
           MPIProcessGroup.finish(status: 0)
         }
         MPIProcessGroup.finish(status: status.rawValue, message: message.isEmpty ? nil : message)
       }
-    }
+    #else
+      do {
+        try SingleProcess.checkNotLaunchedInParallel(
+          program: configuration.commandName ?? "this program")
+      } catch {
+        exit(withError: ValidationError(error.description))
+      }
+      main(nil)
+      Foundation.exit(0)
+    #endif
   }
-#endif
+}

@@ -1,9 +1,5 @@
 import ArgumentParser
-import TensorCore
-
-#if MPI
-  import Distributed
-#endif
+import Distributed
 
 /// `advi`: Bayesian inference by ADVI for standard models, without writing Swift.
 @main
@@ -28,15 +24,6 @@ struct ADVICommand: ParsableCommand {
   /// Runs the command; under `mpirun`, as one of its processes (in a build with MPI), or with
   /// an error that says how to get one (without).
   static func main() {
-    #if MPI
-      mainAcrossProcesses()
-    #else
-      do {
-        try SingleProcess.checkNotLaunchedInParallel(program: "advi")
-      } catch {
-        exit(withError: ValidationError(error.description))
-      }
-      main(nil)
-    #endif
+    mainAcrossProcesses()
   }
 }

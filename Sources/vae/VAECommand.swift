@@ -1,9 +1,5 @@
 import ArgumentParser
-import TensorCore
-
-#if MPI
-  import Distributed
-#endif
+import Distributed
 
 /// `vae`: train, evaluate and sample variational autoencoders from the command line.
 @main
@@ -25,16 +21,7 @@ struct VAECommand: ParsableCommand {
   /// Runs the command; under `mpirun`, as one of its processes (in a build with MPI), or with
   /// an error that says how to get one (without).
   static func main() {
-    #if MPI
-      mainAcrossProcesses()
-    #else
-      do {
-        try SingleProcess.checkNotLaunchedInParallel(program: "vae")
-      } catch {
-        exit(withError: ValidationError(error.description))
-      }
-      main(nil)
-    #endif
+    mainAcrossProcesses()
   }
 }
 
