@@ -27,14 +27,7 @@ func _vjpSparseRowsProduct(_ x: Tensor<Float>, _ weight: Tensor<Float>) -> (
       var gradient = Tensor<Float>(zeros: [inputs, outputs])
       g.withUnsafeBufferPointer { g in
         gradient.withUnsafeMutableBufferPointer { gw in
-          for row in 0..<entries.rows {
-            let source = row * outputs
-            for entry in entries.rowStarts[row]..<entries.rowStarts[row + 1] {
-              let value = entries.values[entry]
-              let target = entries.columns[entry] * outputs
-              for j in 0..<outputs { gw[target + j] += value * g[source + j] }
-            }
-          }
+          entries.accumulateProducts(of: g, into: gw, width: outputs, transposed: true)
         }
       }
       return gradient
@@ -71,6 +64,23 @@ struct _NonzeroEntries {
     self.columns = columns
     self.values = values
   }
+
+  /// For each nonzero v = x[row, column], adds v times a row of `source` to a row of `target`
+  /// (rows of `width` scalars): row `column` of `source` to row `row` of `target` for x·W, or,
+  /// `transposed`, row `row` of `source` to row `column` of `target` for the gradient xᵀ·G.
+  func accumulateProducts(
+    of source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Float>,
+    width: Int, transposed: Bool
+  ) {
+    for row in 0..<rows {
+      for entry in rowStarts[row]..<rowStarts[row + 1] {
+        let value = values[entry]
+        let (rowStart, columnStart) = (row * width, columns[entry] * width)
+        let (from, to) = transposed ? (rowStart, columnStart) : (columnStart, rowStart)
+        for j in 0..<width { target[to + j] += value * source[from + j] }
+      }
+    }
+  }
 }
 
 func _sparseRowsProduct(_ entries: _NonzeroEntries, _ weight: Tensor<Float>) -> Tensor<Float> {
@@ -80,14 +90,7 @@ func _sparseRowsProduct(_ entries: _NonzeroEntries, _ weight: Tensor<Float>) -> 
   var result = Tensor<Float>(zeros: [entries.rows, outputs])
   weight.withUnsafeBufferPointer { w in
     result.withUnsafeMutableBufferPointer { y in
-      for row in 0..<entries.rows {
-        let target = row * outputs
-        for entry in entries.rowStarts[row]..<entries.rowStarts[row + 1] {
-          let value = entries.values[entry]
-          let source = entries.columns[entry] * outputs
-          for j in 0..<outputs { y[target + j] += value * w[source + j] }
-        }
-      }
+      entries.accumulateProducts(of: w, into: y, width: outputs, transposed: false)
     }
   }
   return result
