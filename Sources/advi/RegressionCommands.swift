@@ -83,6 +83,13 @@ struct EightSchoolsCommand: ParsableCommand {
 
   @OptionGroup var flags: FitFlags
 
+  func validate() throws {
+    if flags.batchSize != nil {
+      throw ValidationError(
+        "--batch-size goes with the regressions: eight-schools has no data rows to share out")
+    }
+  }
+
   func run() throws {
     try flags.fitAndReport({ EightSchools() }, reading: [])
   }

@@ -50,6 +50,18 @@ import Testing
       file: "x,y\n1,0\n2,1\n-1e300,1\n",
       fragments: ["<file>", "column 1 (\"x\")", "line 4", "value -1e+300", "rescale"]),
     BadInput(
+      arguments: ["linear-regression", "--csv", "<file>", "--target", "y", "--batch-size", "0"],
+      fragments: ["--batch-size must be at least 1, got 0"]),
+    BadInput(
+      arguments: [
+        "linear-regression", "--csv", "<file>", "--target", "y", "--batch-size", "2",
+        "--algorithm", "deterministic",
+      ],
+      fragments: ["--batch-size goes with --algorithm stochastic"]),
+    BadInput(
+      arguments: ["eight-schools", "--batch-size", "4"],
+      fragments: ["--batch-size goes with the regressions"]),
+    BadInput(
       arguments: ["eight-schools", "--draws", "0"],
       fragments: ["--draws must be at least 25, got 0"]),
     BadInput(
