@@ -27,12 +27,12 @@
     }
 
     /// The group of this program's processes: MPI's when a launcher started this process
-    /// (`ProcessGroupError.launchedProcessCount()`), else a `SingleProcess` (MPI is not
+    /// (`ProcessGroups.launchedProcessCount()`), else a `SingleProcess` (MPI is not
     /// initialised, so a plain run needs no MPI runtime).
     ///
     /// - Throws: `ProcessGroupError` when `MPI_Init_thread` fails.
     public static func launched() throws(ProcessGroupError) -> any ProcessGroup {
-      guard ProcessGroupError.launchedProcessCount() != nil else { return SingleProcess() }
+      guard ProcessGroups.launchedProcessCount() != nil else { return SingleProcess() }
       if variational_mpi_is_initialized() == 0 {
         let code = variational_mpi_initialize()
         guard code == 0 else {

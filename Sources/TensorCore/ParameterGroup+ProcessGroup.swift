@@ -46,12 +46,16 @@ extension ParameterGroup {
       _ = UnsafeMutableBufferPointer(rebasing: buffer[offset...]).initialize(fromContentsOf: extra)
       group.sumInPlace(buffer)
     }
-    var offset = 0
-    for k in tangents.indices {
-      gradient[keyPath: tangents[k]] = Tensor(
-        shape: shapes[k], scalars: Array(buffer[offset..<(offset + counts[k])]))
-      offset += counts[k]
+    buffer.withUnsafeBufferPointer { sums in
+      var offset = 0
+      for k in tangents.indices {
+        let sum = UnsafeBufferPointer(rebasing: sums[offset..<(offset + counts[k])])
+        gradient[keyPath: tangents[k]] = Tensor(unsafeUninitializedShape: shapes[k]) {
+          _ = $0.initialize(fromContentsOf: sum)
+        }
+        offset += counts[k]
+      }
+      extra = Array(sums[offset...])
     }
-    extra = Array(buffer[offset...])
   }
 }

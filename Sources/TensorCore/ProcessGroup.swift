@@ -71,7 +71,7 @@ public final class SingleProcess: ProcessGroup {
   /// environment says how many): a program built without MPI would then run the whole job once
   /// per process, each writing the same files. `program` names the command in the message.
   public static func checkNotLaunchedInParallel(program: String) throws(ProcessGroupError) {
-    if let size = ProcessGroupError.launchedProcessCount(), size > 1 {
+    if let size = ProcessGroups.launchedProcessCount(), size > 1 {
       throw ProcessGroupError(
         "\(program) was started as one of \(size) MPI processes, but this build has no MPI "
           + "support: rebuild with `swift build -c release --traits MPI` (Open MPI's "
@@ -87,6 +87,14 @@ public struct ProcessGroupError: Error, CustomStringConvertible, Sendable {
 
   /// An error that says `description`.
   public init(_ description: String) { self.description = description }
+}
+
+/// The processes this program runs as. A command-line tool sets ``current`` once, at start
+/// (to `MPIProcessGroup` under `mpirun` in a build with MPI); library functions take their
+/// group as a parameter and never read this.
+public enum ProcessGroups {
+  /// The program's processes; ``SingleProcess`` until a tool sets it.
+  nonisolated(unsafe) public static var current: any ProcessGroup = SingleProcess()
 
   /// The number of processes that `mpirun` (Open MPI), Slurm's `srun` or a PMI launcher says it
   /// started, from the environment; nil when this process was not started by one.
@@ -102,12 +110,4 @@ public struct ProcessGroupError: Error, CustomStringConvertible, Sendable {
     }
     return nil
   }
-}
-
-/// The processes this program runs as. A command-line tool sets ``current`` once, at start
-/// (to `MPIProcessGroup` under `mpirun` in a build with MPI); library functions take their
-/// group as a parameter and never read this.
-public enum ProcessGroups {
-  /// The program's processes; ``SingleProcess`` until a tool sets it.
-  nonisolated(unsafe) public static var current: any ProcessGroup = SingleProcess()
 }
