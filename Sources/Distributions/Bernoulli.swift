@@ -12,7 +12,7 @@ import _Differentiation
 /// intensities in a VAE decoder) it is the negative binary cross-entropy. Working with logits
 /// and softplus(l) = log(1 + eˡ), computed as max(l, 0) + log(1 + e^{−|l|}), never forms σ(l),
 /// so logits of ±1000 give exact, finite results. Values outside [0, 1] give −∞.
-public struct Bernoulli<Scalar: TensorScalar>: Distribution, AnalyticEntropy {
+public struct Bernoulli<Scalar: TensorScalar>: ParameterizedDistribution, AnalyticEntropy {
   /// The logits l = log(p/(1 − p)), any real.
   public var logits: Tensor<Scalar>
 
@@ -40,24 +40,18 @@ public struct Bernoulli<Scalar: TensorScalar>: Distribution, AnalyticEntropy {
   @differentiable(reverse)
   public var probabilities: Tensor<Scalar> { sigmoid(logits) }
 
-  /// The shape of the logits.
-  @inlinable
-  public var batchShape: [Int] { logits.shape }
-
-  /// `self`, or an ``InvalidParameterError`` if a logit is not finite.
-  public func validated() throws -> Bernoulli {
-    try requireParameter(logits, in: .finite, distribution: "Bernoulli", name: "logits")
-    return self
+  /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  public var namedParameters: [NamedParameter<Scalar>] {
+    [NamedParameter("logits", logits, .finite)]
   }
 
   /// The elementwise log mass −[x · softplus(−l) + (1 − x) · softplus(l)], −∞ outside [0, 1].
   @inlinable
   @differentiable(reverse)
   public func logProbability(of value: Tensor<Scalar>) -> Tensor<Scalar> {
-    let inside = Support.closedUnitInterval.mask(of: withoutDerivative(at: value))
-    let logIndicator: Tensor<Scalar> = Support.logIndicator(inside, shape: value.shape)
-    let x = value.replacing(outside: inside, with: 0)
-    return -(x * softplus(-logits) + (1 - x) * softplus(logits)) + logIndicator
+    let support = Support.closedUnitInterval.membership(of: withoutDerivative(at: value))
+    let x = value.replacing(outside: support.inside, with: 0)
+    return -(x * softplus(-logits) + (1 - x) * softplus(logits)) + support.logIndicator
   }
 
   /// The entropy p · softplus(−l) + (1 − p) · softplus(l), with p = σ(l).

@@ -16,7 +16,9 @@ import _Differentiation
 /// so small concentrations do not give 0/0. Reparameterised through (log X, log Y) with the
 /// implicit gamma gradients of ``Gamma``; the noise has a trailing axis of size 2 holding
 /// log X and log Y.
-public struct Beta<Scalar: TensorScalar>: ReparameterizedDistribution, AnalyticEntropy {
+public struct Beta<Scalar: TensorScalar>:
+  ParameterizedDistribution, ReparameterizedDistribution, AnalyticEntropy
+{
   /// The concentration α > 0 that pulls mass toward 1.
   public var alpha: Tensor<Scalar>
   /// The concentration β > 0 that pulls mass toward 0.
@@ -27,26 +29,19 @@ public struct Beta<Scalar: TensorScalar>: ReparameterizedDistribution, AnalyticE
   /// - Parameters:
   ///   - alpha: α, positive.
   ///   - beta: β, positive (the domains are not checked here: see ``validated()``).
-  /// - Precondition: the shapes broadcast.
+  /// - Precondition: the shapes broadcast (checked here, with a message naming the
+  ///   distribution).
   @inlinable
   @differentiable(reverse)
   public init(alpha: Tensor<Scalar>, beta: Tensor<Scalar>) {
-    _ = broadcastShape(alpha.shape, beta.shape, operation: "Beta")
     self.alpha = alpha
     self.beta = beta
+    _ = batchShape  // Stops with a message naming the distribution unless the shapes broadcast.
   }
 
-  /// The broadcast shape of the parameters.
-  @inlinable
-  public var batchShape: [Int] {
-    broadcastShape(alpha.shape, beta.shape, operation: "Beta")
-  }
-
-  /// `self`, or an ``InvalidParameterError`` if α or β is not positive.
-  public func validated() throws -> Beta {
-    try requireParameter(alpha, in: .positive, distribution: "Beta", name: "alpha")
-    try requireParameter(beta, in: .positive, distribution: "Beta", name: "beta")
-    return self
+  /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  public var namedParameters: [NamedParameter<Scalar>] {
+    [NamedParameter("alpha", alpha, .positive), NamedParameter("beta", beta, .positive)]
   }
 
   /// The elementwise log density (α − 1) log x + (β − 1) log(1 − x) − log B(α, β), −∞ outside
@@ -54,12 +49,11 @@ public struct Beta<Scalar: TensorScalar>: ReparameterizedDistribution, AnalyticE
   @inlinable
   @differentiable(reverse)
   public func logProbability(of value: Tensor<Scalar>) -> Tensor<Scalar> {
-    let inside = Support.openUnitInterval.mask(of: withoutDerivative(at: value))
-    let logIndicator: Tensor<Scalar> = Support.logIndicator(inside, shape: value.shape)
-    let x = value.replacing(outside: inside, with: 0.5)
+    let support = Support.openUnitInterval.membership(of: withoutDerivative(at: value))
+    let x = value.replacing(outside: support.inside, with: 0.5)
     let density =
       (alpha - 1) * log(x) + (beta - 1) * log(onePlus: -x) - logBeta(alpha, beta)
-    return density + logIndicator
+    return density + support.logIndicator
   }
 
   /// The entropy

@@ -14,7 +14,7 @@ import _Differentiation
 /// logits finite. Values outside [0, n] give −∞; non-integer values in [0, n] get the continuous
 /// extension through log Γ (useful for gradient checks and relaxations). Sampled with Knuth's
 /// order-statistics recursion (see `RandomNumberGenerator.nextBinomial(count:probability:)`).
-public struct Binomial<Scalar: TensorScalar>: Distribution {
+public struct Binomial<Scalar: TensorScalar>: ParameterizedDistribution {
   /// The number of trials n, a non-negative integer stored as a scalar; not differentiable.
   @noDerivative public var count: Tensor<Scalar>
   /// The logits l = log(p/(1 − p)) of the success probability, any real.
@@ -26,13 +26,14 @@ public struct Binomial<Scalar: TensorScalar>: Distribution {
   /// - Parameters:
   ///   - count: n, a non-negative integer (not checked here: see ``validated()``).
   ///   - logits: log-odds of success, any real.
-  /// - Precondition: the shapes broadcast.
+  /// - Precondition: the shapes broadcast (checked here, with a message naming the
+  ///   distribution).
   @inlinable
   @differentiable(reverse, wrt: logits)
   public init(count: Tensor<Scalar>, logits: Tensor<Scalar>) {
-    _ = broadcastShape(count.shape, logits.shape, operation: "Binomial")
     self.count = count
     self.logits = logits
+    _ = batchShape  // Stops with a message naming the distribution unless the shapes broadcast.
   }
 
   /// Creates the binomial distribution with the given success probabilities, converted to
@@ -48,18 +49,9 @@ public struct Binomial<Scalar: TensorScalar>: Distribution {
   @differentiable(reverse)
   public var probabilities: Tensor<Scalar> { sigmoid(logits) }
 
-  /// The broadcast shape of the parameters.
-  @inlinable
-  public var batchShape: [Int] {
-    broadcastShape(count.shape, logits.shape, operation: "Binomial")
-  }
-
-  /// `self`, or an ``InvalidParameterError`` if n is not a non-negative integer or a logit is
-  /// not finite.
-  public func validated() throws -> Binomial {
-    try requireParameter(count, in: .nonNegativeInteger, distribution: "Binomial", name: "count")
-    try requireParameter(logits, in: .finite, distribution: "Binomial", name: "logits")
-    return self
+  /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  public var namedParameters: [NamedParameter<Scalar>] {
+    [NamedParameter("count", count, .nonNegativeInteger), NamedParameter("logits", logits, .finite)]
   }
 
   /// Whether 0 ≤ k ≤ n for each scalar of `value` broadcast against `count`.

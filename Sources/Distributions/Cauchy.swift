@@ -10,7 +10,9 @@ import _Differentiation
 ///
 /// The last term is evaluated with `log(onePlus:)`, accurate near the location. Reparameterised
 /// as z = x₀ + γε with ε standard Cauchy, drawn by inversion as tan(π(u − ½)).
-public struct Cauchy<Scalar: TensorScalar>: ReparameterizedDistribution, AnalyticEntropy {
+public struct Cauchy<Scalar: TensorScalar>:
+  ParameterizedDistribution, ReparameterizedDistribution, AnalyticEntropy
+{
   /// The location x₀ (any real): the median and mode.
   public var location: Tensor<Scalar>
   /// The scale γ > 0: half the interquartile range.
@@ -21,26 +23,19 @@ public struct Cauchy<Scalar: TensorScalar>: ReparameterizedDistribution, Analyti
   /// - Parameters:
   ///   - location: x₀, any real.
   ///   - scale: γ, positive (not checked here: see ``validated()``).
-  /// - Precondition: the shapes broadcast.
+  /// - Precondition: the shapes broadcast (checked here, with a message naming the
+  ///   distribution).
   @inlinable
   @differentiable(reverse)
   public init(location: Tensor<Scalar>, scale: Tensor<Scalar>) {
-    _ = broadcastShape(location.shape, scale.shape, operation: "Cauchy")
     self.location = location
     self.scale = scale
+    _ = batchShape  // Stops with a message naming the distribution unless the shapes broadcast.
   }
 
-  /// The broadcast shape of the parameters.
-  @inlinable
-  public var batchShape: [Int] {
-    broadcastShape(location.shape, scale.shape, operation: "Cauchy")
-  }
-
-  /// `self`, or an ``InvalidParameterError`` if x₀ is not finite or γ is not positive.
-  public func validated() throws -> Cauchy {
-    try requireParameter(location, in: .finite, distribution: "Cauchy", name: "location")
-    try requireParameter(scale, in: .positive, distribution: "Cauchy", name: "scale")
-    return self
+  /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  public var namedParameters: [NamedParameter<Scalar>] {
+    [NamedParameter("location", location, .finite), NamedParameter("scale", scale, .positive)]
   }
 
   /// The elementwise log density −log π − log γ − log(1 + ((x − x₀)/γ)²).

@@ -10,7 +10,9 @@ import _Differentiation
 ///
 /// Negative values give −∞. Reparameterised as z = ε/λ with ε ~ Exponential(1), drawn by
 /// inversion as −log u.
-public struct Exponential<Scalar: TensorScalar>: ReparameterizedDistribution, AnalyticEntropy {
+public struct Exponential<Scalar: TensorScalar>:
+  ParameterizedDistribution, ReparameterizedDistribution, AnalyticEntropy
+{
   /// The rate λ > 0.
   public var rate: Tensor<Scalar>
 
@@ -23,23 +25,18 @@ public struct Exponential<Scalar: TensorScalar>: ReparameterizedDistribution, An
     self.rate = rate
   }
 
-  /// The shape of the rate.
-  @inlinable
-  public var batchShape: [Int] { rate.shape }
-
-  /// `self`, or an ``InvalidParameterError`` if λ is not positive.
-  public func validated() throws -> Exponential {
-    try requireParameter(rate, in: .positive, distribution: "Exponential", name: "rate")
-    return self
+  /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  public var namedParameters: [NamedParameter<Scalar>] {
+    [NamedParameter("rate", rate, .positive)]
   }
 
   /// The elementwise log density log λ − λx, −∞ for x < 0.
   @inlinable
   @differentiable(reverse)
   public func logProbability(of value: Tensor<Scalar>) -> Tensor<Scalar> {
-    let inside = Support.nonNegative.mask(of: withoutDerivative(at: value))
-    let logIndicator: Tensor<Scalar> = Support.logIndicator(inside, shape: value.shape)
-    return log(rate) - rate * value.replacing(outside: inside, with: 0) + logIndicator
+    let support = Support.nonNegative.membership(of: withoutDerivative(at: value))
+    let x = value.replacing(outside: support.inside, with: 0)
+    return log(rate) - rate * x + support.logIndicator
   }
 
   /// The entropy 1 − log λ.

@@ -15,7 +15,9 @@ import _Differentiation
 /// for α < 1, then divided by β. Reparameterised with implicit gradients (Figurnov, Mohamed &
 /// Mnih 2018): the noise is log ε for ε ~ Gamma(α, 1), and z = ε/β where dε/dα is taken at
 /// fixed quantile of ε, so gradients flow into both α and β.
-public struct Gamma<Scalar: TensorScalar>: ReparameterizedDistribution, AnalyticEntropy {
+public struct Gamma<Scalar: TensorScalar>:
+  ParameterizedDistribution, ReparameterizedDistribution, AnalyticEntropy
+{
   /// The concentration (shape) α > 0.
   public var concentration: Tensor<Scalar>
   /// The rate β > 0 (the inverse of the scale).
@@ -26,39 +28,33 @@ public struct Gamma<Scalar: TensorScalar>: ReparameterizedDistribution, Analytic
   /// - Parameters:
   ///   - concentration: α, positive.
   ///   - rate: β, positive (the domains are not checked here: see ``validated()``).
-  /// - Precondition: the shapes broadcast.
+  /// - Precondition: the shapes broadcast (checked here, with a message naming the
+  ///   distribution).
   @inlinable
   @differentiable(reverse)
   public init(concentration: Tensor<Scalar>, rate: Tensor<Scalar>) {
-    _ = broadcastShape(concentration.shape, rate.shape, operation: "Gamma")
     self.concentration = concentration
     self.rate = rate
+    _ = batchShape  // Stops with a message naming the distribution unless the shapes broadcast.
   }
 
-  /// The broadcast shape of the parameters.
-  @inlinable
-  public var batchShape: [Int] {
-    broadcastShape(concentration.shape, rate.shape, operation: "Gamma")
-  }
-
-  /// `self`, or an ``InvalidParameterError`` if α or β is not positive.
-  public func validated() throws -> Gamma {
-    try requireParameter(
-      concentration, in: .positive, distribution: "Gamma", name: "concentration")
-    try requireParameter(rate, in: .positive, distribution: "Gamma", name: "rate")
-    return self
+  /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  public var namedParameters: [NamedParameter<Scalar>] {
+    [
+      NamedParameter("concentration", concentration, .positive),
+      NamedParameter("rate", rate, .positive),
+    ]
   }
 
   /// The elementwise log density α log β − log Γ(α) + (α − 1) log x − βx, −∞ for x ≤ 0.
   @inlinable
   @differentiable(reverse)
   public func logProbability(of value: Tensor<Scalar>) -> Tensor<Scalar> {
-    let inside = Support.positive.mask(of: withoutDerivative(at: value))
-    let logIndicator: Tensor<Scalar> = Support.logIndicator(inside, shape: value.shape)
-    let x = value.replacing(outside: inside, with: 1)
+    let support = Support.positive.membership(of: withoutDerivative(at: value))
+    let x = value.replacing(outside: support.inside, with: 1)
     let alpha = concentration
     let density = alpha * log(rate) - logGamma(alpha) + (alpha - 1) * log(x) - rate * x
-    return density + logIndicator
+    return density + support.logIndicator
   }
 
   /// The entropy α − log β + log Γ(α) + (1 − α)ψ(α), with ψ the digamma function.

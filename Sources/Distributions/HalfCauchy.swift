@@ -10,7 +10,9 @@ import _Differentiation
 /// ```
 ///
 /// Negative values give −∞. Reparameterised as z = γ|ε| with ε standard Cauchy.
-public struct HalfCauchy<Scalar: TensorScalar>: ReparameterizedDistribution, AnalyticEntropy {
+public struct HalfCauchy<Scalar: TensorScalar>:
+  ParameterizedDistribution, ReparameterizedDistribution, AnalyticEntropy
+{
   /// The scale γ > 0: the median.
   public var scale: Tensor<Scalar>
 
@@ -23,26 +25,20 @@ public struct HalfCauchy<Scalar: TensorScalar>: ReparameterizedDistribution, Ana
     self.scale = scale
   }
 
-  /// The shape of the scale.
-  @inlinable
-  public var batchShape: [Int] { scale.shape }
-
-  /// `self`, or an ``InvalidParameterError`` if γ is not positive.
-  public func validated() throws -> HalfCauchy {
-    try requireParameter(scale, in: .positive, distribution: "HalfCauchy", name: "scale")
-    return self
+  /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  public var namedParameters: [NamedParameter<Scalar>] {
+    [NamedParameter("scale", scale, .positive)]
   }
 
   /// The elementwise log density log(2/π) − log γ − log(1 + (x/γ)²), −∞ for x < 0.
   @inlinable
   @differentiable(reverse)
   public func logProbability(of value: Tensor<Scalar>) -> Tensor<Scalar> {
-    let inside = Support.nonNegative.mask(of: withoutDerivative(at: value))
-    let logIndicator: Tensor<Scalar> = Support.logIndicator(inside, shape: value.shape)
+    let support = Support.nonNegative.membership(of: withoutDerivative(at: value))
     let density =
       -log(onePlus: (value / scale).squared()) - log(scale)
       + Scalar.log(2 / Scalar.pi)
-    return density + logIndicator
+    return density + support.logIndicator
   }
 
   /// The entropy log(2πγ).

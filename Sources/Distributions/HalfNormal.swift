@@ -9,7 +9,9 @@ import _Differentiation
 /// ```
 ///
 /// Negative values give −∞. Reparameterised as z = σ|ε| with ε ~ N(0, 1).
-public struct HalfNormal<Scalar: TensorScalar>: ReparameterizedDistribution, AnalyticEntropy {
+public struct HalfNormal<Scalar: TensorScalar>:
+  ParameterizedDistribution, ReparameterizedDistribution, AnalyticEntropy
+{
   /// The scale σ > 0, the standard deviation of the underlying normal.
   public var scale: Tensor<Scalar>
 
@@ -22,26 +24,20 @@ public struct HalfNormal<Scalar: TensorScalar>: ReparameterizedDistribution, Ana
     self.scale = scale
   }
 
-  /// The shape of the scale.
-  @inlinable
-  public var batchShape: [Int] { scale.shape }
-
-  /// `self`, or an ``InvalidParameterError`` if σ is not positive.
-  public func validated() throws -> HalfNormal {
-    try requireParameter(scale, in: .positive, distribution: "HalfNormal", name: "scale")
-    return self
+  /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  public var namedParameters: [NamedParameter<Scalar>] {
+    [NamedParameter("scale", scale, .positive)]
   }
 
   /// The elementwise log density ½ log(2/π) − log σ − x²/(2σ²), −∞ for x < 0.
   @inlinable
   @differentiable(reverse)
   public func logProbability(of value: Tensor<Scalar>) -> Tensor<Scalar> {
-    let inside = Support.nonNegative.mask(of: withoutDerivative(at: value))
-    let logIndicator: Tensor<Scalar> = Support.logIndicator(inside, shape: value.shape)
+    let support = Support.nonNegative.membership(of: withoutDerivative(at: value))
     let density =
       -0.5 * (value / scale).squared() - log(scale)
       + Scalar.log(2 / Scalar.pi) / 2
-    return density + logIndicator
+    return density + support.logIndicator
   }
 
   /// The entropy ½ log(πσ²/2) + ½.

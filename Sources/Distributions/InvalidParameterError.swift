@@ -34,32 +34,6 @@ public struct InvalidParameterError: Error, CustomStringConvertible, Sendable {
   }
 }
 
-/// The domains parameters are checked against by `validated()`.
-@usableFromInline
-enum ParameterDomain: Sendable {
-  case finite
-  case positive
-  case nonNegativeInteger
-
-  @usableFromInline
-  var requirement: String {
-    switch self {
-    case .finite: return "finite"
-    case .positive: return "positive and finite"
-    case .nonNegativeInteger: return "a non-negative integer"
-    }
-  }
-
-  @usableFromInline
-  func contains<Scalar: TensorScalar>(_ x: Scalar) -> Bool {
-    switch self {
-    case .finite: return x.isFinite
-    case .positive: return x.isFinite && x > 0
-    case .nonNegativeInteger: return x.isFinite && x >= 0 && x.rounded() == x
-    }
-  }
-}
-
 /// Throws an ``InvalidParameterError`` for the first scalar of `parameter` outside `domain`.
 @usableFromInline
 func requireParameter<Scalar: TensorScalar>(

@@ -12,7 +12,9 @@ import _Differentiation
 /// Values x ≤ 0 give −∞. Sampled as β·exp(−log ε) with log ε the log of a Gamma(α, 1) draw,
 /// kept in log space so that small α does not overflow. Reparameterised through log ε with
 /// implicit gradients, as ``Gamma``.
-public struct InverseGamma<Scalar: TensorScalar>: ReparameterizedDistribution, AnalyticEntropy {
+public struct InverseGamma<Scalar: TensorScalar>:
+  ParameterizedDistribution, ReparameterizedDistribution, AnalyticEntropy
+{
   /// The concentration (shape) α > 0.
   public var concentration: Tensor<Scalar>
   /// The scale β > 0.
@@ -23,39 +25,33 @@ public struct InverseGamma<Scalar: TensorScalar>: ReparameterizedDistribution, A
   /// - Parameters:
   ///   - concentration: α, positive.
   ///   - scale: β, positive (the domains are not checked here: see ``validated()``).
-  /// - Precondition: the shapes broadcast.
+  /// - Precondition: the shapes broadcast (checked here, with a message naming the
+  ///   distribution).
   @inlinable
   @differentiable(reverse)
   public init(concentration: Tensor<Scalar>, scale: Tensor<Scalar>) {
-    _ = broadcastShape(concentration.shape, scale.shape, operation: "InverseGamma")
     self.concentration = concentration
     self.scale = scale
+    _ = batchShape  // Stops with a message naming the distribution unless the shapes broadcast.
   }
 
-  /// The broadcast shape of the parameters.
-  @inlinable
-  public var batchShape: [Int] {
-    broadcastShape(concentration.shape, scale.shape, operation: "InverseGamma")
-  }
-
-  /// `self`, or an ``InvalidParameterError`` if α or β is not positive.
-  public func validated() throws -> InverseGamma {
-    try requireParameter(
-      concentration, in: .positive, distribution: "InverseGamma", name: "concentration")
-    try requireParameter(scale, in: .positive, distribution: "InverseGamma", name: "scale")
-    return self
+  /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  public var namedParameters: [NamedParameter<Scalar>] {
+    [
+      NamedParameter("concentration", concentration, .positive),
+      NamedParameter("scale", scale, .positive),
+    ]
   }
 
   /// The elementwise log density α log β − log Γ(α) − (α + 1) log x − β/x, −∞ for x ≤ 0.
   @inlinable
   @differentiable(reverse)
   public func logProbability(of value: Tensor<Scalar>) -> Tensor<Scalar> {
-    let inside = Support.positive.mask(of: withoutDerivative(at: value))
-    let logIndicator: Tensor<Scalar> = Support.logIndicator(inside, shape: value.shape)
-    let x = value.replacing(outside: inside, with: 1)
+    let support = Support.positive.membership(of: withoutDerivative(at: value))
+    let x = value.replacing(outside: support.inside, with: 1)
     let alpha = concentration
     let density = alpha * log(scale) - logGamma(alpha) - (alpha + 1) * log(x) - scale / x
-    return density + logIndicator
+    return density + support.logIndicator
   }
 
   /// The entropy α + log β + log Γ(α) − (1 + α)ψ(α), with ψ the digamma function.

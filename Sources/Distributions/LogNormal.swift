@@ -9,7 +9,9 @@ import _Differentiation
 /// ```
 ///
 /// Values x ≤ 0 give −∞. Reparameterised as z = exp(μ + σε) with ε ~ N(0, 1).
-public struct LogNormal<Scalar: TensorScalar>: ReparameterizedDistribution, AnalyticEntropy {
+public struct LogNormal<Scalar: TensorScalar>:
+  ParameterizedDistribution, ReparameterizedDistribution, AnalyticEntropy
+{
   /// The location μ: the mean of log x (the median of x is e^μ).
   public var location: Tensor<Scalar>
   /// The scale σ > 0: the standard deviation of log x.
@@ -21,40 +23,32 @@ public struct LogNormal<Scalar: TensorScalar>: ReparameterizedDistribution, Anal
   /// - Parameters:
   ///   - location: μ, any real.
   ///   - scale: σ, positive (not checked here: see ``validated()``).
-  /// - Precondition: the shapes broadcast.
+  /// - Precondition: the shapes broadcast (checked here, with a message naming the
+  ///   distribution).
   @inlinable
   @differentiable(reverse)
   public init(location: Tensor<Scalar>, scale: Tensor<Scalar>) {
-    _ = broadcastShape(location.shape, scale.shape, operation: "LogNormal")
     self.location = location
     self.scale = scale
+    _ = batchShape  // Stops with a message naming the distribution unless the shapes broadcast.
   }
 
-  /// The broadcast shape of the parameters.
-  @inlinable
-  public var batchShape: [Int] {
-    broadcastShape(location.shape, scale.shape, operation: "LogNormal")
-  }
-
-  /// `self`, or an ``InvalidParameterError`` if μ is not finite or σ is not positive.
-  public func validated() throws -> LogNormal {
-    try requireParameter(location, in: .finite, distribution: "LogNormal", name: "location")
-    try requireParameter(scale, in: .positive, distribution: "LogNormal", name: "scale")
-    return self
+  /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  public var namedParameters: [NamedParameter<Scalar>] {
+    [NamedParameter("location", location, .finite), NamedParameter("scale", scale, .positive)]
   }
 
   /// The elementwise log density −log x − log σ − ½ log 2π − (log x − μ)²/(2σ²), −∞ for x ≤ 0.
   @inlinable
   @differentiable(reverse)
   public func logProbability(of value: Tensor<Scalar>) -> Tensor<Scalar> {
-    let inside = Support.positive.mask(of: withoutDerivative(at: value))
-    let logIndicator: Tensor<Scalar> = Support.logIndicator(inside, shape: value.shape)
-    let logValue = log(value.replacing(outside: inside, with: 1))
+    let support = Support.positive.membership(of: withoutDerivative(at: value))
+    let logValue = log(value.replacing(outside: support.inside, with: 1))
     let standardized = (logValue - location) / scale
     let density =
       -0.5 * standardized.squared() - logValue - log(scale)
       - Scalar.log(2 * Scalar.pi) / 2
-    return density + logIndicator
+    return density + support.logIndicator
   }
 
   /// The entropy μ + ½ + log σ + ½ log 2π.

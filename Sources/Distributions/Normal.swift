@@ -10,7 +10,9 @@ import _Differentiation
 ///
 /// Reparameterised as z = μ + σε with ε ~ N(0, 1), drawn by the Box–Muller transform
 /// (`Tensor(randomNormal:)`).
-public struct Normal<Scalar: TensorScalar>: ReparameterizedDistribution, AnalyticEntropy {
+public struct Normal<Scalar: TensorScalar>:
+  ParameterizedDistribution, ReparameterizedDistribution, AnalyticEntropy
+{
   /// The mean μ (any real).
   public var mean: Tensor<Scalar>
   /// The standard deviation σ > 0.
@@ -21,27 +23,22 @@ public struct Normal<Scalar: TensorScalar>: ReparameterizedDistribution, Analyti
   /// - Parameters:
   ///   - mean: μ, any real.
   ///   - standardDeviation: σ, positive (not checked here: see ``validated()``).
-  /// - Precondition: the shapes broadcast.
+  /// - Precondition: the shapes broadcast (checked here, with a message naming the
+  ///   distribution).
   @inlinable
   @differentiable(reverse)
   public init(mean: Tensor<Scalar>, standardDeviation: Tensor<Scalar>) {
-    _ = broadcastShape(mean.shape, standardDeviation.shape, operation: "Normal")
     self.mean = mean
     self.standardDeviation = standardDeviation
+    _ = batchShape  // Stops with a message naming the distribution unless the shapes broadcast.
   }
 
-  /// The broadcast shape of the parameters.
-  @inlinable
-  public var batchShape: [Int] {
-    broadcastShape(mean.shape, standardDeviation.shape, operation: "Normal")
-  }
-
-  /// `self`, or an ``InvalidParameterError`` if μ is not finite or σ is not positive.
-  public func validated() throws -> Normal {
-    try requireParameter(mean, in: .finite, distribution: "Normal", name: "mean")
-    try requireParameter(
-      standardDeviation, in: .positive, distribution: "Normal", name: "standardDeviation")
-    return self
+  /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  public var namedParameters: [NamedParameter<Scalar>] {
+    [
+      NamedParameter("mean", mean, .finite),
+      NamedParameter("standardDeviation", standardDeviation, .positive),
+    ]
   }
 
   /// The elementwise log density, −½((x − μ)/σ)² − log σ − ½ log 2π.

@@ -12,7 +12,7 @@ import _Differentiation
 /// log p linear in a. Negative values give −∞; non-integer values get the continuous extension
 /// through log Γ. Sampled by inversion for λ < 10 and by Hörmann's transformed rejection (PTRS)
 /// above (see `RandomNumberGenerator.nextPoisson(rate:)`).
-public struct Poisson<Scalar: TensorScalar>: Distribution {
+public struct Poisson<Scalar: TensorScalar>: ParameterizedDistribution {
   /// The log rate a = log λ, any real.
   public var logRate: Tensor<Scalar>
 
@@ -37,24 +37,18 @@ public struct Poisson<Scalar: TensorScalar>: Distribution {
   @differentiable(reverse)
   public var rate: Tensor<Scalar> { exp(logRate) }
 
-  /// The shape of the log rate.
-  @inlinable
-  public var batchShape: [Int] { logRate.shape }
-
-  /// `self`, or an ``InvalidParameterError`` if a log rate is not finite.
-  public func validated() throws -> Poisson {
-    try requireParameter(logRate, in: .finite, distribution: "Poisson", name: "logRate")
-    return self
+  /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  public var namedParameters: [NamedParameter<Scalar>] {
+    [NamedParameter("logRate", logRate, .finite)]
   }
 
   /// The elementwise log mass k·a − e^a − log Γ(k + 1), −∞ for k < 0.
   @inlinable
   @differentiable(reverse)
   public func logProbability(of value: Tensor<Scalar>) -> Tensor<Scalar> {
-    let inside = Support.nonNegative.mask(of: withoutDerivative(at: value))
-    let logIndicator: Tensor<Scalar> = Support.logIndicator(inside, shape: value.shape)
-    let k = value.replacing(outside: inside, with: 0)
-    return k * logRate - exp(logRate) - logGamma(k + 1) + logIndicator
+    let support = Support.nonNegative.membership(of: withoutDerivative(at: value))
+    let k = value.replacing(outside: support.inside, with: 0)
+    return k * logRate - exp(logRate) - logGamma(k + 1) + support.logIndicator
   }
 
   /// Independent draws of shape `sampleShape + batchShape`.

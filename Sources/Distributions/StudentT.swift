@@ -14,7 +14,9 @@ import _Differentiation
 /// V ~ χ²(ν) = 2·Gamma(ν/2, 1). Reparameterised through Z and log G, G ~ Gamma(ν/2, 1), with
 /// the implicit gamma gradient of ``Gamma`` for ν; the noise has a trailing axis of size 2
 /// holding Z and log G.
-public struct StudentT<Scalar: TensorScalar>: ReparameterizedDistribution, AnalyticEntropy {
+public struct StudentT<Scalar: TensorScalar>:
+  ParameterizedDistribution, ReparameterizedDistribution, AnalyticEntropy
+{
   /// The degrees of freedom ν > 0.
   public var degreesOfFreedom: Tensor<Scalar>
   /// The location μ (any real): the median, and the mean when ν > 1.
@@ -28,32 +30,26 @@ public struct StudentT<Scalar: TensorScalar>: ReparameterizedDistribution, Analy
   ///   - degreesOfFreedom: ν, positive.
   ///   - location: μ, any real.
   ///   - scale: σ, positive (the domains are not checked here: see ``validated()``).
-  /// - Precondition: the shapes broadcast.
+  /// - Precondition: the shapes broadcast (checked here, with a message naming the
+  ///   distribution).
   @inlinable
   @differentiable(reverse)
   public init(
     degreesOfFreedom: Tensor<Scalar>, location: Tensor<Scalar>, scale: Tensor<Scalar>
   ) {
-    _ = broadcastShape(
-      [degreesOfFreedom.shape, location.shape, scale.shape], operation: "StudentT")
     self.degreesOfFreedom = degreesOfFreedom
     self.location = location
     self.scale = scale
+    _ = batchShape  // Stops with a message naming the distribution unless the shapes broadcast.
   }
 
-  /// The broadcast shape of the parameters.
-  @inlinable
-  public var batchShape: [Int] {
-    broadcastShape([degreesOfFreedom.shape, location.shape, scale.shape], operation: "StudentT")
-  }
-
-  /// `self`, or an ``InvalidParameterError`` if ν or σ is not positive or μ is not finite.
-  public func validated() throws -> StudentT {
-    try requireParameter(
-      degreesOfFreedom, in: .positive, distribution: "StudentT", name: "degreesOfFreedom")
-    try requireParameter(location, in: .finite, distribution: "StudentT", name: "location")
-    try requireParameter(scale, in: .positive, distribution: "StudentT", name: "scale")
-    return self
+  /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  public var namedParameters: [NamedParameter<Scalar>] {
+    [
+      NamedParameter("degreesOfFreedom", degreesOfFreedom, .positive),
+      NamedParameter("location", location, .finite),
+      NamedParameter("scale", scale, .positive),
+    ]
   }
 
   /// The elementwise log density (see the type's documentation).

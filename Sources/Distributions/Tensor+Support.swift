@@ -4,7 +4,7 @@ import _Differentiation
 // Restricting a log density to its support. A density such as Gamma's evaluates log x, which is
 // NaN for x < 0; instead of letting NaN through, each log density
 //
-//   1. marks which values lie in the support (`Support.mask(of:)`, not differentiable),
+//   1. marks which values lie in the support (`Support.membership(of:)`, not differentiable),
 //   2. replaces the others by a harmless value inside the support (`replacing(outside:with:)`,
 //      a primitive whose gradient is zero at the replaced scalars), and
 //   3. adds a log indicator, 0 inside the support and −∞ outside (`Support.logIndicator`).
@@ -43,6 +43,30 @@ enum Support: Sendable {
   @inlinable
   static func logIndicator<Scalar: TensorScalar>(_ mask: [Bool], shape: [Int]) -> Tensor<Scalar> {
     Tensor(shape: shape, scalars: mask.map { $0 ? 0 : -Scalar.infinity })
+  }
+
+  /// The mask of `value` and its log indicator (steps 1 and 3 above); not differentiable.
+  @inlinable
+  func membership<Scalar: TensorScalar>(of value: Tensor<Scalar>) -> SupportMembership<Scalar> {
+    let inside = mask(of: value)
+    return SupportMembership(
+      inside: inside, logIndicator: Support.logIndicator(inside, shape: value.shape))
+  }
+}
+
+/// Which scalars of a value lie in a ``Support``, and the log indicator that is 0 at those and −∞
+/// at the others.
+@usableFromInline
+struct SupportMembership<Scalar: TensorScalar> {
+  /// Whether each scalar lies in the support.
+  @usableFromInline let inside: [Bool]
+  /// 0 inside the support, −∞ outside, shaped like the value.
+  @usableFromInline let logIndicator: Tensor<Scalar>
+
+  @inlinable
+  init(inside: [Bool], logIndicator: Tensor<Scalar>) {
+    self.inside = inside
+    self.logIndicator = logIndicator
   }
 }
 

@@ -11,7 +11,9 @@ import _Differentiation
 /// Values outside the closed interval give −∞; the log density is differentiable in the
 /// bounds (and has zero gradient in x). Reparameterised as z = low + (high − low)·u with u
 /// uniform on [0, 1).
-public struct Uniform<Scalar: TensorScalar>: ReparameterizedDistribution, AnalyticEntropy {
+public struct Uniform<Scalar: TensorScalar>:
+  ParameterizedDistribution, ReparameterizedDistribution, AnalyticEntropy
+{
   /// The lower bound.
   public var low: Tensor<Scalar>
   /// The upper bound, greater than `low`.
@@ -23,26 +25,25 @@ public struct Uniform<Scalar: TensorScalar>: ReparameterizedDistribution, Analyt
   ///   - low: the lower bound, finite.
   ///   - high: the upper bound, finite and greater than `low` (not checked here: see
   ///     ``validated()``).
-  /// - Precondition: the shapes broadcast.
+  /// - Precondition: the shapes broadcast (checked here, with a message naming the
+  ///   distribution).
   @inlinable
   @differentiable(reverse)
   public init(low: Tensor<Scalar>, high: Tensor<Scalar>) {
-    _ = broadcastShape(low.shape, high.shape, operation: "Uniform")
     self.low = low
     self.high = high
+    _ = batchShape  // Stops with a message naming the distribution unless the shapes broadcast.
   }
 
-  /// The broadcast shape of the bounds.
-  @inlinable
-  public var batchShape: [Int] {
-    broadcastShape(low.shape, high.shape, operation: "Uniform")
+  /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  public var namedParameters: [NamedParameter<Scalar>] {
+    [NamedParameter("low", low, .finite), NamedParameter("high", high, .finite)]
   }
 
-  /// `self`, or an ``InvalidParameterError`` if a bound is not finite or the interval is
-  /// empty.
+  /// `self`, or an ``InvalidParameterError`` if a bound is not finite or `high - low` is not
+  /// positive.
   public func validated() throws -> Uniform {
-    try requireParameter(low, in: .finite, distribution: "Uniform", name: "low")
-    try requireParameter(high, in: .finite, distribution: "Uniform", name: "high")
+    try requireParametersInDomains()
     try requireParameter(high - low, in: .positive, distribution: "Uniform", name: "high - low")
     return self
   }

@@ -194,7 +194,7 @@ struct TrainingTests {
     var configuration = VAETestData.smallModel
     (configuration.height, configuration.width) = (28, 28)
     let training = VAETestData.training(epochs: 1)
-    let data = try VAETestData.train.prefix(500)
+    let data = VAETestData.train.prefix(500)
     var single = try VAETrainer<MLPNetwork, MLPNetwork>(
       configuration: configuration, training: training)
     let reference = try single.trainEpoch(on: data, test: VAETestData.test)
