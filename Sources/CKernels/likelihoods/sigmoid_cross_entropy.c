@@ -15,12 +15,7 @@ static inline float log_one_plus_unit(float y) {
   float s = y / (2.0f + y);
   float t = s * s;
   float q = 1.0f / 15.0f;
-  q = q * t + 1.0f / 13.0f;
-  q = q * t + 1.0f / 11.0f;
-  q = q * t + 1.0f / 9.0f;
-  q = q * t + 1.0f / 7.0f;
-  q = q * t + 1.0f / 5.0f;
-  q = q * t + 1.0f / 3.0f;
+  for (int k = 6; k >= 1; k--) q = q * t + 1.0f / (float)(2 * k + 1);  // Horner's rule.
   return 2.0f * s + 2.0f * s * (t * q);
 }
 
