@@ -5,20 +5,8 @@ import _Differentiation
 
 /// Stacks of matrices, one per draw: diagonal shifts and Cholesky factors (against NumPy,
 /// and the single-matrix `cholesky`), soft failure and the throwing factorisation, with
-/// finite-difference checks as in `GradientTests`.
+/// finite-difference cases that `GradientTests` runs.
 @Suite struct BatchedCholeskyTests {
-  @Test(arguments: gradientCases(Double.self).map(\.name))
-  func gradientDouble(_ name: String) throws {
-    let testCase = try #require(Self.gradientCases(Double.self).first { $0.name == name })
-    checkGradients(of: testCase.function, at: testCase.inputs(seed: 11), tolerance: 1e-6, name)
-  }
-
-  @Test(arguments: gradientCases(Float.self).map(\.name))
-  func gradientFloat(_ name: String) throws {
-    let testCase = try #require(Self.gradientCases(Float.self).first { $0.name == name })
-    checkGradients(of: testCase.function, at: testCase.inputs(seed: 11), tolerance: 1e-2, name)
-  }
-
   @Test func addingToDiagonalShiftsEachMatrix() {
     let a = Tensor<Double>(zeros: [2, 2, 2])
     let perMatrix = a.addingToDiagonal(Tensor(shape: [2, 1], scalars: [1, 3]))

@@ -4,20 +4,8 @@ import Testing
 import _Differentiation
 
 /// Column slices of matrices, the way a model reads elements of a vector parameter, with
-/// finite-difference checks as in `GradientTests`.
+/// finite-difference cases that `GradientTests` runs.
 @Suite struct ColumnTests {
-  @Test(arguments: gradientCases(Double.self).map(\.name))
-  func gradientDouble(_ name: String) throws {
-    let testCase = try #require(Self.gradientCases(Double.self).first { $0.name == name })
-    checkGradients(of: testCase.function, at: testCase.inputs(seed: 11), tolerance: 1e-6, name)
-  }
-
-  @Test(arguments: gradientCases(Float.self).map(\.name))
-  func gradientFloat(_ name: String) throws {
-    let testCase = try #require(Self.gradientCases(Float.self).first { $0.name == name })
-    checkGradients(of: testCase.function, at: testCase.inputs(seed: 11), tolerance: 1e-2, name)
-  }
-
   @Test func columnsSliceTheLastAxis() {
     let draws = Tensor<Double>(shape: [2, 4], scalars: [1, 2, 3, 4, 5, 6, 7, 8])
     #expect(draws.column(0) == Tensor(shape: [2, 1], scalars: [1, 5]))

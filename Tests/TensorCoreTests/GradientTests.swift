@@ -4,19 +4,23 @@ import Testing
 import _Differentiation
 
 /// Finite-difference checks of every differentiable operation, table-driven over
-/// `gradientCases`, in Double (relative error < 1e-6) and Float (< 1e-2).
+/// `allGradientCases`, in Double (relative error < 1e-6) and Float (< 1e-2).
 @Suite struct GradientTests {
-  static let names = gradientCases(Double.self).map(\.name)
+  static let names = allGradientCases(Double.self).map(\.name)
+
+  @Test func namesAreUnique() {
+    #expect(Set(Self.names).count == Self.names.count)
+  }
 
   @Test(arguments: names)
   func double(_ name: String) throws {
-    let testCase = try #require(gradientCases(Double.self).first { $0.name == name })
+    let testCase = try #require(allGradientCases(Double.self).first { $0.name == name })
     checkGradients(of: testCase.function, at: testCase.inputs(seed: 11), tolerance: 1e-6, name)
   }
 
   @Test(arguments: names)
   func float(_ name: String) throws {
-    let testCase = try #require(gradientCases(Float.self).first { $0.name == name })
+    let testCase = try #require(allGradientCases(Float.self).first { $0.name == name })
     checkGradients(of: testCase.function, at: testCase.inputs(seed: 11), tolerance: 1e-2, name)
   }
 
@@ -47,4 +51,11 @@ import _Differentiation
       at: [Tensor([0.5, -1, 2])])
     #expect(comparisons[0].relativeError > 0.1)
   }
+}
+
+/// The primitives' table (`gradientCases`) and the cases the other suites of this target keep
+/// beside their own tests.
+func allGradientCases<Scalar: TensorScalar>(_ type: Scalar.Type) -> [GradientCase<Scalar>] {
+  gradientCases(type) + BatchedCholeskyTests.gradientCases(type) + ColumnTests.gradientCases(type)
+    + StandardNormalLogCDFTests.gradientCases(type) + TransposedOperandTests.gradientCases(type)
 }

@@ -4,20 +4,8 @@ import Testing
 import _Differentiation
 
 /// log Φ(x) against SciPy's `log_ndtr` and mpmath, pinned, in both tails, with
-/// finite-difference checks.
+/// finite-difference cases that `GradientTests` runs.
 @Suite struct StandardNormalLogCDFTests {
-  @Test(arguments: gradientCases(Double.self).map(\.name))
-  func gradientDouble(_ name: String) throws {
-    let testCase = try #require(Self.gradientCases(Double.self).first { $0.name == name })
-    checkGradients(of: testCase.function, at: testCase.inputs(seed: 11), tolerance: 1e-6, name)
-  }
-
-  @Test(arguments: gradientCases(Float.self).map(\.name))
-  func gradientFloat(_ name: String) throws {
-    let testCase = try #require(Self.gradientCases(Float.self).first { $0.name == name })
-    checkGradients(of: testCase.function, at: testCase.inputs(seed: 11), tolerance: 1e-2, name)
-  }
-
   /// SciPy's `scipy.special.log_ndtr` at x = −40, −10, −1, 0, 1, 10, 40 (SciPy 1.17), and its
   /// derivative φ(x)/Φ(x) from mpmath at 50 digits.
   @Test func standardNormalLogCDFMatchesSciPy() {

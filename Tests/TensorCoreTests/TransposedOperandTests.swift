@@ -5,20 +5,8 @@ import _Differentiation
 
 /// Products with the second operand transposed by one flag, `matmul(_:_:transposed:)`
 /// and `batchedMatmul(_:_:transposed:)`: the same values and gradients as the four-flag
-/// spelling, and finite-difference checks as in `GradientTests`.
+/// spelling, and finite-difference cases that `GradientTests` runs.
 @Suite struct TransposedOperandTests {
-  @Test(arguments: gradientCases(Double.self).map(\.name))
-  func gradientDouble(_ name: String) throws {
-    let testCase = try #require(Self.gradientCases(Double.self).first { $0.name == name })
-    checkGradients(of: testCase.function, at: testCase.inputs(seed: 11), tolerance: 1e-6, name)
-  }
-
-  @Test(arguments: gradientCases(Float.self).map(\.name))
-  func gradientFloat(_ name: String) throws {
-    let testCase = try #require(Self.gradientCases(Float.self).first { $0.name == name })
-    checkGradients(of: testCase.function, at: testCase.inputs(seed: 11), tolerance: 1e-2, name)
-  }
-
   /// The one-flag spelling is the four-flag one with A not transposed, in value and gradient.
   @Test func transposedSecondOperandMatchesTheFourFlagProduct() {
     var generator = Xoshiro256StarStar(seed: 5)
