@@ -224,10 +224,10 @@ struct NPYFileTests {
 
   @Test(
     "arrays written by NumPy are read back exactly",
-    .enabled(if: numpyIsAvailable, "python3 with NumPy is not available"))
+    .enabled(if: pythonHasNumpy, "python3 with NumPy is not available"))
   func numpyRoundTrip() throws {
     let directory = try TemporaryDirectory()
-    let result = try run("/usr/bin/env", ["python3", "-c", Self.pythonWriter, directory.path])
+    let result = try runProcess("/usr/bin/env", ["python3", "-c", Self.pythonWriter, directory.path])
     try #require(result.status == 0, "python3 failed: \(result.errorOutput)")
     let manifest = try JSONDecoder().decode(
       [WrittenArray].self,

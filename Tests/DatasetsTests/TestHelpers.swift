@@ -14,48 +14,12 @@ extension TemporaryDirectory {
   }
 }
 
-/// The output of running an executable.
-struct ProcessResult {
-  var status: Int32
-  var output: Data
-  var errorOutput: String
-}
-
-/// Runs `executable` with `arguments`, feeding it `input` on standard input, and collects its
-/// output. Standard input is fed from a file so that large inputs cannot dead-lock the pipes.
-func run(_ executable: String, _ arguments: [String], input: [UInt8] = []) throws -> ProcessResult {
-  let scratch = try TemporaryDirectory()
-  let inputPath = try scratch.write(input, to: "stdin")
-  let outputPath = scratch.file("stdout")
-  let errorPath = scratch.file("stderr")
-  for path in [outputPath, errorPath] {
-    _ = FileManager.default.createFile(atPath: path, contents: nil)
-  }
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: executable)
-  process.arguments = arguments
-  process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: inputPath))
-  process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-  process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-  try process.run()
-  process.waitUntilExit()
-  return ProcessResult(
-    status: process.terminationStatus,
-    output: try Data(contentsOf: URL(fileURLWithPath: outputPath)),
-    errorOutput: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
-}
-
 /// `bytes` compressed by the system's `gzip` tool (an independent gzip implementation).
 func gzipped(_ bytes: [UInt8]) throws -> [UInt8] {
-  let result = try run("/usr/bin/env", ["gzip", "-c", "-n"], input: bytes)
+  let result = try runProcess("/usr/bin/env", ["gzip", "-c", "-n"], input: bytes)
   try #require(result.status == 0, "gzip failed: \(result.errorOutput)")
   return Array(result.output)
 }
-
-/// Whether `python3` with NumPy can be run (tests that need it are skipped otherwise).
-let numpyIsAvailable: Bool = {
-  (try? run("/usr/bin/env", ["python3", "-c", "import numpy"]))?.status == 0
-}()
 
 /// The error `body` throws, or `nil` if it throws nothing (or something else).
 func datasetError(_ body: () throws -> Void) -> DatasetError? {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The README's Swift examples (Examples/Readme, written from README.md by
@@ -18,35 +19,20 @@ import Testing
 
   /// The generated files are the README's current blocks, and Package.swift lists them.
   @Test func examplesMatchTheReadme() throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", Self.root.appendingPathComponent("scripts/readme-examples").path, "--check"]
-    let errors = Pipe()
-    process.standardError = errors
-    try process.run()
-    process.waitUntilExit()
-    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    #expect(process.terminationStatus == 0, "\(message)")
+    let script = Self.root.appendingPathComponent("scripts/readme-examples").path
+    let result = try runProcess("/usr/bin/env", ["python3", script, "--check"])
+    #expect(result.status == 0, "\(result.errorOutput)")
     #expect(Self.names.count >= 7, "\(Self.names)")
   }
 
   /// The README's command-line samples still match what their commands print (up to timings
   /// and last digits): scripts/readme-samples --check.
   @Test func commandSamplesMatchTheirCommands() throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [
-      "python3", Self.root.appendingPathComponent("scripts/readme-samples").path, "--check",
-    ]
-    var environment = ProcessInfo.processInfo.environment
-    environment["VARIATIONAL_RELEASE_DIRECTORY"] = ReleaseBinary.directory.path
-    process.environment = environment
-    let errors = Pipe()
-    process.standardError = errors
-    try process.run()
-    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(message)")
+    let script = Self.root.appendingPathComponent("scripts/readme-samples").path
+    let result = try runProcess(
+      "/usr/bin/env", ["python3", script, "--check"],
+      environment: ["VARIATIONAL_RELEASE_DIRECTORY": ReleaseBinary.directory.path])
+    #expect(result.status == 0, "\(result.errorOutput)")
   }
 
   /// Each example that is not marked "compile only" runs in a scratch directory, exits 0, and

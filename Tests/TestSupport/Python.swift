@@ -7,21 +7,9 @@ public let pythonHasNumpy: Bool = (try? runPython("import numpy")) != nil
 /// Runs `python3 -c script arguments…` and returns its standard output; throws with the
 /// standard error when it exits unsuccessfully.
 public func runPython(_ script: String, arguments: [String] = []) throws -> String {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = ["python3", "-c", script] + arguments
-  let output = Pipe()
-  let error = Pipe()
-  process.standardOutput = output
-  process.standardError = error
-  try process.run()
-  let outputData = output.fileHandleForReading.readDataToEndOfFile()
-  let errorData = error.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  guard process.terminationStatus == 0 else {
-    throw PythonError(message: String(decoding: errorData, as: UTF8.self))
-  }
-  return String(decoding: outputData, as: UTF8.self)
+  let result = try runProcess("/usr/bin/env", ["python3", "-c", script] + arguments)
+  guard result.status == 0 else { throw PythonError(message: result.errorOutput) }
+  return result.outputText
 }
 
 /// A Python script that exited unsuccessfully, with its standard error.

@@ -67,28 +67,9 @@ enum PythonPNGDecoder {
     print(w, h, depth, colortype, types[0], types[-1])
     """
 
-  struct Result {
-    var status: Int32
-    var output: String
-    var errorOutput: String
-  }
-
   /// Runs `python3` with `arguments` through `/usr/bin/env`.
-  static func run(_ arguments: [String]) throws -> Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3"] + arguments
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(
-      status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-      errorOutput: String(decoding: errorData, as: UTF8.self))
+  static func run(_ arguments: [String]) throws -> ProcessResult {
+    try runProcess("/usr/bin/env", ["python3"] + arguments)
   }
 
   /// Decodes the PNG at `path`, returning the printed header summary and the raw samples.
@@ -99,7 +80,7 @@ enum PythonPNGDecoder {
       throw DecodeFailure(message: "python3 exited with \(result.status): \(result.errorOutput)")
     }
     let samples = [UInt8](try Data(contentsOf: URL(fileURLWithPath: scratch)))
-    return (result.output.trimmingCharacters(in: .whitespacesAndNewlines), samples)
+    return (result.outputText.trimmingCharacters(in: .whitespacesAndNewlines), samples)
   }
 
   struct DecodeFailure: Error, CustomStringConvertible {
