@@ -117,7 +117,7 @@ let package = Package(
       name: "TopicModels",
       dependencies: [
         "TensorCore", "Distributions", "Serialization", "Visualization", "NeuralNetworks",
-        "Optimizers",
+        "Optimizers", "Reporting",
       ]),
     // Runs across processes with Open MPI (trait MPI; CMPIShim is empty without it):
     // `MPIProcessGroup`, and the start and end of a command-line tool under `mpirun` (without
@@ -155,7 +155,7 @@ let package = Package(
     .executableTarget(
       name: "topics",
       dependencies: [
-        "TopicModels", "Serialization",
+        "TopicModels", "Serialization", "Reporting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(

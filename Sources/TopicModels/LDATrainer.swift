@@ -1,5 +1,6 @@
 import Distributions
 import Foundation
+import Reporting
 import TensorCore
 
 /// Fits ``LatentDirichletAllocation`` by batch or online mean-field variational Bayes.
@@ -127,12 +128,9 @@ public struct LDATrainer {
         }
         totals = Self.columnTotals(scaled, topicCount: topicCount)
       }
-      let elapsed = ContinuousClock.now - start
       progress(
         Progress(
-          pass: pass, passes: options.passes,
-          seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds)
-            * 1e-18,
+          pass: pass, passes: options.passes, seconds: (ContinuousClock.now - start).inSeconds,
           meanLocalIterations: Double(updates) / Double(documents.documentCount)))
     }
     return model

@@ -1,5 +1,6 @@
 import Foundation
 import Optimizers
+import Reporting
 import TensorCore
 import _Differentiation
 
@@ -172,12 +173,10 @@ public struct ProdLDATrainer {
         total += loss
       }
       passLosses.append(total / Double(batches))
-      let elapsed = ContinuousClock.now - start
       progress(
         Progress(
-          pass: pass, passes: options.passes,
-          seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds)
-            * 1e-18, meanLoss: total / Double(batches)))
+          pass: pass, passes: options.passes, seconds: (ContinuousClock.now - start).inSeconds,
+          meanLoss: total / Double(batches)))
     }
     return try model(statistics: populationStatistics(of: documents))
   }

@@ -1,4 +1,5 @@
 import Foundation
+import Reporting
 
 /// What `topics fit` writes beside the model: the held-out metrics, each document's topics,
 /// the top words and their picture.
@@ -40,12 +41,11 @@ public struct TopicFitReport {
     let coherence = TopicCoherence.normalizedPMI(
       ofTopics: (0..<model.topicCount).map { model.topWords(ofTopic: $0, count: 10) },
       in: corpus.heldOut.documentCount > 0 ? corpus.heldOut : corpus.training)
-    let elapsed = ContinuousClock.now - start
+    let evaluationSeconds = (ContinuousClock.now - start).inSeconds
     metrics = TopicMetrics(
       heldOutPerplexity: perplexity, coherence: coherence, fitSeconds: fitSeconds,
       corpusSeconds: corpusSeconds,
-      evaluationSeconds: Double(elapsed.components.seconds) + Double(
-        elapsed.components.attoseconds) * 1e-18,
+      evaluationSeconds: evaluationSeconds,
       trainingDocuments: corpus.training.documentCount,
       heldOutDocuments: corpus.heldOut.documentCount, vocabularySize: model.vocabulary.count,
       topics: model.topicCount, passes: passes, method: method)

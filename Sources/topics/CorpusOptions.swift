@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reporting
 import TopicModels
 
 /// The flags that choose and prepare a corpus, shared by `fit` and `export-corpus`.
@@ -92,8 +93,7 @@ func checkOutputs(_ outputs: [String], flag: String, value: String, corpus: Stri
 
 /// Seconds since `start`.
 func seconds(since start: ContinuousClock.Instant) -> Double {
-  let elapsed = ContinuousClock.now - start
-  return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+  (ContinuousClock.now - start).inSeconds
 }
 
 /// User plus system CPU seconds of this process so far, all threads.
