@@ -283,7 +283,7 @@ let package = Package(
       ]),
     .testTarget(
       name: "VisualizationTests",
-      dependencies: ["Visualization", "TestSupport"]),
+      dependencies: ["Visualization", "TensorCore", "TestSupport"]),
   ]
     + readmeExamples.map { name in
       .executableTarget(

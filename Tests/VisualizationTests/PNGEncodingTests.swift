@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 import Testing
 import TestSupport
 import Visualization
@@ -40,7 +41,7 @@ struct PNGEncodingTests {
 
   @Test("Raw sample encoding round-trips and rejects wrong sizes")
   func rawSamples() throws {
-    var random = TestRandom(state: 7)
+    var random = SplitMix64(seed: 7)
     let samples = random.bytes(13 * 9 * 3)
     let bytes = try PNG.encode(samples: samples, width: 13, height: 9, colorType: .rgb)
     #expect(try PNG.decode(bytes).samples == samples)
@@ -95,7 +96,7 @@ struct PNGEncodingTests {
 
   @Test("Large images are split into several IDAT chunks and still decode")
   func multipleIDATChunks() throws {
-    var random = TestRandom(state: 99)
+    var random = SplitMix64(seed: 99)
     let image = Image(width: 400, height: 300, pixels: random.bytes(400 * 300 * 3))
     let bytes = try PNG.encode(image)
     let chunks = try #require(TestPNG.chunks(bytes))
@@ -110,7 +111,7 @@ struct PNGEncodingTests {
     for (channels, colorType) in [(1, UInt8(0)), (3, UInt8(2))] {
       let width = 19
       let height = 15
-      var random = TestRandom(state: UInt64(channels))
+      var random = SplitMix64(seed: UInt64(channels))
       let samples = random.bytes(width * height * channels)
       let scanlines = TestPNG.filter(
         samples, width: width, height: height, channels: channels,

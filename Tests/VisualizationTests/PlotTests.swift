@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 import Testing
 import Visualization
 
@@ -143,7 +144,7 @@ struct PlotTests {
 
   @Test("Ten thousand scatter points render quickly and deterministically")
   func manyPoints() throws {
-    var random = TestRandom(state: 2024)
+    var random = SplitMix64(seed: 2024)
     var plot = ScatterPlot()
     for _ in 0..<10_000 {
       let u = Double(random.next() >> 11) / Double(1 << 53)

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 import Visualization
 
 /// `nil` when the byte arrays are equal, otherwise a short description of the first difference
@@ -11,18 +12,8 @@ func firstDifference(_ actual: [UInt8], _ expected: [UInt8]) -> String? {
   return "byte \(index) is \(actual[index]), expected \(expected[index])"
 }
 
-/// A deterministic pseudo-random generator (SplitMix64) for test data.
-struct TestRandom {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
+extension SplitMix64 {
+  /// `count` random bytes, the low byte of each draw.
   mutating func bytes(_ count: Int) -> [UInt8] {
     (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) }
   }
@@ -32,7 +23,7 @@ struct TestRandom {
 /// noise (which favours filter None).
 enum TestImages {
   static func greyscale(width: Int, height: Int, seed: UInt64) -> Image {
-    var random = TestRandom(state: seed)
+    var random = SplitMix64(seed: seed)
     var samples = [UInt8](repeating: 0, count: width * height)
     for y in 0..<height {
       for x in 0..<width {
@@ -44,7 +35,7 @@ enum TestImages {
   }
 
   static func rgb(width: Int, height: Int, seed: UInt64) -> Image {
-    var random = TestRandom(state: seed)
+    var random = SplitMix64(seed: seed)
     var image = Image(width: width, height: height)
     for y in 0..<height {
       for x in 0..<width {
