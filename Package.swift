@@ -155,7 +155,7 @@ let package = Package(
     .executableTarget(
       name: "topics",
       dependencies: [
-        "TopicModels", "Serialization", "Reporting",
+        "TopicModels", "Serialization", "Reporting", "TensorCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
@@ -204,8 +204,9 @@ let package = Package(
     .executableTarget(
       name: "posteriordb-benchmark",
       dependencies: [
-        "Inference", "PosteriorDBModels", "TensorCore",
+        "Inference", "PosteriorDBModels", "TensorCore", "Distributions",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "RealModule", package: "swift-numerics"),
       ],
       path: "Benchmarks/PosteriorDB",
       exclude: ["Models"]),
@@ -236,29 +237,38 @@ let package = Package(
     .testTarget(
       name: "DistributionsTests",
       dependencies: [
-        "Distributions", "TestSupport", .product(name: "RealModule", package: "swift-numerics"),
+        "Distributions", "TensorCore", "TestSupport",
+        .product(name: "RealModule", package: "swift-numerics"),
       ]),
     .testTarget(
       name: "DatasetsTests",
       dependencies: ["Datasets", "TensorCore", "TestSupport"]),
     .testTarget(
       name: "SerializationTests",
-      dependencies: ["Serialization", "TestSupport"]),
+      dependencies: ["Serialization", "TensorCore", "TestSupport"]),
     .testTarget(
       name: "OptimizersTests",
-      dependencies: ["Optimizers", "TestSupport"]),
+      dependencies: ["Optimizers", "TensorCore", "TestSupport"]),
     .testTarget(
       name: "NeuralNetworksTests",
-      dependencies: ["NeuralNetworks", "Optimizers", "TestSupport"]),
+      dependencies: ["NeuralNetworks", "Optimizers", "TensorCore", "TestSupport"]),
     .testTarget(
       name: "VAETests",
-      dependencies: ["VAE", "TestSupport"]),
+      dependencies: [
+        "VAE", "Datasets", "Distributions", "Reporting", "Serialization", "TensorCore",
+        "Visualization", "TestSupport",
+      ]),
     .testTarget(
       name: "VAECommandTests",
-      dependencies: ["vae", "TestSupport"]),
+      dependencies: [
+        "vae", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .testTarget(
       name: "ADVICommandTests",
-      dependencies: ["advi", "TestSupport", "TensorCore"]),
+      dependencies: [
+        "advi", "TestSupport", "TensorCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .testTarget(
       name: "InferenceTests",
       dependencies: [
@@ -283,7 +293,7 @@ let package = Package(
       ]),
     .testTarget(
       name: "VisualizationTests",
-      dependencies: ["Visualization", "TensorCore", "TestSupport"]),
+      dependencies: ["Visualization", "Serialization", "TensorCore", "TestSupport"]),
   ]
     + readmeExamples.map { name in
       .executableTarget(
