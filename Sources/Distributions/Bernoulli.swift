@@ -41,6 +41,7 @@ public struct Bernoulli<Scalar: TensorScalar>: ParameterizedDistribution, Analyt
   public var probabilities: Tensor<Scalar> { sigmoid(logits) }
 
   /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  @inlinable
   public var namedParameters: [NamedParameter<Scalar>] {
     [NamedParameter("logits", logits, .finite)]
   }

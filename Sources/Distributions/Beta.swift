@@ -34,12 +34,13 @@ public struct Beta<Scalar: TensorScalar>:
   @inlinable
   @differentiable(reverse)
   public init(alpha: Tensor<Scalar>, beta: Tensor<Scalar>) {
+    _ = broadcastShape(alpha.shape, beta.shape, operation: "Beta")
     self.alpha = alpha
     self.beta = beta
-    _ = batchShape  // Stops with a message naming the distribution unless the shapes broadcast.
   }
 
   /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  @inlinable
   public var namedParameters: [NamedParameter<Scalar>] {
     [NamedParameter("alpha", alpha, .positive), NamedParameter("beta", beta, .positive)]
   }

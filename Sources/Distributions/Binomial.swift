@@ -31,9 +31,9 @@ public struct Binomial<Scalar: TensorScalar>: ParameterizedDistribution {
   @inlinable
   @differentiable(reverse, wrt: logits)
   public init(count: Tensor<Scalar>, logits: Tensor<Scalar>) {
+    _ = broadcastShape(count.shape, logits.shape, operation: "Binomial")
     self.count = count
     self.logits = logits
-    _ = batchShape  // Stops with a message naming the distribution unless the shapes broadcast.
   }
 
   /// Creates the binomial distribution with the given success probabilities, converted to
@@ -50,6 +50,7 @@ public struct Binomial<Scalar: TensorScalar>: ParameterizedDistribution {
   public var probabilities: Tensor<Scalar> { sigmoid(logits) }
 
   /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  @inlinable
   public var namedParameters: [NamedParameter<Scalar>] {
     [NamedParameter("count", count, .nonNegativeInteger), NamedParameter("logits", logits, .finite)]
   }

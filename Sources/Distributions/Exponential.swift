@@ -26,6 +26,7 @@ public struct Exponential<Scalar: TensorScalar>:
   }
 
   /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  @inlinable
   public var namedParameters: [NamedParameter<Scalar>] {
     [NamedParameter("rate", rate, .positive)]
   }

@@ -33,12 +33,13 @@ public struct Gamma<Scalar: TensorScalar>:
   @inlinable
   @differentiable(reverse)
   public init(concentration: Tensor<Scalar>, rate: Tensor<Scalar>) {
+    _ = broadcastShape(concentration.shape, rate.shape, operation: "Gamma")
     self.concentration = concentration
     self.rate = rate
-    _ = batchShape  // Stops with a message naming the distribution unless the shapes broadcast.
   }
 
   /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  @inlinable
   public var namedParameters: [NamedParameter<Scalar>] {
     [
       NamedParameter("concentration", concentration, .positive),

@@ -25,6 +25,7 @@ public struct HalfNormal<Scalar: TensorScalar>:
   }
 
   /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  @inlinable
   public var namedParameters: [NamedParameter<Scalar>] {
     [NamedParameter("scale", scale, .positive)]
   }

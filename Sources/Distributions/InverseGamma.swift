@@ -30,12 +30,13 @@ public struct InverseGamma<Scalar: TensorScalar>:
   @inlinable
   @differentiable(reverse)
   public init(concentration: Tensor<Scalar>, scale: Tensor<Scalar>) {
+    _ = broadcastShape(concentration.shape, scale.shape, operation: "InverseGamma")
     self.concentration = concentration
     self.scale = scale
-    _ = batchShape  // Stops with a message naming the distribution unless the shapes broadcast.
   }
 
   /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  @inlinable
   public var namedParameters: [NamedParameter<Scalar>] {
     [
       NamedParameter("concentration", concentration, .positive),

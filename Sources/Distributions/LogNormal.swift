@@ -28,12 +28,13 @@ public struct LogNormal<Scalar: TensorScalar>:
   @inlinable
   @differentiable(reverse)
   public init(location: Tensor<Scalar>, scale: Tensor<Scalar>) {
+    _ = broadcastShape(location.shape, scale.shape, operation: "LogNormal")
     self.location = location
     self.scale = scale
-    _ = batchShape  // Stops with a message naming the distribution unless the shapes broadcast.
   }
 
   /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  @inlinable
   public var namedParameters: [NamedParameter<Scalar>] {
     [NamedParameter("location", location, .finite), NamedParameter("scale", scale, .positive)]
   }

@@ -28,12 +28,13 @@ public struct Normal<Scalar: TensorScalar>:
   @inlinable
   @differentiable(reverse)
   public init(mean: Tensor<Scalar>, standardDeviation: Tensor<Scalar>) {
+    _ = broadcastShape(mean.shape, standardDeviation.shape, operation: "Normal")
     self.mean = mean
     self.standardDeviation = standardDeviation
-    _ = batchShape  // Stops with a message naming the distribution unless the shapes broadcast.
   }
 
   /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  @inlinable
   public var namedParameters: [NamedParameter<Scalar>] {
     [
       NamedParameter("mean", mean, .finite),

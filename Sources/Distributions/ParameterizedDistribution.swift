@@ -43,7 +43,14 @@ extension ParameterizedDistribution {
   /// - Precondition: the parameters' shapes broadcast (the message names the distribution).
   @inlinable
   public var batchShape: [Int] {
-    broadcastShape(namedParameters.map(\.value.shape), operation: Self.distributionName)
+    let shapes = namedParameters.map(\.value.shape)
+    var broadcast: [Int]? = []
+    for next in shapes { broadcast = broadcast.flatMap { broadcastShapeIfAny($0, next) } }
+    guard let shape = broadcast else {
+      userPreconditionFailure(
+        "\(Self.distributionName): the parameters' shapes \(shapes) do not broadcast")
+    }
+    return shape
   }
 
   /// `self`, or an ``InvalidParameterError`` naming the first parameter with a scalar outside

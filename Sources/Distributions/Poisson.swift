@@ -38,6 +38,7 @@ public struct Poisson<Scalar: TensorScalar>: ParameterizedDistribution {
   public var rate: Tensor<Scalar> { exp(logRate) }
 
   /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  @inlinable
   public var namedParameters: [NamedParameter<Scalar>] {
     [NamedParameter("logRate", logRate, .finite)]
   }

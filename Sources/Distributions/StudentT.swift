@@ -37,13 +37,15 @@ public struct StudentT<Scalar: TensorScalar>:
   public init(
     degreesOfFreedom: Tensor<Scalar>, location: Tensor<Scalar>, scale: Tensor<Scalar>
   ) {
+    _ = broadcastShape(
+      [degreesOfFreedom.shape, location.shape, scale.shape], operation: "StudentT")
     self.degreesOfFreedom = degreesOfFreedom
     self.location = location
     self.scale = scale
-    _ = batchShape  // Stops with a message naming the distribution unless the shapes broadcast.
   }
 
   /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  @inlinable
   public var namedParameters: [NamedParameter<Scalar>] {
     [
       NamedParameter("degreesOfFreedom", degreesOfFreedom, .positive),

@@ -30,12 +30,13 @@ public struct Uniform<Scalar: TensorScalar>:
   @inlinable
   @differentiable(reverse)
   public init(low: Tensor<Scalar>, high: Tensor<Scalar>) {
+    _ = broadcastShape(low.shape, high.shape, operation: "Uniform")
     self.low = low
     self.high = high
-    _ = batchShape  // Stops with a message naming the distribution unless the shapes broadcast.
   }
 
   /// The parameters and their domains, from which `batchShape` and `validated()` derive.
+  @inlinable
   public var namedParameters: [NamedParameter<Scalar>] {
     [NamedParameter("low", low, .finite), NamedParameter("high", high, .finite)]
   }

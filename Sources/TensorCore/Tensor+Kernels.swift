@@ -6,6 +6,16 @@
 /// axis; each pair of sizes must be equal or one of them 1; a missing leading axis counts as 1.
 @inlinable
 public func broadcastShape(_ a: [Int], _ b: [Int], operation: String = "broadcast") -> [Int] {
+  guard let shape = broadcastShapeIfAny(a, b) else {
+    userPreconditionFailure("\(operation): shapes \(a) and \(b) do not broadcast")
+  }
+  return shape
+}
+
+/// The shape `a` and `b` broadcast to, as ``broadcastShape(_:_:operation:)``, or nil when they
+/// do not: for callers that name the failure themselves.
+@inlinable
+package func broadcastShapeIfAny(_ a: [Int], _ b: [Int]) -> [Int]? {
   let rank = Swift.max(a.count, b.count)
   var result = [Int](repeating: 1, count: rank)
   for axis in 0..<rank {
@@ -13,9 +23,7 @@ public func broadcastShape(_ a: [Int], _ b: [Int], operation: String = "broadcas
     let j = b.count - rank + axis
     let x = i >= 0 ? a[i] : 1
     let y = j >= 0 ? b[j] : 1
-    userPrecondition(
-      x == y || x == 1 || y == 1,
-      "\(operation): shapes \(a) and \(b) do not broadcast (axis \(axis): \(x) vs \(y))")
+    guard x == y || x == 1 || y == 1 else { return nil }
     result[axis] = x == 1 ? y : x
   }
   return result
