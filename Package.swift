@@ -149,7 +149,7 @@ let package = Package(
     .executableTarget(
       name: "advi",
       dependencies: [
-        "Inference", "Datasets", "TensorCore",
+        "Inference", "Datasets", "Serialization", "TensorCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"), "Distributed",
       ]),
     .executableTarget(

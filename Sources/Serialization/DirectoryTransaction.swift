@@ -151,19 +151,6 @@ public enum DirectoryTransaction {
     }
   }
 
-  /// `path` without its last component: "" for a bare name, "/" for a name under the root
-  /// (`NSString.deletingLastPathComponent` crashes on a one-character bare name such as "e"
-  /// in swift-corelibs-foundation).
-  static func parentPath(of path: String) -> String {
-    var path = Substring(path)
-    while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
-    guard let slash = path.lastIndex(of: "/") else { return "" }
-    if slash == path.startIndex { return "/" }
-    var parent = path[..<slash]
-    while parent.count > 1 && parent.hasSuffix("/") { parent.removeLast() }
-    return String(parent)
-  }
-
   static func path(_ directory: String, _ name: String) -> String {
     (directory as NSString).appendingPathComponent(name)
   }

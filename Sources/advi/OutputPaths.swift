@@ -1,4 +1,5 @@
 import Foundation
+import Serialization
 
 /// A file `advi` would not write: one of its inputs, both outputs at once, or a place it
 /// cannot write to. Found before the fit, so that no work is lost to it.
@@ -44,19 +45,6 @@ enum OutputPaths {
       }
       seen.append((flag, path, canonical))
     }
-  }
-
-  /// `path` without its last component: "" for a bare name, "/" for a name under the root
-  /// (`NSString.deletingLastPathComponent` crashes on a one-character bare name such as "e"
-  /// in swift-corelibs-foundation).
-  static func parentPath(of path: String) -> String {
-    var path = Substring(path)
-    while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
-    guard let slash = path.lastIndex(of: "/") else { return "" }
-    if slash == path.startIndex { return "/" }
-    var parent = path[..<slash]
-    while parent.count > 1 && parent.hasSuffix("/") { parent.removeLast() }
-    return String(parent)
   }
 
   /// The directory of `path` as the user wrote it ("." for a bare file name).

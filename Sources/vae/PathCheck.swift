@@ -1,4 +1,5 @@
 import Foundation
+import Serialization
 
 #if canImport(Glibc)
   import Glibc
@@ -77,7 +78,7 @@ struct PathCheck {
     if creatingDirectory {
       var existing = named.path
       while !manager.fileExists(atPath: existing, isDirectory: &isDirectory) {
-        let parent = Self.parentPath(of: existing)
+        let parent = parentPath(of: existing)
         existing = parent.isEmpty ? "." : parent
       }
       guard isDirectory.boolValue else {
@@ -94,7 +95,7 @@ struct PathCheck {
     if manager.fileExists(atPath: named.path, isDirectory: &isDirectory), isDirectory.boolValue {
       throw Failure(description: "\(named.flag) \(named.path) is a directory; name a file")
     }
-    var parent = Self.parentPath(of: named.path)
+    var parent = parentPath(of: named.path)
     if parent.isEmpty { parent = "." }
     guard manager.fileExists(atPath: parent, isDirectory: &isDirectory) else {
       throw Failure(
@@ -137,18 +138,5 @@ struct PathCheck {
       guard let last = components.popLast() else { return absolute }
       rest.append(last)
     }
-  }
-
-  /// `path` without its last component: "" for a bare name, "/" for a name under the root
-  /// (`NSString.deletingLastPathComponent` crashes on a one-character bare name such as "e"
-  /// in swift-corelibs-foundation).
-  static func parentPath(of path: String) -> String {
-    var path = Substring(path)
-    while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
-    guard let slash = path.lastIndex(of: "/") else { return "" }
-    if slash == path.startIndex { return "/" }
-    var parent = path[..<slash]
-    while parent.count > 1 && parent.hasSuffix("/") { parent.removeLast() }
-    return String(parent)
   }
 }
