@@ -197,19 +197,25 @@ public enum PNG {
       let a = index >= bpp ? current[index - bpp] : 0
       let b = previous[index]
       let c = index >= bpp ? previous[index - bpp] : 0
-      let predictor: UInt8
-      switch type {
-      case 0: predictor = 0
-      case 1: predictor = a
-      case 2: predictor = b
-      case 3: predictor = UInt8((Int(a) + Int(b)) / 2)
-      default: predictor = paeth(a, b, c)
-      }
-      let value = x &- predictor
+      let value = x &- predictor(type, a, b, c)
       out[index] = value
       cost += value < 128 ? Int(value) : 256 - Int(value)
     }
     return cost
+  }
+
+  /// What filter `type` predicts a byte from: its left neighbour `a`, the byte above `b` and the
+  /// upper-left one `c` (0 for those outside the image): nothing (0), `a` (1), `b` (2), their
+  /// mean (3), or the Paeth predictor (4). Encoding subtracts it, decoding adds it back.
+  @inline(__always)
+  static func predictor(_ type: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8 {
+    switch type {
+    case 0: return 0
+    case 1: return a
+    case 2: return b
+    case 3: return UInt8((Int(a) + Int(b)) / 2)
+    default: return paeth(a, b, c)
+    }
   }
 
   /// The Paeth predictor of PNG filter type 4: whichever of left `a`, above `b` and upper-left

@@ -308,15 +308,7 @@ extension PNG {
       let a = index >= bpp ? samples[base + index - bpp] : 0
       let b = row > 0 ? samples[above + index] : 0
       let c = row > 0 && index >= bpp ? samples[above + index - bpp] : 0
-      let predictor: UInt8
-      switch type {
-      case 0: predictor = 0
-      case 1: predictor = a
-      case 2: predictor = b
-      case 3: predictor = UInt8((Int(a) + Int(b)) / 2)
-      default: predictor = paeth(a, b, c)
-      }
-      samples[base + index] = x &+ predictor
+      samples[base + index] = x &+ PNG.predictor(Int(type), a, b, c)
     }
   }
 
