@@ -16,6 +16,11 @@ import _Differentiation
 public protocol ParameterizedDistribution: Distribution {
   /// The parameters in declaration order, each with its name and domain.
   var namedParameters: [NamedParameter<Scalar>] { get }
+
+  /// `self`, or an ``InvalidParameterError`` naming the first parameter outside its domain.
+  /// The default checks ``namedParameters``; a distribution with more rules (such as
+  /// `Uniform`'s low < high) checks them after.
+  func validated() throws -> Self
 }
 
 /// One parameter of a ``ParameterizedDistribution``: its name as the initialiser spells it,

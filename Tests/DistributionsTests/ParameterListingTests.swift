@@ -40,6 +40,14 @@ import Testing
 
   /// Parameters changed after construction so that they no longer broadcast stop at the next
   /// use of the batch shape, with the distribution's name.
+  /// A distribution's own rules apply also where only the protocol is known.
+  @Test func validationThroughTheProtocolKeepsTheDistributionsRules() {
+    let empty: any ParameterizedDistribution = Uniform<Double>(low: scalar(2), high: scalar(1))
+    #expect(throws: InvalidParameterError.self) { _ = try empty.validated() }
+    let valid: any ParameterizedDistribution = Uniform<Double>(low: scalar(1), high: scalar(2))
+    #expect(throws: Never.self) { _ = try valid.validated() }
+  }
+
   @Test func everyDistributionIsListed() {
     #expect(Self.distributions.count == 14)
   }
