@@ -69,4 +69,14 @@ public struct DocumentTermMatrix: Sendable, Equatable {
   public func rows(_ range: Range<Int>) -> DocumentTermMatrix {
     rows(Array(range))
   }
+
+  /// Throws `.invalidSetting` unless the matrix has one column per word of a vocabulary of
+  /// `vocabularySize` words: what a trainer checks before it fits.
+  func requireColumns(forVocabularyOf vocabularySize: Int) throws(TopicModelError) {
+    guard termCount == vocabularySize else {
+      throw TopicModelError(
+        .invalidSetting, path: "documents",
+        "\(termCount) columns for a vocabulary of \(vocabularySize) words")
+    }
+  }
 }

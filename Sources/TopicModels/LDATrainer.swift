@@ -104,11 +104,7 @@ public struct LDATrainer {
   public mutating func fit(
     _ documents: DocumentTermMatrix, progress: (Progress) -> Void = { _ in }
   ) throws(TopicModelError) -> LatentDirichletAllocation {
-    guard documents.termCount == vocabulary.count else {
-      throw TopicModelError(
-        .invalidSetting, path: "documents",
-        "\(documents.termCount) columns for a vocabulary of \(vocabulary.count) words")
-    }
+    try documents.requireColumns(forVocabularyOf: vocabulary.count)
     guard documents.documentCount > 0, documents.wordCount > 0 else {
       throw TopicModelError(.emptyCorpus, path: "corpus", "no training document has a word")
     }

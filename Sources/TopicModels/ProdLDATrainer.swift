@@ -148,11 +148,7 @@ public struct ProdLDATrainer {
   public mutating func fit(
     _ documents: DocumentTermMatrix, progress: (Progress) -> Void = { _ in }
   ) throws(TopicModelError) -> ProdLDA {
-    guard documents.termCount == vocabulary.count else {
-      throw TopicModelError(
-        .invalidSetting, path: "documents",
-        "\(documents.termCount) columns for a vocabulary of \(vocabulary.count) words")
-    }
+    try documents.requireColumns(forVocabularyOf: vocabulary.count)
     guard documents.documentCount >= 2, documents.wordCount > 0 else {
       throw TopicModelError(
         .emptyCorpus, path: "corpus", "ProdLDA needs at least 2 training documents with words")
