@@ -110,6 +110,18 @@ import Testing
     #expect(try first.fit(matrix) == second.fit(matrix))
   }
 
+  /// A matrix made for another vocabulary is refused by both trainers, naming the counts.
+  @Test func aMatrixOfAnotherVocabularyIsRefused() throws {
+    let (matrix, _) = Self.syntheticCorpus(documents: 20, length: 10, seed: 3)
+    let vocabulary = Vocabulary(words: (0..<40).map { String(format: "w%02d", $0) })
+    var lda = try LDATrainer(topicCount: 2, vocabulary: vocabulary, options: LDAFitOptions())
+    var prodLDA = try ProdLDATrainer(
+      topicCount: 2, vocabulary: vocabulary, options: ProdLDAFitOptions())
+    let message = "documents: 50 columns for a vocabulary of 40 words"
+    #expect { _ = try lda.fit(matrix) } throws: { "\($0)" == message }
+    #expect { _ = try prodLDA.fit(matrix) } throws: { "\($0)" == message }
+  }
+
   /// The lazily scaled online update (λ = η + c·M) gives the dense update's λ.
   @Test func theOnlineStepEqualsTheDenseUpdate() throws {
     let (matrix, _) = Self.syntheticCorpus(documents: 64, length: 30, seed: 21)
